@@ -1,0 +1,31 @@
+/**
+ * Composition: the stacks a deployment synthesizes into. Importing this module runs nothing.
+ *
+ *   access   (Zero Trust: identity providers, groups, policies, apps)
+ *     -> standby    (standby tunnel, ingress, host; no public record)
+ *       -> production (primary tunnel, ingress, host, every public DNS record, buckets)
+ */
+import type { App } from 'cdktf';
+import type { Deployment } from './config/schema';
+import { AccessStack } from '../stacks/access';
+import { ProductionStack } from '../stacks/production';
+import { StandbyStack } from '../stacks/standby';
+
+export interface GatehouseStacks {
+  readonly access: AccessStack;
+  readonly standby: StandbyStack;
+  readonly production: ProductionStack;
+}
+
+export function buildStacks(app: App, deployment: Deployment): GatehouseStacks {
+  const access = new AccessStack(app, 'access', { deployment });
+  const accessApps = [...access.apps.values()];
+  const standby = new StandbyStack(app, 'standby', { deployment, accessApps });
+  const production = new ProductionStack(app, 'production', {
+    deployment,
+    accessApps,
+    standbyTunnel: standby.tunnel,
+    standbyHostMember: standby.hostServiceAccountMember,
+  });
+  return { access, standby, production };
+}

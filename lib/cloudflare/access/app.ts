@@ -1,0 +1,197 @@
+import { Annotations, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { ZeroTrustAccessApplication } from '@cdktf/provider-cloudflare/lib/zero-trust-access-application';
+import { ProblemCollector } from '../../core/errors';
+import { MAX_DESTINATIONS_PER_APP } from '../../core/limits';
+import { hostnameProblem, sessionDurationProblem } from '../../core/rules';
+import type { IIdentityProvider } from './identity-provider';
+import type { IAccessPolicy } from './policy';
+
+/** An Access application gating hostnames. */
+export interface IAccessGatedApp {
+  readonly applicationId: string;
+  /** Audience tag: what cloudflared and origins check in the Access JWT. */
+  readonly aud: string;
+  /** The hostnames the app gates. */
+  readonly hostnames: readonly string[];
+  /** The Zero Trust team name the JWT is issued by. */
+  readonly teamName: string;
+}
+
+/** SameSite cookie attribute values. */
+export enum SameSite {
+  STRICT = 'strict',
+  LAX = 'lax',
+  NONE = 'none',
+}
+
+/** CORS answered by Access for the app's hostnames (e.g. a portal calling its API). */
+export interface AccessCors {
+  /** Origins allowed, e.g. `https://portal.example.com`. */
+  readonly allowedOrigins?: readonly string[];
+  /** Methods allowed, e.g. GET, POST, OPTIONS. */
+  readonly allowedMethods?: readonly string[];
+  /** Request headers allowed. */
+  readonly allowedHeaders?: readonly string[];
+  /**
+   * Let browsers send the Access cookie cross-origin.
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+  /**
+   * Seconds a preflight answer may be cached.
+   * @default - not sent
+   */
+  readonly maxAge?: number;
+}
+
+/** Cookie attributes of the Access session cookie. */
+export interface AccessCookies {
+  /**
+   * @default true
+   */
+  readonly httpOnly?: boolean;
+  /**
+   * @default SameSite.LAX
+   */
+  readonly sameSite?: SameSite;
+  /**
+   * Bind the cookie to the TLS session.
+   * @default false
+   */
+  readonly bindingCookie?: boolean;
+}
+
+/** Props for `AccessGatedApp`. */
+export interface AccessGatedAppProps {
+  readonly accountId: string;
+  /** Application name. */
+  readonly name: string;
+  /** Zero Trust team name (referenced, never managed: the organization is a per-account singleton). */
+  readonly teamName: string;
+  /** Public hostnames (v5 `destinations`), at most 5. The first is the app's `domain`. */
+  readonly hostnames: readonly string[];
+  /** Reusable policies, attached with precedence 1, 2, ... in this order. */
+  readonly policies: readonly IAccessPolicy[];
+  /**
+   * Identity providers users may pick from.
+   * @default - every identity provider in the account
+   */
+  readonly identityProviders?: readonly IIdentityProvider[];
+  /**
+   * Skip the Access login page and go straight to the identity provider.
+   * @default - true when exactly one identity provider is allowed, false otherwise
+   */
+  readonly autoRedirectToIdentity?: boolean;
+  /**
+   * Session duration.
+   * @default "24h"
+   */
+  readonly sessionDuration?: string;
+  /**
+   * Show the app in the App Launcher.
+   * @default true
+   */
+  readonly appLauncherVisible?: boolean;
+  /**
+   * CORS headers Access answers with.
+   * @default - no CORS settings
+   */
+  readonly cors?: AccessCors;
+  /**
+   * Session cookie attributes.
+   * @default - HttpOnly, SameSite=Lax, no binding cookie
+   */
+  readonly cookies?: AccessCookies;
+}
+
+/**
+ * One self-hosted Access application over one or more hostnames, with reusable policies.
+ * Pass it to `TunnelHost.accessApps` and the gated ingress rules enforce its AUD at the connector.
+ *
+ * @example
+ * const app = new AccessGatedApp(this, 'internal', {
+ *   accountId, name: 'internal', teamName: 'example',
+ *   hostnames: ['admin.example.com', 'api.example.com'],
+ *   policies: [allowStaff],
+ *   identityProviders: [workspace],
+ * });
+ */
+export class AccessGatedApp extends Construct implements IAccessGatedApp {
+  public readonly applicationId: string;
+  public readonly aud: string;
+  public readonly hostnames: readonly string[];
+  public readonly teamName: string;
+  public readonly resource: ZeroTrustAccessApplication;
+
+  constructor(scope: Construct, id: string, props: AccessGatedAppProps) {
+    super(scope, id);
+    const problems = new ProblemCollector(id);
+    const idps = props.identityProviders ?? [];
+    if (props.hostnames.length === 0) problems.add('hostnames', 'must list at least one hostname');
+    if (props.hostnames.length > MAX_DESTINATIONS_PER_APP) {
+      problems.add(
+        'hostnames',
+        `lists ${props.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per application, split it`,
+        props.hostnames.length,
+      );
+    }
+    props.hostnames.forEach((h, i) => {
+      if (Token.isUnresolved(h)) return;
+      const p = hostnameProblem(h);
+      if (p) problems.add(`hostnames[${i}]`, p, h);
+    });
+    if (new Set(props.hostnames).size !== props.hostnames.length) problems.add('hostnames', 'must not repeat a hostname', props.hostnames);
+    if (props.policies.length === 0) problems.add('policies', 'must attach at least one policy; an app without one admits nobody');
+    if (props.autoRedirectToIdentity === true && idps.length !== 1) {
+      problems.add('autoRedirectToIdentity', `needs exactly one identity provider, ${idps.length} given`, true);
+    }
+    const session = props.sessionDuration ?? '24h';
+    if (!Token.isUnresolved(session)) {
+      const p = sessionDurationProblem(session);
+      if (p) problems.add('sessionDuration', p, session);
+    }
+    const cors = props.cors;
+    if (cors?.allowCredentials && cors.allowedOrigins?.includes('*')) {
+      problems.add('cors.allowedOrigins', 'must name origins when allowCredentials is on; browsers refuse * with credentials', '*');
+    }
+    problems.throwIfAny();
+
+    const autoRedirect = props.autoRedirectToIdentity ?? idps.length === 1;
+    if (idps.length === 1 && !autoRedirect) {
+      Annotations.of(this).addWarning('auto-redirect to the only identity provider is off; users see the Access login page first');
+    }
+
+    const cookies = props.cookies ?? {};
+    this.resource = new ZeroTrustAccessApplication(this, 'resource', {
+      accountId: props.accountId,
+      name: props.name,
+      type: 'self_hosted',
+      domain: props.hostnames[0],
+      destinations: props.hostnames.map((uri) => ({ type: 'public', uri })),
+      policies: props.policies.map((p, i) => ({ id: p.policyId, precedence: i + 1 })),
+      ...(idps.length > 0 ? { allowedIdps: idps.map((i) => i.identityProviderId) } : {}),
+      autoRedirectToIdentity: autoRedirect,
+      sessionDuration: session,
+      appLauncherVisible: props.appLauncherVisible ?? true,
+      httpOnlyCookieAttribute: cookies.httpOnly ?? true,
+      sameSiteCookieAttribute: cookies.sameSite ?? SameSite.LAX,
+      enableBindingCookie: cookies.bindingCookie ?? false,
+      ...(cors
+        ? {
+            corsHeaders: {
+              ...(cors.allowedOrigins?.length ? { allowedOrigins: [...cors.allowedOrigins] } : {}),
+              ...(cors.allowedMethods?.length ? { allowedMethods: [...cors.allowedMethods] } : {}),
+              ...(cors.allowedHeaders?.length ? { allowedHeaders: [...cors.allowedHeaders] } : {}),
+              allowCredentials: cors.allowCredentials ?? false,
+              ...(cors.maxAge !== undefined ? { maxAge: cors.maxAge } : {}),
+            },
+          }
+        : {}),
+    });
+    this.applicationId = this.resource.id;
+    this.aud = this.resource.aud;
+    this.hostnames = [...props.hostnames];
+    this.teamName = props.teamName;
+  }
+}

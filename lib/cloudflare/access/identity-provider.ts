@@ -1,0 +1,167 @@
+import { TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { ZeroTrustAccessIdentityProvider } from '@cdktf/provider-cloudflare/lib/zero-trust-access-identity-provider';
+import { GatehouseError, ProblemCollector } from '../../core/errors';
+
+/** An Access identity provider (login method), created here or elsewhere. */
+export interface IIdentityProvider {
+  /** The identity provider id, as `allowed_idps` and IdP-scoped rules expect. */
+  readonly identityProviderId: string;
+}
+
+/** The callback URL to register at the IdP (Google OAuth client, Entra app registration). */
+export function accessCallbackUrl(teamName: string): string {
+  return `https://${teamName}.cloudflareaccess.com/cdn-cgi/access/callback`;
+}
+
+/**
+ * A client secret must come from a sensitive Terraform variable with no default, so it only ever
+ * arrives as `TF_VAR_<name>`. Anything else is an error that cannot be suppressed.
+ */
+export function checkClientSecretVariable(variable: TerraformVariable, path: string, problems: ProblemCollector): void {
+  if (!variable.sensitive) {
+    problems.add(path, 'must be a terraform variable declared with sensitive: true', variable.friendlyUniqueId);
+  }
+  if (variable.default !== undefined) {
+    problems.add(path, 'must have no default; supply it as TF_VAR_<name> only', variable.friendlyUniqueId);
+  }
+}
+
+/** Props for `GoogleWorkspaceIdentityProvider`. */
+export interface GoogleWorkspaceIdentityProviderProps {
+  readonly accountId: string;
+  /**
+   * Display name of the login method.
+   * @default "Google Workspace"
+   */
+  readonly name?: string;
+  /** OAuth client id (not a secret). */
+  readonly clientId: string;
+  /** The Google Workspace domain, e.g. `example.com`. */
+  readonly appsDomain: string;
+  /** Sensitive Terraform variable with no default that holds the OAuth client secret. */
+  readonly clientSecret: TerraformVariable;
+}
+
+/**
+ * Google Workspace OIDC (`google-apps`).
+ *
+ * @example
+ * const secret = new TerraformVariable(stack, 'google_oidc_client_secret', { type: 'string', sensitive: true });
+ * new GoogleWorkspaceIdentityProvider(stack, 'workspace', { accountId, clientId, appsDomain: 'example.com', clientSecret: secret });
+ */
+export class GoogleWorkspaceIdentityProvider extends Construct implements IIdentityProvider {
+  public readonly identityProviderId: string;
+  public readonly resource: ZeroTrustAccessIdentityProvider;
+
+  constructor(scope: Construct, id: string, props: GoogleWorkspaceIdentityProviderProps) {
+    super(scope, id);
+    const problems = new ProblemCollector(id);
+    checkClientSecretVariable(props.clientSecret, 'clientSecret', problems);
+    problems.throwIfAny();
+    this.resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
+      accountId: props.accountId,
+      name: props.name ?? 'Google Workspace',
+      type: 'google-apps',
+      config: {
+        clientId: props.clientId,
+        clientSecret: props.clientSecret.stringValue,
+        appsDomain: props.appsDomain,
+      },
+    });
+    this.identityProviderId = this.resource.id;
+  }
+}
+
+/** Props for `EntraIdentityProvider`. */
+export interface EntraIdentityProviderProps {
+  readonly accountId: string;
+  /**
+   * Display name of the login method.
+   * @default "Microsoft Entra ID"
+   */
+  readonly name?: string;
+  /** Application (client) id of the app registration. */
+  readonly clientId: string;
+  /** Directory (tenant) id. */
+  readonly directoryId: string;
+  /** Sensitive Terraform variable with no default that holds the client secret value. */
+  readonly clientSecret: TerraformVariable;
+  /**
+   * Send Entra group membership so policies can match groups.
+   * @default false
+   */
+  readonly supportGroups?: boolean;
+}
+
+/**
+ * Microsoft Entra ID (`azureAD`). Record the secret's expiry in the deployment file
+ * (`secret_expires`): synth warns 30 days ahead and fails once it has passed.
+ *
+ * @example
+ * new EntraIdentityProvider(stack, 'entra', { accountId, clientId, directoryId, clientSecret: secretVar, supportGroups: true });
+ */
+export class EntraIdentityProvider extends Construct implements IIdentityProvider {
+  public readonly identityProviderId: string;
+  public readonly resource: ZeroTrustAccessIdentityProvider;
+
+  constructor(scope: Construct, id: string, props: EntraIdentityProviderProps) {
+    super(scope, id);
+    const problems = new ProblemCollector(id);
+    checkClientSecretVariable(props.clientSecret, 'clientSecret', problems);
+    problems.throwIfAny();
+    this.resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
+      accountId: props.accountId,
+      name: props.name ?? 'Microsoft Entra ID',
+      type: 'azureAD',
+      config: {
+        clientId: props.clientId,
+        clientSecret: props.clientSecret.stringValue,
+        directoryId: props.directoryId,
+        supportGroups: props.supportGroups ?? false,
+      },
+    });
+    this.identityProviderId = this.resource.id;
+  }
+}
+
+/** Props for `OneTimePinIdentityProvider`. */
+export interface OneTimePinIdentityProviderProps {
+  readonly accountId: string;
+  /**
+   * Display name.
+   * @default "One-time PIN"
+   */
+  readonly name?: string;
+}
+
+/** One-time PIN by email. */
+export class OneTimePinIdentityProvider extends Construct implements IIdentityProvider {
+  public readonly identityProviderId: string;
+
+  constructor(scope: Construct, id: string, props: OneTimePinIdentityProviderProps) {
+    super(scope, id);
+    const resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
+      accountId: props.accountId,
+      name: props.name ?? 'One-time PIN',
+      type: 'onetimepin',
+      config: {},
+    });
+    this.identityProviderId = resource.id;
+  }
+}
+
+/** Importers for identity providers managed elsewhere. */
+export class IdentityProvider {
+  /** Refer to an existing identity provider by its id (a uuid). */
+  public static fromIdentityProviderId(identityProviderId: string): IIdentityProvider {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(identityProviderId)) {
+      throw new GatehouseError([
+        { path: 'identityProviderId', message: 'must be an identity provider id (a uuid)', value: identityProviderId },
+      ]);
+    }
+    return { identityProviderId };
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,62 @@
+import type { ZeroTrustAccessPolicyInclude } from '@cdktf/provider-cloudflare/lib/zero-trust-access-policy';
+
+/** What a policy does with a matching request. */
+export enum AccessDecision {
+  /** Admit people who authenticate with an identity provider. */
+  ALLOW = 'allow',
+  /** Refuse. */
+  DENY = 'deny',
+  /** Skip Access entirely (no identity). Use sparingly. */
+  BYPASS = 'bypass',
+  /** "Service Auth": admit machine service tokens, which carry no identity. */
+  NON_IDENTITY = 'non_identity',
+}
+
+/** The kinds of rule, for checks that must tell them apart. */
+export enum AccessRuleKind {
+  GROUP = 'group',
+  EMAIL = 'email',
+  EMAIL_DOMAIN = 'email_domain',
+  SERVICE_TOKEN = 'service_token',
+  ENTRA_GROUP = 'entra_group',
+  EVERYONE = 'everyone',
+  ANY_VALID_SERVICE_TOKEN = 'any_valid_service_token',
+}
+
+/** One selector of an include, require or exclude list (one selector per element, as provider 5.14 demands). */
+export class AccessRule {
+  /** Members of an access group. */
+  public static group(group: { readonly groupId: string }): AccessRule {
+    return new AccessRule(AccessRuleKind.GROUP, { group: { id: group.groupId } });
+  }
+  /** One email address. */
+  public static email(email: string): AccessRule {
+    return new AccessRule(AccessRuleKind.EMAIL, { email: { email } });
+  }
+  /** Every address in an email domain, e.g. `example.com`. */
+  public static emailDomain(domain: string): AccessRule {
+    return new AccessRule(AccessRuleKind.EMAIL_DOMAIN, { emailDomain: { domain } });
+  }
+  /** One service token (only admitted by a `non_identity` policy). */
+  public static serviceToken(token: { readonly serviceTokenId: string }): AccessRule {
+    return new AccessRule(AccessRuleKind.SERVICE_TOKEN, { serviceToken: { tokenId: token.serviceTokenId } });
+  }
+  /** Members of an Entra group (the IdP needs `supportGroups`). */
+  public static entraGroup(groupId: string, idp: { readonly identityProviderId: string }): AccessRule {
+    return new AccessRule(AccessRuleKind.ENTRA_GROUP, { azureAd: { id: groupId, identityProviderId: idp.identityProviderId } });
+  }
+  /** Everyone. Never allowed on an allow policy. */
+  public static everyone(): AccessRule {
+    return new AccessRule(AccessRuleKind.EVERYONE, { everyone: {} });
+  }
+  /** Any valid service token in the account. Never allowed on an allow policy. */
+  public static anyValidServiceToken(): AccessRule {
+    return new AccessRule(AccessRuleKind.ANY_VALID_SERVICE_TOKEN, { anyValidServiceToken: {} });
+  }
+
+  private constructor(
+    public readonly kind: AccessRuleKind,
+    /** The provider selector object. */
+    public readonly selector: ZeroTrustAccessPolicyInclude,
+  ) {}
+}

@@ -1,0 +1,41 @@
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { ZeroTrustAccessServiceToken } from '@cdktf/provider-cloudflare/lib/zero-trust-access-service-token';
+
+/** Props for `AccessServiceToken`. */
+export interface AccessServiceTokenProps {
+  readonly accountId: string;
+  readonly name: string;
+  /**
+   * Lifetime of the token.
+   * @default "8760h"
+   */
+  readonly duration?: string;
+}
+
+/**
+ * A machine service token. Admit it with a `non_identity` policy; send `CF-Access-Client-Id` and
+ * `CF-Access-Client-Secret`. Both values are exposed marked sensitive; a stack outputs them as sensitive.
+ *
+ * @example
+ * const ci = new AccessServiceToken(this, 'ci', { accountId, name: 'ci' });
+ */
+export class AccessServiceToken extends Construct {
+  public readonly serviceTokenId: string;
+  /** `CF-Access-Client-Id` (sensitive). */
+  public readonly clientId: string;
+  /** `CF-Access-Client-Secret` (sensitive). */
+  public readonly clientSecret: string;
+
+  constructor(scope: Construct, id: string, props: AccessServiceTokenProps) {
+    super(scope, id);
+    const token = new ZeroTrustAccessServiceToken(this, 'resource', {
+      accountId: props.accountId,
+      name: props.name,
+      duration: props.duration ?? '8760h',
+    });
+    this.serviceTokenId = token.id;
+    this.clientId = Fn.sensitive(token.clientId);
+    this.clientSecret = Fn.sensitive(token.clientSecret);
+  }
+}

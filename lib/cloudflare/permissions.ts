@@ -1,0 +1,23 @@
+/**
+ * Cloudflare permission-group ids and resource keys. Private to the library: constructs hand out
+ * scoped credentials through `grant*` methods; nothing else names these ids.
+ * Source: Cloudflare R2 docs, "Authentication / API tokens" (see ../shared/FIELD-GUIDE.md 4g).
+ */
+export const R2_PERMISSION_GROUPS = {
+  /** "Workers R2 Storage Bucket Item Read": read and list objects in one bucket. */
+  bucketItemRead: '6a018a9f2fc74eb6b293b0c548f38b39',
+  /** "Workers R2 Storage Bucket Item Write": read, write and list objects in one bucket. */
+  bucketItemWrite: '2efd5506f9c8494dacb1fa10a3e7d5b6',
+} as const;
+
+/** The resource key that scopes a token to exactly one bucket. */
+export function r2BucketResourceKey(accountId: string, jurisdiction: string, bucketName: string): string {
+  return `com.cloudflare.edge.r2.bucket.${accountId}_${jurisdiction}_${bucketName}`;
+}
+
+/** The S3 endpoint for an account and jurisdiction. Jurisdictional buckets are reachable only on their own. */
+export function r2S3Endpoint(accountId: string, jurisdiction: string): string {
+  return jurisdiction === 'default'
+    ? `https://${accountId}.r2.cloudflarestorage.com`
+    : `https://${accountId}.${jurisdiction}.r2.cloudflarestorage.com`;
+}

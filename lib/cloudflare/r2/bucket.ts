@@ -1,0 +1,287 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { R2Bucket } from '@cdktf/provider-cloudflare/lib/r2-bucket';
+import { R2BucketCors } from '@cdktf/provider-cloudflare/lib/r2-bucket-cors';
+import { R2BucketLifecycle, R2BucketLifecycleRules } from '@cdktf/provider-cloudflare/lib/r2-bucket-lifecycle';
+import { R2BucketLock } from '@cdktf/provider-cloudflare/lib/r2-bucket-lock';
+import { R2CustomDomain } from '@cdktf/provider-cloudflare/lib/r2-custom-domain';
+import { R2ManagedDomain } from '@cdktf/provider-cloudflare/lib/r2-managed-domain';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { GatehouseError, ProblemCollector } from '../../core/errors';
+import { bucketNameProblem } from '../../core/rules';
+import { r2S3Endpoint } from '../permissions';
+import { BucketAccess, BucketCredentials, GrantOptions } from './credentials';
+
+/** R2 data jurisdictions. A bucket's jurisdiction never changes. */
+export enum Jurisdiction {
+  DEFAULT = 'default',
+  EU = 'eu',
+  FEDRAMP = 'fedramp',
+}
+
+/** R2 storage classes. */
+export enum StorageClass {
+  STANDARD = 'Standard',
+  INFREQUENT_ACCESS = 'InfrequentAccess',
+}
+
+/** Lifecycle of objects, in days. */
+export interface BucketLifecycle {
+  /**
+   * Delete objects this many days after upload.
+   * @default - objects are kept
+   */
+  readonly deleteAfterDays?: number;
+  /**
+   * Abort incomplete multipart uploads after this many days. Always set: a lifecycle
+   * configuration replaces R2's default 7-day abort rule.
+   * @default 7
+   */
+  readonly abortMultipartAfterDays?: number;
+  /**
+   * Move objects to Infrequent Access after this many days.
+   * @default - never
+   */
+  readonly transitionToInfrequentAccessAfterDays?: number;
+}
+
+/** A CORS rule for browser access to the bucket. */
+export interface BucketCorsRule {
+  readonly allowedOrigins: readonly string[];
+  readonly allowedMethods: readonly string[];
+  /** @default - none */
+  readonly allowedHeaders?: readonly string[];
+  /** @default - not sent */
+  readonly maxAgeSeconds?: number;
+}
+
+/** Declares a bucket public on purpose. */
+export interface BucketPublicAccess {
+  /** Why the bucket is public (at least 10 characters); recorded for review. */
+  readonly reason: string;
+  /**
+   * Serve the bucket on a hostname in a Cloudflare zone. Without it, the rate-limited r2.dev domain is enabled.
+   * @default - r2.dev
+   */
+  readonly customDomain?: { readonly domain: string; readonly zoneId: string };
+}
+
+/** Props for `ManagedBucket`. */
+export interface ManagedBucketProps {
+  readonly accountId: string;
+  /** Bucket name. Changing it would replace the bucket; `prevent_destroy` stops that plan. */
+  readonly bucketName: string;
+  /**
+   * Location hint. Changing it would replace the bucket.
+   * @default - Cloudflare picks one near the first request
+   */
+  readonly location?: 'apac' | 'eeur' | 'enam' | 'weur' | 'wnam' | 'oc';
+  /**
+   * Jurisdiction, repeated on every sub-resource. Immutable: a change plans a replacement, which `prevent_destroy` refuses.
+   * @default Jurisdiction.DEFAULT
+   */
+  readonly jurisdiction?: Jurisdiction;
+  /**
+   * Default storage class of new objects.
+   * @default StorageClass.STANDARD
+   */
+  readonly storageClass?: StorageClass;
+  /**
+   * Object lifecycle.
+   * @default - only the 7-day multipart abort rule
+   */
+  readonly lifecycle?: BucketLifecycle;
+  /**
+   * Bucket lock: objects cannot be deleted or overwritten for this many days (immutable backups).
+   * @default - no lock
+   */
+  readonly lockRetainDays?: number;
+  /**
+   * CORS rules.
+   * @default - none
+   */
+  readonly cors?: readonly BucketCorsRule[];
+  /**
+   * Public access. Without it, r2.dev stays explicitly disabled.
+   * @default - private
+   */
+  readonly public?: BucketPublicAccess;
+  /**
+   * Retire the bucket: credentials are refused, public access is removed and every object expires
+   * after `retainDays`. The bucket itself stays; deleting it is a separate, deliberate act.
+   * @default - in service
+   */
+  readonly retired?: { readonly retainDays?: number };
+}
+
+const DAY = 86_400;
+
+/**
+ * An R2 bucket that never loses data by accident: `prevent_destroy`, an explicit lifecycle (always
+ * with a multipart abort rule), r2.dev explicitly off unless declared public, optional lock, CORS and
+ * custom domain, bucket-scoped rotating S3 credentials, and retirement with retention.
+ *
+ * @example
+ * const backups = new ManagedBucket(this, 'backups', {
+ *   accountId, bucketName: 'example-backups',
+ *   lifecycle: { deleteAfterDays: 90 }, lockRetainDays: 30,
+ * });
+ * const creds = backups.grantReadWrite('restic', { rotation: 1 });
+ */
+export class ManagedBucket extends Construct {
+  public readonly bucketName: string;
+  public readonly jurisdiction: Jurisdiction;
+  /** `https://<account>.r2.cloudflarestorage.com`, or the jurisdiction's endpoint. */
+  public readonly s3Endpoint: string;
+  public readonly retired: boolean;
+  public readonly bucket: R2Bucket;
+  public readonly lifecycleConfig: R2BucketLifecycle;
+  public readonly managedDomain: R2ManagedDomain;
+  public readonly customDomain?: R2CustomDomain;
+  private readonly accountId: string;
+
+  constructor(scope: Construct, id: string, props: ManagedBucketProps) {
+    super(scope, id);
+    const problems = new ProblemCollector(id);
+    if (!Token.isUnresolved(props.bucketName)) {
+      const p = bucketNameProblem(props.bucketName);
+      if (p) problems.add('bucketName', p, props.bucketName);
+    }
+    const days = (field: string, value: number | undefined) => {
+      if (value === undefined || Token.isUnresolved(value)) return;
+      if (!Number.isInteger(value) || value < 1 || value > 36500) problems.add(field, 'must be a whole number of days from 1 to 36500', value);
+    };
+    const life = props.lifecycle ?? {};
+    days('lifecycle.deleteAfterDays', life.deleteAfterDays);
+    days('lifecycle.abortMultipartAfterDays', life.abortMultipartAfterDays);
+    days('lifecycle.transitionToInfrequentAccessAfterDays', life.transitionToInfrequentAccessAfterDays);
+    days('lockRetainDays', props.lockRetainDays);
+    days('retired.retainDays', props.retired?.retainDays);
+    if (life.deleteAfterDays !== undefined && life.transitionToInfrequentAccessAfterDays !== undefined &&
+        life.transitionToInfrequentAccessAfterDays >= life.deleteAfterDays) {
+      problems.add('lifecycle.transitionToInfrequentAccessAfterDays', 'must be less than deleteAfterDays', life.transitionToInfrequentAccessAfterDays);
+    }
+    if (props.lockRetainDays !== undefined && life.deleteAfterDays !== undefined && life.deleteAfterDays < props.lockRetainDays) {
+      problems.add('lifecycle.deleteAfterDays', `must be at least lockRetainDays (${props.lockRetainDays})`, life.deleteAfterDays);
+    }
+    if (props.public && props.public.reason.trim().length < 10) {
+      problems.add('public.reason', 'must explain in at least 10 characters why the bucket is public', props.public.reason);
+    }
+    problems.throwIfAny();
+
+    const jurisdiction = props.jurisdiction ?? Jurisdiction.DEFAULT;
+    this.accountId = props.accountId;
+    this.bucketName = props.bucketName;
+    this.jurisdiction = jurisdiction;
+    this.retired = props.retired !== undefined;
+    this.s3Endpoint = r2S3Endpoint(props.accountId, jurisdiction);
+
+    // Jurisdiction is not RequiresReplace in provider 5.14, so a change would plan an in-place edit that
+    // the API refuses. Tie it to a trigger: a change plans a replacement, which prevent_destroy refuses at plan time.
+    const pin = new NullResource(this, 'jurisdiction-pin', { triggers: { jurisdiction } });
+    this.bucket = new R2Bucket(this, 'bucket', {
+      accountId: props.accountId,
+      name: props.bucketName,
+      jurisdiction,
+      storageClass: props.storageClass ?? StorageClass.STANDARD,
+      ...(props.location ? { location: props.location } : {}),
+      lifecycle: {
+        preventDestroy: true,
+        replaceTriggeredBy: [`${pin.terraformResourceType}.${pin.friendlyUniqueId}`],
+      },
+    });
+    const sub = { accountId: props.accountId, bucketName: this.bucket.name, jurisdiction };
+
+    const abortDays = life.abortMultipartAfterDays ?? 7;
+    const rules: R2BucketLifecycleRules[] = [
+      {
+        id: 'abort-multipart',
+        enabled: true,
+        conditions: { prefix: '' },
+        abortMultipartUploadsTransition: { condition: { type: 'Age', maxAge: abortDays * DAY } },
+      },
+    ];
+    const deleteDays = props.retired ? (props.retired.retainDays ?? 30) : life.deleteAfterDays;
+    if (deleteDays !== undefined) {
+      rules.push({
+        id: props.retired ? 'retired-expire-all' : 'delete-after',
+        enabled: true,
+        conditions: { prefix: '' },
+        deleteObjectsTransition: { condition: { type: 'Age', maxAge: deleteDays * DAY } },
+      });
+    }
+    if (life.transitionToInfrequentAccessAfterDays !== undefined && !props.retired) {
+      rules.push({
+        id: 'to-infrequent-access',
+        enabled: true,
+        conditions: { prefix: '' },
+        storageClassTransitions: [
+          { condition: { type: 'Age', maxAge: life.transitionToInfrequentAccessAfterDays * DAY }, storageClass: StorageClass.INFREQUENT_ACCESS },
+        ],
+      });
+    }
+    this.lifecycleConfig = new R2BucketLifecycle(this, 'lifecycle', { ...sub, rules });
+
+    if (props.lockRetainDays !== undefined) {
+      new R2BucketLock(this, 'lock', {
+        ...sub,
+        rules: [{ id: 'retain', enabled: true, prefix: '', condition: { type: 'Age', maxAgeSeconds: props.lockRetainDays * DAY } }],
+      });
+    }
+    if (props.cors?.length) {
+      new R2BucketCors(this, 'cors', {
+        ...sub,
+        rules: props.cors.map((r) => ({
+          allowed: {
+            origins: [...r.allowedOrigins],
+            methods: [...r.allowedMethods],
+            ...(r.allowedHeaders?.length ? { headers: [...r.allowedHeaders] } : {}),
+          },
+          ...(r.maxAgeSeconds !== undefined ? { maxAgeSeconds: r.maxAgeSeconds } : {}),
+        })),
+      });
+    }
+
+    const isPublic = props.public !== undefined && !props.retired;
+    if (isPublic && props.public?.customDomain) {
+      this.customDomain = new R2CustomDomain(this, 'custom-domain', {
+        ...sub,
+        domain: props.public.customDomain.domain,
+        zoneId: props.public.customDomain.zoneId,
+        enabled: true,
+        minTls: '1.2',
+      });
+    }
+    // Deleting this resource does not turn r2.dev off, so it always exists and says so explicitly.
+    this.managedDomain = new R2ManagedDomain(this, 'r2-dev', {
+      ...sub,
+      enabled: isPublic && !props.public?.customDomain,
+    });
+  }
+
+  /** Credentials that may read and list objects in this bucket only. */
+  public grantRead(id: string, options: GrantOptions = {}): BucketCredentials {
+    return this.grant(id, BucketAccess.READ, options);
+  }
+
+  /** Credentials that may read, write and list objects in this bucket only. */
+  public grantReadWrite(id: string, options: GrantOptions = {}): BucketCredentials {
+    return this.grant(id, BucketAccess.READ_WRITE, options);
+  }
+
+  private grant(id: string, access: BucketAccess, options: GrantOptions): BucketCredentials {
+    if (this.retired) {
+      throw new GatehouseError([
+        { path: `${this.node.id}.grant(${id})`, message: 'the bucket is retired; its credentials are revoked, remove the grant' },
+      ]);
+    }
+    return new BucketCredentials(this, `credentials-${id}`, {
+      ...options,
+      accountId: this.accountId,
+      bucketName: this.bucketName,
+      jurisdiction: this.jurisdiction,
+      access,
+      tokenName: `r2-${this.bucketName}-${id}`,
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
+import { ZeroTrustTunnelCloudflaredConfigA } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config';
+import { DataCloudflareZeroTrustTunnelCloudflaredToken } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zero-trust-tunnel-cloudflared-token';
+import { ProblemCollector } from '../core/errors';
+import { GceConnectorHost, GceConnectorHostOptions } from '../google/connector-host';
+import type { IAccessGatedApp } from './access/app';
+import { TunnelCnames } from './dns';
+import { hostnameCovers, ingressRules, TunnelRoute, validateRoutes } from './ingress';
+
+/** A Cloudflare Tunnel, created here or elsewhere. */
+export interface ITunnel {
+  /** The tunnel UUID. */
+  readonly tunnelId: string;
+  /** CNAME target for hostnames routed through the tunnel: `<tunnel-id>.cfargotunnel.com`. */
+  readonly tunnelCname: string;
+}
+
+/** Props for `TunnelHost`. */
+export interface TunnelHostProps {
+  /** Cloudflare account id. Changing it replaces the tunnel. */
+  readonly accountId: string;
+  /** Tunnel name, unique in the account. Renaming is an in-place update. */
+  readonly tunnelName: string;
+  /** Public routes, in match order. The `http_status:404` catch-all is appended automatically. */
+  readonly routes: readonly TunnelRoute[];
+  /**
+   * Access applications in front of these routes. Every route whose hostname an app covers gets
+   * `originRequest.access {required, teamName, audTag}` on its own ingress rule, so cloudflared rejects
+   * requests without a valid Access JWT even if the edge policy is removed.
+   * @default - no connector-side Access check
+   */
+  readonly accessApps?: readonly IAccessGatedApp[];
+  /**
+   * Publish a proxied CNAME for every route hostname in this zone. Leave unset when a stack owns DNS
+   * (the production/standby pair): exactly one construct may own each public record.
+   * @default - no DNS records
+   */
+  readonly dnsZoneId?: string;
+  /**
+   * A GCE host that runs the connector, its service account, Secret Manager token and firewall.
+   * @default - no host: run the connector yourself with `connectorToken` (see `renderConnectorUserData`)
+   */
+  readonly host?: GceConnectorHostOptions;
+}
+
+/**
+ * A remotely-managed Cloudflare Tunnel (`config_src = "cloudflare"`), its ingress with the mandatory
+ * catch-all, optionally its proxied CNAMEs, and optionally a GCE host whose cloud-init runs the connector.
+ *
+ * Construct ids of the children (`tunnel`, `config`, `token`, `dns`, `host`) are public API.
+ *
+ * @example
+ * const site = new TunnelHost(this, 'primary', {
+ *   accountId,
+ *   tunnelName: 'example-primary',
+ *   routes: [{ hostname: 'app.example.com', service: 'http://localhost:8080' }],
+ *   accessApps: [app],
+ *   dnsZoneId: zoneId,
+ * });
+ */
+export class TunnelHost extends Construct implements ITunnel {
+  /** Refer to a tunnel managed elsewhere. */
+  public static fromTunnelId(tunnelId: string): ITunnel {
+    return { tunnelId, tunnelCname: `${tunnelId}.cfargotunnel.com` };
+  }
+
+  public readonly tunnelId: string;
+  public readonly tunnelCname: string;
+  /** The connector token, marked sensitive (provider 5.14 does not mark it). */
+  public readonly connectorToken: string;
+  /** The routes as configured, with Access enforcement filled in. */
+  public readonly routes: readonly TunnelRoute[];
+  public readonly tunnel: ZeroTrustTunnelCloudflared;
+  public readonly config: ZeroTrustTunnelCloudflaredConfigA;
+  public readonly dns?: TunnelCnames;
+  public readonly host?: GceConnectorHost;
+
+  constructor(scope: Construct, id: string, props: TunnelHostProps) {
+    super(scope, id);
+    const problems = new ProblemCollector(id);
+    if (!Token.isUnresolved(props.tunnelName) && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(props.tunnelName)) {
+      problems.add('tunnelName', 'must be 1-63 letters, digits, dots, hyphens or underscores', props.tunnelName);
+    }
+    validateRoutes(props.routes, problems);
+    problems.throwIfAny();
+
+    this.routes = props.routes.map((route) => {
+      const apps = (props.accessApps ?? []).filter((app) => app.hostnames.some((d) => hostnameCovers(d, route.hostname)));
+      if (apps.length === 0) return route;
+      return { ...route, access: { teamName: apps[0].teamName, audTags: apps.map((a) => a.aud) } };
+    });
+
+    this.tunnel = new ZeroTrustTunnelCloudflared(this, 'tunnel', {
+      accountId: props.accountId,
+      name: props.tunnelName,
+      // The provider default is "local"; changing it later replaces the tunnel (new id, token and CNAME).
+      configSrc: 'cloudflare',
+    });
+    this.tunnelId = this.tunnel.id;
+    this.tunnelCname = `${this.tunnel.id}.cfargotunnel.com`;
+
+    this.config = new ZeroTrustTunnelCloudflaredConfigA(this, 'config', {
+      accountId: props.accountId,
+      tunnelId: this.tunnel.id,
+      config: { ingress: ingressRules(this.routes) },
+    });
+
+    const token = new DataCloudflareZeroTrustTunnelCloudflaredToken(this, 'token', {
+      accountId: props.accountId,
+      tunnelId: this.tunnel.id,
+    });
+    this.connectorToken = Fn.sensitive(token.token);
+
+    if (props.dnsZoneId !== undefined) {
+      this.dns = new TunnelCnames(this, 'dns', {
+        zoneId: props.dnsZoneId,
+        hostnames: props.routes.map((r) => r.hostname),
+        target: this.tunnelCname,
+      });
+    }
+
+    if (props.host) {
+      this.host = new GceConnectorHost(this, 'host', { ...props.host, connectorToken: this.connectorToken });
+    }
+  }
+}

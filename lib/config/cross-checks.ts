@@ -1,0 +1,215 @@
+/**
+ * Checks across fields of a shape-valid deployment: hostnames in the zone, nothing routed twice,
+ * every referenced name exists, every route gated or declared public, sane combinations.
+ */
+import { ProblemCollector } from '../core/errors';
+import { inZone } from '../core/rules';
+import { MAX_DESTINATIONS_PER_APP } from '../core/limits';
+import type { AccessRuleInput, Deployment } from './schema';
+
+export interface CrossCheckOptions {
+  /** "Today" as YYYY-MM-DD, for secret-expiry checks. @default - the current UTC date */
+  readonly today?: string;
+}
+
+/** Days before an Entra client secret expires at which synth starts warning. */
+export const SECRET_EXPIRY_WARNING_DAYS = 30;
+
+export interface CrossCheckResult {
+  readonly errors: ProblemCollector;
+  readonly warnings: ProblemCollector;
+}
+
+export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): CrossCheckResult {
+  const errors = new ProblemCollector();
+  const warnings = new ProblemCollector();
+  const zone = d.cloudflare.zone;
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+
+  const checkInZone = (path: string, hostname: string) => {
+    if (!inZone(hostname, zone)) errors.add(path, `must lie in the zone ${zone} (e.g. app.${zone})`, hostname);
+  };
+
+  // Names referenced by rules, groups and apps exist.
+  const idpNames = Object.keys(d.identity_providers);
+  const checkRules = (path: string, rules: readonly AccessRuleInput[]) => {
+    rules.forEach((rule, i) => {
+      if ('group' in rule && !(rule.group in d.access_groups)) {
+        errors.add(`${path}[${i}].group`, `names no access group; declared groups: ${list(Object.keys(d.access_groups))}`, rule.group);
+      }
+      if ('service_token' in rule && !(rule.service_token in d.service_tokens)) {
+        errors.add(
+          `${path}[${i}].service_token`,
+          `names no service token; declared service tokens: ${list(Object.keys(d.service_tokens))}`,
+          rule.service_token,
+        );
+      }
+    });
+  };
+
+  for (const [name, group] of Object.entries(d.access_groups)) {
+    const path = `access_groups.${name}`;
+    if (group.email_domains.length + group.emails.length + group.idp_groups.length === 0) {
+      errors.add(path, 'must have at least one email_domains, emails or idp_groups entry');
+    }
+    group.idp_groups.forEach((g, i) => {
+      const idp = d.identity_providers[g.idp];
+      if (!idp) {
+        errors.add(`${path}.idp_groups[${i}].idp`, `names no identity provider; declared: ${list(idpNames)}`, g.idp);
+      } else if (idp.type !== 'entra' || !idp.support_groups) {
+        errors.add(`${path}.idp_groups[${i}].idp`, 'must name an entra identity provider with support_groups: true', g.idp);
+      }
+    });
+  }
+
+  for (const [name, policy] of Object.entries(d.access_policies)) {
+    const path = `access_policies.${name}`;
+    checkRules(`${path}.include`, policy.include);
+    checkRules(`${path}.require`, policy.require);
+    checkRules(`${path}.exclude`, policy.exclude);
+    if (policy.decision === 'allow') {
+      policy.include.forEach((rule, i) => {
+        if ('everyone' in rule) {
+          errors.add(`${path}.include[${i}]`, 'an allow policy must not admit everyone; name groups, domains or emails instead', rule);
+        }
+        if ('any_valid_service_token' in rule) {
+          errors.add(
+            `${path}.include[${i}]`,
+            'an allow policy must not admit any valid service token; name the token in a non_identity policy instead',
+            rule,
+          );
+        }
+        if ('service_token' in rule) {
+          errors.add(`${path}.include[${i}]`, 'service tokens are only admitted by decision non_identity, not allow', rule);
+        }
+      });
+    }
+    if (policy.decision === 'non_identity') {
+      policy.include.forEach((rule, i) => {
+        if (!('service_token' in rule)) {
+          errors.add(`${path}.include[${i}]`, 'a non_identity policy may only include named service_token rules', rule);
+        }
+      });
+    }
+  }
+
+  // Apps: references, destination limit, hostnames in the zone, each hostname on one app only.
+  const gatedBy = new Map<string, string>();
+  for (const [name, app] of Object.entries(d.apps)) {
+    const path = `apps.${name}`;
+    if (app.hostnames.length > MAX_DESTINATIONS_PER_APP) {
+      errors.add(
+        `${path}.hostnames`,
+        `lists ${app.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per access application, split it into two apps`,
+        app.hostnames.length,
+      );
+    }
+    app.hostnames.forEach((h, i) => {
+      checkInZone(`${path}.hostnames[${i}]`, h);
+      const other = gatedBy.get(h);
+      if (other) errors.add(`${path}.hostnames[${i}]`, `is already gated by app ${other}; a hostname belongs to one app`, h);
+      else gatedBy.set(h, name);
+    });
+    app.policies.forEach((p, i) => {
+      if (!(p in d.access_policies)) {
+        errors.add(`${path}.policies[${i}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p);
+      }
+    });
+    app.idps.forEach((p, i) => {
+      if (!(p in d.identity_providers)) errors.add(`${path}.idps[${i}]`, `names no identity provider; declared: ${list(idpNames)}`, p);
+    });
+    if (new Set(app.policies).size !== app.policies.length) errors.add(`${path}.policies`, 'must not attach a policy twice', app.policies);
+  }
+
+  // Routes: in the zone, never twice, gated or declared public.
+  const routed = new Map<string, number>();
+  d.routes.forEach((route, i) => {
+    const path = `routes[${i}]`;
+    checkInZone(`${path}.hostname`, route.hostname);
+    const key = `${route.hostname}${route.path ?? ''}`;
+    const first = routed.get(key);
+    if (first !== undefined) {
+      errors.add(`${path}.hostname`, `is already routed by routes[${first}]; route each hostname (and path) once`, route.hostname);
+    } else {
+      routed.set(key, i);
+    }
+    const app = gatedBy.get(route.hostname);
+    if (!app && !route.public) {
+      errors.add(
+        `${path}.hostname`,
+        'is routed through the tunnel but no access app gates it; add it to an app, or declare `public: {reason: ...}`',
+        route.hostname,
+      );
+    }
+    if (app && route.public) {
+      errors.add(`${path}.public`, `contradicts app ${app}, which gates this hostname; remove one of them`, route.public);
+    }
+  });
+
+  // Sites.
+  for (const role of ['primary', 'standby'] as const) {
+    const site = d.sites[role];
+    if (!site.zone.startsWith(`${site.region}-`)) {
+      errors.add(`sites.${role}.zone`, `must be a zone of region ${site.region} (e.g. ${site.region}-b)`, site.zone);
+    }
+  }
+  if (d.sites.primary.project === d.sites.standby.project && d.sites.primary.name === d.sites.standby.name) {
+    errors.add('sites.standby.name', 'must differ from sites.primary.name when both sites share a project', d.sites.standby.name);
+  }
+
+  // Buckets.
+  const bucketNames = new Map<string, string>();
+  for (const [key, bucket] of Object.entries(d.buckets)) {
+    const path = `buckets.${key}`;
+    const name = bucket.name ?? key;
+    if (!bucket.name && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(key)) {
+      errors.add(path, 'key is used as the bucket name and must be 3-63 characters; set name: instead', key);
+    }
+    const other = bucketNames.get(name);
+    if (other) errors.add(`${path}.name`, `is also the name of bucket ${other}`, name);
+    else bucketNames.set(name, key);
+    if (bucket.public?.custom_domain) checkInZone(`${path}.public.custom_domain`, bucket.public.custom_domain);
+    const life = bucket.lifecycle;
+    if (life.delete_after_days !== undefined && life.transition_to_ia_after_days !== undefined &&
+        life.transition_to_ia_after_days >= life.delete_after_days) {
+      errors.add(`${path}.lifecycle.transition_to_ia_after_days`, 'must be less than delete_after_days', life.transition_to_ia_after_days);
+    }
+    if (bucket.lock && life.delete_after_days !== undefined && life.delete_after_days < bucket.lock.retain_days) {
+      errors.add(
+        `${path}.lifecycle.delete_after_days`,
+        `must be at least lock.retain_days (${bucket.lock.retain_days}); locked objects cannot be deleted earlier`,
+        life.delete_after_days,
+      );
+    }
+    if (bucket.retired && bucket.lock && bucket.retired.retain_days < bucket.lock.retain_days) {
+      warnings.add(`${path}.retired.retain_days`, `is shorter than lock.retain_days (${bucket.lock.retain_days}); locked objects outlive it`, bucket.retired.retain_days);
+    }
+    for (const [consumer, cred] of Object.entries(bucket.credentials)) {
+      if (cred.expires && cred.expires <= today) {
+        errors.add(`${path}.credentials.${consumer}.expires`, `must be a future date (today is ${today})`, cred.expires);
+      }
+    }
+  }
+
+  // Entra client secret expiry.
+  for (const [name, idp] of Object.entries(d.identity_providers)) {
+    if (idp.type !== 'entra' || !idp.secret_expires) continue;
+    const days = daysBetween(today, idp.secret_expires);
+    const path = `identity_providers.${name}.secret_expires`;
+    if (days <= 0) {
+      errors.add(path, `the entra client secret expired (today is ${today}); create a new secret and update the date`, idp.secret_expires);
+    } else if (days <= SECRET_EXPIRY_WARNING_DAYS) {
+      warnings.add(path, `the entra client secret expires in ${days} days; rotate it before then`, idp.secret_expires);
+    }
+  }
+
+  return { errors, warnings };
+}
+
+function list(names: string[]): string {
+  return names.length ? names.join(', ') : '(none)';
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

@@ -1,0 +1,250 @@
+/**
+ * The deployment file schema: the operator's single source of truth.
+ *
+ * Shape checks live here (zod). Checks across fields live in `cross-checks.ts` and run on a
+ * shape-valid document. `deployment.schema.json` is generated from this file
+ * (`npm run schema`) and a test keeps the two in sync.
+ */
+import { z } from 'zod';
+import {
+  bucketNameProblem,
+  cloudflareIdProblem,
+  gceNameProblem,
+  gcpProjectProblem,
+  hostnameProblem,
+  serviceProblem,
+  sessionDurationProblem,
+} from '../core/rules';
+
+/** Turn a rule function into a zod refinement that reports the rule's own message. */
+function ruled(rule: (v: string) => string | undefined, description?: string) {
+  const s = z.string().superRefine((value, ctx) => {
+    const problem = rule(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  });
+  return description ? s.describe(description) : s;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,40}$/;
+/** Keys of the named maps (identity providers, groups, policies, apps, buckets): they become construct ids. */
+const nameKey = z.string().regex(NAME, {
+  error: 'must be a name of lower-case letters, digits and hyphens, starting with a letter (at most 41 characters)',
+});
+const nameRef = (what: string) => z.string().describe(`the name of ${what} declared in this file`);
+const hostname = ruled(hostnameProblem, 'a fully qualified hostname in the zone');
+const sessionDuration = ruled(sessionDurationProblem, 'a Go duration such as 8h or 24h');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
+const tfVariableName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be a terraform variable name of lower-case letters, digits and underscores' });
+
+export const CloudflareSchema = z
+  .strictObject({
+    account_id: ruled(cloudflareIdProblem, 'the Cloudflare account id (not a secret)'),
+    zone: hostname.describe('the zone apex, e.g. example.com'),
+    zone_id: ruled(cloudflareIdProblem, 'the zone id (not a secret)'),
+    team_name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'must be the <team> in <team>.cloudflareaccess.com, lower case' })
+      .describe('the Zero Trust team name; referenced, never managed'),
+    plan: z.enum(['free', 'pro', 'business', 'enterprise']).default('free').describe('the zone plan, for limits'),
+  })
+  .describe('the Cloudflare account, zone and Zero Trust team');
+
+const GoogleWorkspaceIdp = z.strictObject({
+  type: z.literal('google-workspace'),
+  client_id: z.string().min(1).describe('OAuth client id (not a secret)'),
+  apps_domain: hostname.describe('the Google Workspace domain'),
+  secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
+});
+const EntraIdp = z.strictObject({
+  type: z.literal('entra'),
+  client_id: z.string().min(1),
+  directory_id: z.string().uuid({ error: 'must be the directory (tenant) id, a uuid' }),
+  support_groups: z.boolean().default(false),
+  secret_variable: tfVariableName.optional(),
+  secret_expires: isoDate.optional().describe('when the Entra client secret expires; synth warns 30 days ahead, fails after'),
+});
+const OtpIdp = z.strictObject({ type: z.literal('one-time-pin') });
+const ExistingIdp = z.strictObject({
+  type: z.literal('existing'),
+  id: z.string().uuid({ error: 'must be the identity provider id, a uuid' }),
+});
+export const IdentityProviderSchema = z.discriminatedUnion('type', [GoogleWorkspaceIdp, EntraIdp, OtpIdp, ExistingIdp]);
+
+export const AccessGroupSchema = z
+  .strictObject({
+    email_domains: z.array(hostname).default([]),
+    emails: z.array(z.email({ error: 'must be an email address' })).default([]),
+    idp_groups: z
+      .array(z.strictObject({ idp: nameRef('an entra identity provider'), group: z.string().min(1) }))
+      .default([]),
+  })
+  .describe('a reusable access group; a member matches any of its rules');
+
+const RuleSchema = z.union([
+  z.strictObject({ group: nameRef('an access group') }),
+  z.strictObject({ email: z.email({ error: 'must be an email address' }) }),
+  z.strictObject({ email_domain: hostname }),
+  z.strictObject({ service_token: nameRef('a service token') }),
+  z.strictObject({ everyone: z.literal(true) }),
+  z.strictObject({ any_valid_service_token: z.literal(true) }),
+]);
+export type AccessRuleInput = z.infer<typeof RuleSchema>;
+
+export const AccessPolicySchema = z.strictObject({
+  decision: z.enum(['allow', 'deny', 'bypass', 'non_identity']).describe('non_identity is for service tokens'),
+  include: z.array(RuleSchema).min(1, { error: 'must list at least one rule' }),
+  require: z.array(RuleSchema).default([]),
+  exclude: z.array(RuleSchema).default([]),
+  session_duration: sessionDuration.optional(),
+});
+
+export const ServiceTokenSchema = z.strictObject({
+  duration: z.enum(['8760h', '17520h', '43800h', '87600h', 'forever']).default('8760h'),
+  decision_record: z.string().min(3).describe('the ADR or ticket that approved this machine token'),
+});
+
+export const AccessAppSchema = z.strictObject({
+  hostnames: z.array(hostname).min(1, { error: 'must list at least one hostname' }),
+  policies: z.array(nameRef('an access policy')).min(1, { error: 'must attach at least one policy' }),
+  idps: z.array(nameRef('an identity provider')).default([]),
+  session_duration: sessionDuration.default('24h'),
+  app_launcher_visible: z.boolean().default(true),
+  cors: z
+    .strictObject({
+      allowed_origins: z.array(z.url({ error: 'must be an origin URL such as https://portal.example.com' })).default([]),
+      allowed_methods: z.array(z.enum(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'])).default([]),
+      allowed_headers: z.array(z.string().min(1)).default([]),
+      allow_credentials: z.boolean().default(false),
+      max_age: z.number().int().min(-1).max(86400).optional(),
+    })
+    .optional(),
+  cookies: z
+    .strictObject({
+      http_only: z.boolean().default(true),
+      same_site: z.enum(['strict', 'lax', 'none']).default('lax'),
+      binding_cookie: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+export const OriginSchema = z.strictObject({
+  no_tls_verify: z.boolean().optional(),
+  http_host_header: z.string().min(1).optional(),
+  origin_server_name: z.string().min(1).optional(),
+  connect_timeout_seconds: z.number().int().min(1).max(300).optional(),
+});
+
+export const RouteSchema = z.strictObject({
+  hostname,
+  path: z.string().min(1).optional().describe('a regular expression matched against the request path'),
+  service: ruled(serviceProblem, 'origin service, e.g. http://localhost:8080'),
+  origin: OriginSchema.optional(),
+  public: z
+    .strictObject({ reason: z.string().min(10, { error: 'must give a reason of at least 10 characters' }) })
+    .optional()
+    .describe('declare a route public on purpose; otherwise an access app must gate it'),
+});
+
+export const SiteSchema = z.strictObject({
+  name: ruled(gceNameProblem, 'the GCE instance name'),
+  project: ruled(gcpProjectProblem),
+  region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'must be a GCE region such as europe-west1' }),
+  zone: z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { error: 'must be a GCE zone such as europe-west1-b' }),
+  machine_type: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, { error: 'must be a machine type such as e2-small' }).default('e2-small'),
+  image: z.string().min(1).default('ubuntu-os-cloud/ubuntu-2404-lts-amd64'),
+  network: ruled(gceNameProblem).default('default'),
+  ssh_via_iap: z.boolean().default(false).describe('allow SSH from Google IAP (35.235.240.0/20) only'),
+});
+
+export const SitesSchema = z.strictObject({
+  primary: SiteSchema,
+  standby: SiteSchema,
+  keep_primary_connector_on_cutover: z.boolean().default(true),
+  cloudflared_version: z
+    .string()
+    .regex(/^\d{4}\.\d{1,2}\.\d{1,3}$/, { error: 'must be a cloudflared release such as 2026.7.2' })
+    .default('2026.7.2'),
+});
+
+const Days = z.number().int().min(1).max(36500);
+export const BucketSchema = z.strictObject({
+  name: ruled(bucketNameProblem).optional().describe('the R2 bucket name; default the key'),
+  location: z.enum(['apac', 'eeur', 'enam', 'weur', 'wnam', 'oc']).optional(),
+  jurisdiction: z.enum(['default', 'eu', 'fedramp']).default('default'),
+  storage_class: z.enum(['Standard', 'InfrequentAccess']).default('Standard'),
+  lifecycle: z
+    .strictObject({
+      delete_after_days: Days.optional(),
+      abort_multipart_after_days: Days.default(7),
+      transition_to_ia_after_days: Days.optional(),
+    })
+    .prefault({}),
+  lock: z.strictObject({ retain_days: Days }).optional().describe('bucket lock: objects cannot be deleted for N days'),
+  cors: z
+    .array(
+      z.strictObject({
+        allowed_origins: z.array(z.string().min(1)).min(1),
+        allowed_methods: z.array(z.enum(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'])).min(1),
+        allowed_headers: z.array(z.string()).default([]),
+        max_age_seconds: z.number().int().min(0).max(86400).optional(),
+      }),
+    )
+    .default([]),
+  public: z
+    .strictObject({
+      custom_domain: hostname.optional(),
+      reason: z.string().min(10, { error: 'must give a reason of at least 10 characters' }),
+    })
+    .optional(),
+  credentials: z
+    .record(
+      nameKey,
+      z.strictObject({
+        access: z.enum(['read', 'read-write']),
+        rotation: z.number().int().min(0).default(1).describe('bump to mint new credentials'),
+        two_slot: z.boolean().default(false).describe('keep the previous credentials valid until the next bump'),
+        expires: isoDate.optional(),
+        deliver_to: z.enum(['primary', 'standby']).optional().describe('store the credentials in the site host Secret Manager'),
+      }),
+    )
+    .default({}),
+  retired: z.strictObject({ retain_days: Days.default(30) }).optional(),
+});
+
+export const BackendSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('local') }),
+  z.strictObject({
+    type: z.literal('gcs'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, { error: 'must be a GCS bucket name' }),
+    prefix: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a path prefix such as gatehouse/' }).default('gatehouse'),
+  }),
+]);
+
+export const DeploymentSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, {
+      error: 'must be 2-21 lower-case letters, digits and hyphens, starting with a letter',
+    }),
+    cloudflare: CloudflareSchema,
+    identity_providers: z.record(nameKey, IdentityProviderSchema).default({}),
+    access_groups: z.record(nameKey, AccessGroupSchema).default({}),
+    access_policies: z.record(nameKey, AccessPolicySchema).default({}),
+    service_tokens: z.record(nameKey, ServiceTokenSchema).default({}),
+    apps: z.record(nameKey, AccessAppSchema).default({}),
+    routes: z.array(RouteSchema).default([]),
+    sites: SitesSchema,
+    buckets: z.record(nameKey, BucketSchema).default({}),
+    backend: BackendSchema.prefault({ type: 'local' }),
+  })
+  .describe('a gatehouse deployment');
+
+export type Deployment = z.output<typeof DeploymentSchema>;
+export type DeploymentInput = z.input<typeof DeploymentSchema>;
+export type IdentityProviderSpec = Deployment['identity_providers'][string];
+export type RouteSpec = Deployment['routes'][number];
+export type SiteSpec = Deployment['sites']['primary'];
+export type BucketSpec = Deployment['buckets'][string];
+export type AppSpec = Deployment['apps'][string];
+export type PolicySpec = Deployment['access_policies'][string];

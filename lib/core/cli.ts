@@ -1,0 +1,33 @@
+/**
+ * Runs a synth for a command-line entry point: every known problem is printed one line each on
+ * stderr, with no stack trace, and the exit status is non-zero. Nothing is written on failure.
+ */
+import { GatehouseError } from './errors';
+
+/** cdktf reports failed construct validations as one Error with this heading. */
+const VALIDATION_HEADING = /^(Validation failed with the following errors:|Encountered Annotations with level "ERROR":)\s*/;
+
+export function problemLines(error: unknown): string[] | undefined {
+  if (error instanceof GatehouseError) return error.lines();
+  if (error instanceof Error && VALIDATION_HEADING.test(error.message)) {
+    return error.message
+      .replace(VALIDATION_HEADING, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+  }
+  return undefined;
+}
+
+export function runCli(main: () => void, stderr: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): number {
+  try {
+    main();
+    return 0;
+  } catch (error) {
+    const lines = problemLines(error);
+    if (!lines) throw error; // a bug, not bad input: keep the trace
+    stderr(`gatehouse: ${lines.length} problem${lines.length === 1 ? '' : 's'}; nothing was synthesized`);
+    for (const line of lines) stderr(`  ${line}`);
+    return 1;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Cloudflare platform limits that gatehouse checks at synth time. One module, so that a raised
+ * limit (Enterprise) is a one-line change. Sources: Cloudflare One account limits, R2 limits,
+ * DNS FAQ and API limits pages (see ../shared/FIELD-GUIDE.md section 8).
+ */
+
+/** Hostnames (public destinations) per Access application. */
+export const MAX_DESTINATIONS_PER_APP = 5;
+/** Access applications per account. */
+export const MAX_ACCESS_APPS = 500;
+/** Cloudflare Tunnels per account. */
+export const MAX_TUNNELS = 1000;
+/** Account-owned API tokens per account. */
+export const MAX_ACCOUNT_TOKENS = 500;
+/** Access service tokens per account. */
+export const MAX_SERVICE_TOKENS = 50;
+/** DNS records per zone, by plan. */
+export const MAX_DNS_RECORDS: Readonly<Record<'free' | 'pro' | 'business' | 'enterprise', number>> = {
+  free: 200,
+  pro: 3500,
+  business: 3500,
+  enterprise: 3500,
+};
+/** API requests allowed per 5-minute window per token. */
+export const API_REQUESTS_PER_WINDOW = 1200;

@@ -1,0 +1,56 @@
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import type { IAccessGatedApp } from '../lib/cloudflare/access/app';
+import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
+import type { Deployment } from '../lib/config/schema';
+import { configureBackend } from '../lib/deployment/backend';
+import { deploymentRoutes, siteHostOptions, tunnelName } from '../lib/deployment/site';
+import { activateDnsVariable } from '../lib/deployment/variables';
+import { ConnectorActivation } from '../lib/google/connector-host';
+
+export interface StandbyStackProps {
+  readonly deployment: Deployment;
+  /** Access apps whose AUD the gated ingress rules enforce. */
+  readonly accessApps: readonly IAccessGatedApp[];
+}
+
+/**
+ * The warm standby: its tunnel, identical ingress, and its host. It creates no public record and
+ * can be deployed at any time without moving traffic. Its connector runs only while
+ * `activate_dns` is true (the same variable name as in `production`).
+ */
+export class StandbyStack extends TerraformStack {
+  /** The standby tunnel, handed to `production` as a typed cross-stack reference. */
+  public readonly tunnel: ITunnel;
+  /** The standby host's service account member (for credentials delivered to the standby). */
+  public readonly hostServiceAccountMember: string;
+
+  constructor(scope: Construct, id: string, props: StandbyStackProps) {
+    super(scope, id);
+    const d = props.deployment;
+    new CloudflareProvider(this, 'cloudflare', {});
+    new GoogleProvider(this, 'google', {});
+    configureBackend(this, d.backend);
+
+    const activateDns = activateDnsVariable(this);
+    const site = new TunnelHost(this, 'site', {
+      accountId: d.cloudflare.account_id,
+      tunnelName: tunnelName(d, 'standby'),
+      routes: deploymentRoutes(d),
+      accessApps: props.accessApps,
+      host: siteHostOptions(
+        d,
+        d.sites.standby,
+        Fn.conditional(activateDns.booleanValue, ConnectorActivation.ACTIVE, ConnectorActivation.STANDBY),
+      ),
+    });
+    this.tunnel = site;
+    this.hostServiceAccountMember = site.host!.serviceAccount.member;
+
+    new TerraformOutput(this, 'tunnel_id', { value: site.tunnelId });
+    new TerraformOutput(this, 'connector_token', { value: site.connectorToken, sensitive: true });
+    new TerraformOutput(this, 'user_data', { value: site.host!.userData, sensitive: true });
+  }
+}
