@@ -30,7 +30,7 @@ export function deploymentPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Read, parse and validate a deployment file. Throws `GatehouseError` with every problem. */
 export function loadDeployment(file: string, options: CrossCheckOptions = {}): LoadedDeployment {
-  const source = path.relative(process.cwd(), file) || file;
+  const source = file;
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -44,7 +44,7 @@ export function loadDeployment(file: string, options: CrossCheckOptions = {}): L
 
 /** Parse and validate deployment YAML text. `source` names it in messages. */
 export function parseDeployment(text: string, source: string, options: CrossCheckOptions = {}): LoadedDeployment {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new GatehouseError(
       doc.errors.map((err) => {
@@ -92,7 +92,14 @@ function issueProblems(issue: $ZodIssue): Problem[] {
         path: formatPath([...issue.path, key]),
         message: 'is not a known field; check the spelling against deployment.schema.json',
       }));
+    case 'invalid_key':
+      return issue.issues.map((inner) => ({ path: at, message: lowerFirst(inner.message), value: inner.input }));
     case 'invalid_union': {
+      const discriminated = issue as $ZodIssue & { discriminator?: string; options?: unknown[] };
+      if (discriminated.discriminator && discriminated.options) {
+        const value = (issue.input as Record<string, unknown> | undefined)?.[discriminated.discriminator];
+        return [{ path: at, message: `must be one of ${discriminated.options.map((o) => JSON.stringify(o)).join(', ')}`, value }];
+      }
       // A tagged choice (rules, identity providers, backends): report the branch that got furthest,
       // or the list of accepted shapes when none fits.
       const branches = issue.errors.filter((b) => b.length > 0);
@@ -102,6 +109,7 @@ function issueProblems(issue: $ZodIssue): Problem[] {
     }
     case 'invalid_type':
       if (issue.input === undefined) return [{ path: at, message: `is required (${issue.expected})` }];
+      if (issue.expected === 'int') return [{ path: at, message: 'must be a whole number', value: issue.input }];
       return [{ path: at, message: `must be ${article(issue.expected)}`, value: issue.input }];
     default:
       return [{ path: at, message: lowerFirst(issue.message), value: issue.input }];

@@ -1,0 +1,59 @@
+/** Test helpers: build a deployment from the example plus overrides, synthesize stacks to JSON. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdktf';
+import { parse, stringify } from 'yaml';
+import { buildStacks } from '../lib/app';
+import { DEFAULT_DEPLOYMENT, parseDeployment } from '../lib/config/load';
+import type { Deployment } from '../lib/config/schema';
+
+/** Fixed "today" for tests that involve dates. */
+export const TODAY = '2026-11-22';
+
+/** The example deployment as a plain object (a fresh copy each call). */
+export function exampleInput(): Record<string, any> {
+  return parse(fs.readFileSync(DEFAULT_DEPLOYMENT, 'utf8'));
+}
+
+/** Validate a deployment object the way a file is validated. */
+export function deploymentFrom(input: Record<string, any>): Deployment {
+  return parseDeployment(stringify(input), 'test.yaml', { today: TODAY }).deployment;
+}
+
+export type SynthJson = Record<string, any>;
+
+/** Synthesize every stack of a deployment; returns parsed JSON by stack id. */
+export function synthAll(deployment: Deployment): Record<string, SynthJson> {
+  const app = Testing.app();
+  const stacks = buildStacks(app, deployment);
+  return {
+    access: JSON.parse(Testing.synth(stacks.access)),
+    standby: JSON.parse(Testing.synth(stacks.standby)),
+    production: JSON.parse(Testing.synth(stacks.production)),
+  };
+}
+
+/** All resources of a type in a synthesized stack, as an array of [logical id, config]. */
+export function resources(stack: SynthJson, type: string): Array<[string, Record<string, any>]> {
+  return Object.entries(stack.resource?.[type] ?? {});
+}
+
+/** The single resource of a type whose construct path ends with `suffix`. */
+export function resourceAt(stack: SynthJson, type: string, suffix: string): Record<string, any> {
+  const found = resources(stack, type).filter(([, r]) => r['//']?.metadata?.path?.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} at *${suffix}, found ${found.length}`);
+  return found[0][1];
+}
+
+/** A temporary directory removed by the caller. */
+export function tempDir(prefix = 'gatehouse-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Synthesize a full app into `outdir` the way `cdktf synth` does. */
+export function synthToDir(deployment: Deployment, outdir: string): void {
+  const app = new App({ outdir });
+  buildStacks(app, deployment);
+  app.synth();
+}
