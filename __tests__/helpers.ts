@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdktf';
+import { App } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import { buildStacks } from '../lib/app';
 import { DEFAULT_DEPLOYMENT, parseDeployment } from '../lib/config/load';
@@ -23,27 +23,21 @@ export function deploymentFrom(input: Record<string, any>): Deployment {
 
 export type SynthJson = Record<string, any>;
 
-/** Synthesize every stack of a deployment; returns parsed JSON by stack id. */
+/** Synthesize a whole app (cross-stack references wired, as `cdktf synth` does); parsed JSON by stack id. */
 export function synthAll(deployment: Deployment): Record<string, SynthJson> {
-  const app = Testing.app();
-  const stacks = buildStacks(app, deployment);
-  return {
-    access: JSON.parse(Testing.synth(stacks.access)),
-    standby: JSON.parse(Testing.synth(stacks.standby)),
-    production: JSON.parse(Testing.synth(stacks.production)),
-  };
+  const outdir = tempDir('gatehouse-synth-');
+  try {
+    synthToDir(deployment, outdir);
+    const read = (id: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
+    return { access: read('access'), standby: read('standby'), production: read('production') };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** All resources of a type in a synthesized stack, as an array of [logical id, config]. */
 export function resources(stack: SynthJson, type: string): Array<[string, Record<string, any>]> {
   return Object.entries(stack.resource?.[type] ?? {});
-}
-
-/** The single resource of a type whose construct path ends with `suffix`. */
-export function resourceAt(stack: SynthJson, type: string, suffix: string): Record<string, any> {
-  const found = resources(stack, type).filter(([, r]) => r['//']?.metadata?.path?.endsWith(suffix));
-  if (found.length !== 1) throw new Error(`expected one ${type} at *${suffix}, found ${found.length}`);
-  return found[0][1];
 }
 
 /** A temporary directory removed by the caller. */

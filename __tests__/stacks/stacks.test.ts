@@ -1,0 +1,328 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cutoverPlan } from '../../lib/cutover/plan';
+import { evaluate } from '../../lib/cutover/evaluate';
+import { deploymentFrom, exampleInput, resources, synthAll, synthToDir, SynthJson, tempDir } from '../helpers';
+
+const ROOT = path.join(__dirname, '..', '..');
+const example = synthAll(deploymentFrom(exampleInput()));
+
+/** Every [json path, string] in a value. */
+function strings(value: unknown, at = ''): Array<[string, string]> {
+  if (typeof value === 'string') return [[at, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${at}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => (k === '//' ? [] : strings(v, at ? `${at}.${k}` : k)));
+  }
+  return [];
+}
+
+describe('snapshots (change detectors)', () => {
+  test.each(['access', 'standby', 'production'])('%s', (stack) => {
+    expect(example[stack]).toMatchSnapshot();
+  });
+});
+
+describe('synthesis', () => {
+  test('two synths of the same input are byte-identical', () => {
+    const d = deploymentFrom(exampleInput());
+    const [a, b] = [tempDir(), tempDir()];
+    try {
+      synthToDir(d, a);
+      synthToDir(d, b);
+      const files = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+      expect(files(a)).toEqual(files(b));
+      for (const f of files(a)) {
+        if (fs.statSync(path.join(a, f)).isFile()) expect(fs.readFileSync(path.join(a, f))).toEqual(fs.readFileSync(path.join(b, f)));
+      }
+      expect(files(a)).toEqual(expect.arrayContaining(['stacks/production/cdk.tf.json', 'stacks/standby/cdk.tf.json']));
+    } finally {
+      fs.rmSync(a, { recursive: true });
+      fs.rmSync(b, { recursive: true });
+    }
+  });
+
+  test('importing a stack module runs nothing', () => {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '-e', "require('./stacks/production'); require('./stacks/standby'); require('./stacks/access')"], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(out.status).toBe(0);
+    expect(out.stdout + out.stderr).toBe('');
+  });
+
+  test('each stack configures its own providers and a local backend by default', () => {
+    expect(Object.keys(example.access.provider)).toEqual(['cloudflare']);
+    expect(Object.keys(example.standby.provider).sort()).toEqual(['cloudflare', 'google']);
+    expect(Object.keys(example.production.provider).sort()).toEqual(['cloudflare', 'google', 'null']);
+    expect(example.production.terraform.backend).toEqual({ local: { path: 'terraform.production.tfstate' } });
+  });
+
+  test('a gcs backend puts each stack under its own prefix', () => {
+    const input = exampleInput();
+    input.backend = { type: 'gcs', bucket: 'example-tfstate', prefix: 'edge/' };
+    const s = synthAll(deploymentFrom(input));
+    expect(s.production.terraform.backend).toEqual({ gcs: { bucket: 'example-tfstate', prefix: 'edge/production' } });
+    expect(s.standby.terraform.backend).toEqual({ gcs: { bucket: 'example-tfstate', prefix: 'edge/standby' } });
+  });
+});
+
+describe('DNS ownership', () => {
+  const routed = exampleInput().routes.map((r: { hostname: string }) => r.hostname);
+
+  test('production owns exactly one proxied CNAME per public hostname', () => {
+    const records = resources(example.production, 'cloudflare_dns_record').map(([, r]) => r);
+    expect(records.map((r) => r.name).sort()).toEqual([...routed].sort());
+    for (const r of records) {
+      expect(r).toMatchObject({ type: 'CNAME', proxied: true, ttl: 1, zone_id: 'fedcba9876543210fedcba9876543210' });
+    }
+  });
+
+  test('standby and access manage no DNS record', () => {
+    expect(resources(example.standby, 'cloudflare_dns_record')).toEqual([]);
+    expect(resources(example.access, 'cloudflare_dns_record')).toEqual([]);
+  });
+});
+
+describe('tunnels', () => {
+  test.each(['production', 'standby'])('%s: remotely managed, ingress ends with exactly one catch-all', (stack) => {
+    const [[, tunnel]] = resources(example[stack], 'cloudflare_zero_trust_tunnel_cloudflared');
+    expect(tunnel.config_src).toBe('cloudflare');
+    const [[, config]] = resources(example[stack], 'cloudflare_zero_trust_tunnel_cloudflared_config');
+    const ingress = config.config.ingress;
+    expect(ingress[ingress.length - 1]).toEqual({ service: 'http_status:404' });
+    expect(ingress.filter((r: SynthJson) => !r.hostname)).toHaveLength(1);
+  });
+
+  test('both sites get identical routes generated from the same file', () => {
+    const ingress = (s: string) => resources(example[s], 'cloudflare_zero_trust_tunnel_cloudflared_config')[0][1].config.ingress;
+    expect(ingress('standby')).toEqual(ingress('production'));
+  });
+
+  test('gated routes carry the Access JWT check; the public route does not', () => {
+    const [[, config]] = resources(example.production, 'cloudflare_zero_trust_tunnel_cloudflared_config');
+    const byHost = Object.fromEntries(config.config.ingress.filter((r: SynthJson) => r.hostname).map((r: SynthJson) => [r.hostname, r]));
+    for (const h of ['admin.example.com', 'api.example.com', 'labs.example.com']) {
+      expect(byHost[h].origin_request.access).toMatchObject({ required: true, team_name: 'example' });
+      expect(byHost[h].origin_request.access.aud_tag).toHaveLength(1);
+      expect(byHost[h].origin_request.access.aud_tag[0]).toContain('cross-stack-reference-input-access');
+    }
+    expect(byHost['www.example.com'].origin_request).toBeUndefined();
+    expect(byHost['labs.example.com'].origin_request).toMatchObject({ no_tls_verify: true, origin_server_name: 'labs.internal.example.net' });
+  });
+
+  test.each(['production', 'standby'])('%s: the connector token flows only through sensitive values and Secret Manager', (stack) => {
+    const s = example[stack];
+    const uses = strings({ resource: s.resource, output: s.output }).filter(([, v]) => v.includes('cloudflare_zero_trust_tunnel_cloudflared_token'));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [at, v] of uses) {
+      expect(v).toMatch(/^\$\{sensitive\(data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[^)]+\.token\)\}$/);
+      expect(at).toMatch(/^(resource\.google_secret_manager_secret_version\.[^.]+\.secret_data|output\.connector_token\.value)$/);
+    }
+    expect(s.output.connector_token.sensitive).toBe(true);
+    const [[, instance]] = resources(s, 'google_compute_instance');
+    expect(JSON.stringify(instance.metadata)).not.toContain('tunnel_cloudflared_token');
+  });
+
+  test.each(['production', 'standby'])('%s: the firewall opens no web port to the internet', (stack) => {
+    const firewalls = resources(example[stack], 'google_compute_firewall').map(([, f]) => f);
+    for (const f of firewalls.filter((x) => x.direction === 'INGRESS' && x.allow)) {
+      expect(f.source_ranges).not.toContain('0.0.0.0/0');
+    }
+    const deny = firewalls.find((f) => f.deny);
+    expect(deny).toMatchObject({ direction: 'INGRESS', source_ranges: ['0.0.0.0/0'], deny: [{ protocol: 'tcp', ports: ['80', '443'] }] });
+  });
+});
+
+describe('Access', () => {
+  test('the access stack gates the internal hostnames with one Google Workspace app', () => {
+    const [[, app]] = resources(example.access, 'cloudflare_zero_trust_access_application');
+    expect(app).toMatchObject({
+      type: 'self_hosted',
+      auto_redirect_to_identity: true,
+      session_duration: '24h',
+      destinations: [
+        { type: 'public', uri: 'admin.example.com' },
+        { type: 'public', uri: 'api.example.com' },
+        { type: 'public', uri: 'labs.example.com' },
+      ],
+    });
+    expect(app.allowed_idps).toEqual(['${cloudflare_zero_trust_access_identity_provider.idp-workspace_resource_58E8B27D.id}']);
+    const [[, idp]] = resources(example.access, 'cloudflare_zero_trust_access_identity_provider');
+    expect(idp.type).toBe('google-apps');
+    expect(idp.config.client_secret).toBe('${var.workspace_client_secret}');
+    expect(example.access.variable.workspace_client_secret).toMatchObject({ sensitive: true, nullable: false });
+    expect(example.access.variable.workspace_client_secret.default).toBeUndefined();
+    expect(example.access.output.app_internal_aud.value).toBe('${cloudflare_zero_trust_access_application.app-internal_resource_A87EAC7E.aud}');
+  });
+});
+
+describe('cutover', () => {
+  const plan = cutoverPlan(example.production, example.standby);
+
+  test('activate_dns is a bool, default false, not nullable, in both site stacks', () => {
+    for (const s of ['production', 'standby']) {
+      expect(example[s].variable.activate_dns).toMatchObject({ type: 'bool', default: false, nullable: false });
+    }
+  });
+
+  test('every public CNAME evaluates (real terraform) to the primary when false and the standby when true', () => {
+    expect(plan).toHaveLength(4);
+    for (const p of plan) {
+      expect(p.whenFalse).toBe('example-primary-id.cfargotunnel.com');
+      expect(p.whenTrue).toBe('example-standby-id.cfargotunnel.com');
+    }
+  });
+
+  test('no count or for_each depends on activate_dns, so addresses are identical for both values', () => {
+    for (const s of ['access', 'standby', 'production']) {
+      const meta = strings(example[s].resource).filter(([at, v]) => /\.(count|for_each)$/.test(at) && v.includes('var.activate_dns'));
+      expect(meta).toEqual([]);
+    }
+  });
+
+  // Attributes whose value changes with activate_dns, and the provider attributes that force replacement
+  // (provider 5.14 / google 6.50 schemas, ../shared/FIELD-GUIDE.md sections 2 and 5a).
+  const FORCES_REPLACEMENT: Record<string, string[]> = {
+    cloudflare_dns_record: ['zone_id', 'type'],
+    cloudflare_zero_trust_tunnel_cloudflared: ['account_id', 'config_src'],
+    cloudflare_zero_trust_tunnel_cloudflared_config: ['account_id', 'tunnel_id'],
+    google_compute_instance: ['name', 'zone', 'project', 'boot_disk', 'metadata_startup_script', 'network_interface'],
+    google_secret_manager_secret_version: ['secret', 'secret_data'],
+  };
+  const dependents = (stack: SynthJson) =>
+    Object.entries<Record<string, SynthJson>>(stack.resource ?? {}).flatMap(([type, byId]) =>
+      Object.values(byId).flatMap((r) =>
+        strings(r)
+          .filter(([, v]) => v.includes('var.activate_dns'))
+          .map(([at]) => `${type}.${at}`),
+      ),
+    );
+
+  test('the attributes that change with activate_dns are exactly these, and none forces replacement', () => {
+    const changed = { production: [...new Set(dependents(example.production))].sort(), standby: [...new Set(dependents(example.standby))].sort() };
+    expect(changed).toEqual({
+      production: [
+        'cloudflare_dns_record.content',
+        'cloudflare_dns_record.lifecycle.precondition[0].condition',
+        'cloudflare_dns_record.lifecycle.precondition[0].error_message',
+      ],
+      standby: ['google_compute_instance.metadata.gatehouse-connector'],
+    });
+    for (const attr of [...changed.production, ...changed.standby]) {
+      const [type, top] = attr.split('.');
+      expect(FORCES_REPLACEMENT[type] ?? []).not.toContain(top);
+    }
+  });
+
+  test('with keep_primary_connector_on_cutover false, the primary connector stops on cutover (metadata, in place)', () => {
+    const input = exampleInput();
+    input.sites.keep_primary_connector_on_cutover = false;
+    const s = synthAll(deploymentFrom(input));
+    const [[, instance]] = resources(s.production, 'google_compute_instance');
+    expect(instance.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "standby" : "active"}');
+    const [[, standbyInstance]] = resources(s.standby, 'google_compute_instance');
+    expect(standbyInstance.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "active" : "standby"}');
+    expect([...new Set(dependents(s.production))]).toContain('google_compute_instance.metadata.gatehouse-connector');
+  });
+
+  test('by default the primary keeps its connector after a cutover', () => {
+    const [[, instance]] = resources(example.production, 'google_compute_instance');
+    expect(instance.metadata['gatehouse-connector']).toBe('active');
+  });
+
+  describe('health gate (precondition evaluated by terraform)', () => {
+    const [, record] = resources(example.production, 'cloudflare_dns_record').find(([, r]) => r.name === 'admin.example.com')!;
+    const [gate] = record.lifecycle.precondition;
+    const check = (activate: boolean, primary: string, standby: string, skip = false) =>
+      evaluate({
+        expressions: { ok: gate.condition, message: gate.error_message },
+        stubs: {
+          'data.cloudflare_zero_trust_tunnel_cloudflared.primary-status.status': primary,
+          'data.cloudflare_zero_trust_tunnel_cloudflared.standby-status.status': standby,
+        },
+        variables: {
+          activate_dns: { type: 'bool', value: String(activate) },
+          skip_tunnel_health_gate: { type: 'bool', value: String(skip) },
+        },
+      });
+
+    test.each([
+      [true, 'healthy', 'healthy', true],
+      [true, 'healthy', 'degraded', true],
+      [true, 'healthy', 'down', false],
+      [true, 'healthy', 'inactive', false],
+      [false, 'healthy', 'down', true],
+      [false, 'down', 'healthy', false],
+      [false, 'inactive', 'healthy', true],
+    ])('activate_dns=%s primary=%s standby=%s -> allowed=%s', (activate, primary, standby, allowed) => {
+      expect(check(activate, primary, standby).ok).toBe(allowed);
+    });
+
+    test('the override lets a disaster cutover through, and the message names the tunnel and status', () => {
+      expect(check(true, 'down', 'down', true).ok).toBe(true);
+      expect(check(true, 'healthy', 'down').message).toBe(
+        'Refusing to point DNS at tunnel example-standby: its status is "down", not healthy. Start its connector first (see docs/cutover.md), or set TF_VAR_skip_tunnel_health_gate=true in a disaster.',
+      );
+    });
+  });
+});
+
+describe('outputs', () => {
+  test('every output that carries a secret is sensitive', () => {
+    for (const s of ['access', 'standby', 'production']) {
+      for (const [name, out] of Object.entries<SynthJson>(example[s].output ?? {})) {
+        const v = JSON.stringify(out.value);
+        if (/token|secret|\.value|user_data|sha256/.test(`${name} ${v}`) && !name.startsWith('cross-stack-output')) {
+          expect([name, out.sensitive]).toEqual([name, true]);
+        }
+      }
+    }
+  });
+});
+
+describe('command line', () => {
+  const run = (env: Record<string, string>) => {
+    const outdir = tempDir();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, CDKTF_OUTDIR: path.join(outdir, 'out') },
+      encoding: 'utf8',
+    });
+    const wrote = fs.existsSync(path.join(outdir, 'out'));
+    fs.rmSync(outdir, { recursive: true });
+    return { ...r, wrote };
+  };
+
+  test('a bad file exits non-zero with one line per problem, no stack trace, and writes nothing', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.yaml');
+    const input = exampleInput();
+    input.routes[0].service = 'ftp://localhost';
+    input.apps.internal.session_duration = 'forever';
+    fs.writeFileSync(file, JSON.stringify(input));
+    const r = run({ GATEHOUSE_DEPLOYMENT: file });
+    fs.rmSync(dir, { recursive: true });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'gatehouse: 2 problems; nothing was synthesized',
+      `  ${file}: apps.internal.session_duration: must be a duration such as 30m, 8h or 24h (units ns, us, ms, s, m, h) (got "forever")`,
+      `  ${file}: routes[0].service: scheme must be one of http, https, unix, unix+tls, tcp, ssh, rdp, smb (got "ftp://localhost")`,
+    ]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.wrote).toBe(false);
+  });
+
+  test('a missing file exits non-zero with one line naming it', () => {
+    const r = run({ GATEHOUSE_DEPLOYMENT: '/nonexistent/edge.yaml' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('/nonexistent/edge.yaml: (root): no such file; set GATEHOUSE_DEPLOYMENT to a deployment yaml file');
+    expect(r.wrote).toBe(false);
+  });
+
+  test('the example synthesizes', () => {
+    const r = run({});
+    expect([r.status, r.stderr]).toEqual([0, '']);
+  });
+});

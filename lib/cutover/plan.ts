@@ -1,0 +1,48 @@
+/**
+ * The cutover plan: what every public CNAME in the synthesized `production` stack points at under
+ * `activate_dns=false` and `activate_dns=true`, evaluated offline by the real `terraform` binary.
+ * Tunnel ids are unknown before apply, so each is stubbed as `<tunnel name>-id`.
+ */
+import { evaluate } from './evaluate';
+
+type Json = Record<string, any>;
+
+export interface RecordTargets {
+  /** The record's hostname. */
+  readonly hostname: string;
+  /** Terraform address, identical for both values of the flag. */
+  readonly address: string;
+  readonly whenFalse: string;
+  readonly whenTrue: string;
+}
+
+/** Stub values for tunnel id references in `production`, resolved through `standby` outputs. */
+export function tunnelIdStubs(production: Json, standby: Json): Record<string, string> {
+  const stubs: Record<string, string> = {};
+  const tunnels = (stack: Json) => Object.entries<Json>(stack.resource?.cloudflare_zero_trust_tunnel_cloudflared ?? {});
+  for (const [id, t] of tunnels(production)) stubs[`cloudflare_zero_trust_tunnel_cloudflared.${id}.id`] = `${t.name}-id`;
+  const standbyNames = Object.fromEntries(tunnels(standby).map(([id, t]) => [`cloudflare_zero_trust_tunnel_cloudflared.${id}.id`, t.name]));
+  for (const [remote] of Object.entries<Json>(production.data?.terraform_remote_state ?? {})) {
+    for (const [outName, out] of Object.entries<Json>(standby.output ?? {})) {
+      const ref = /^\$\{(.*)\}$/.exec(String(out.value))?.[1];
+      if (ref && standbyNames[ref]) stubs[`data.terraform_remote_state.${remote}.outputs.${outName}`] = `${standbyNames[ref]}-id`;
+    }
+  }
+  return stubs;
+}
+
+export function cutoverPlan(production: Json, standby: Json): RecordTargets[] {
+  const records = Object.entries<Json>(production.resource?.cloudflare_dns_record ?? {});
+  const expressions = Object.fromEntries(records.map(([id, r]) => [id, String(r.content)]));
+  const stubs = tunnelIdStubs(production, standby);
+  const run = (value: boolean) =>
+    evaluate({ expressions, stubs, variables: { activate_dns: { type: 'bool', value: String(value) } } });
+  const off = run(false);
+  const on = run(true);
+  return records.map(([id, r]) => ({
+    hostname: String(r.name),
+    address: `cloudflare_dns_record.${id}`,
+    whenFalse: String(off[id]),
+    whenTrue: String(on[id]),
+  }));
+}
