@@ -11,7 +11,7 @@ import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
 import type { Deployment } from '../lib/config/schema';
 import { configureBackend } from '../lib/deployment/backend';
 import { deploymentRoutes, siteHostOptions, tunnelName } from '../lib/deployment/site';
-import { activateDnsVariable, SKIP_HEALTH_GATE } from '../lib/deployment/variables';
+import { activateDnsVariable, PRIMARY_CONNECTOR_ON, SKIP_HEALTH_GATE } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
 export interface ProductionStackProps {
@@ -57,9 +57,21 @@ export class ProductionStack extends TerraformStack {
     });
 
     // The primary keeps its connector after a cutover (instant rollback) unless the file says otherwise.
-    const primaryActivation = d.sites.keep_primary_connector_on_cutover
-      ? ConnectorActivation.ACTIVE
-      : Fn.conditional(activateDns.booleanValue, ConnectorActivation.STANDBY, ConnectorActivation.ACTIVE);
+    // Then `primary_connector_on` restarts it before a rollback moves DNS back (docs/cutover.md).
+    let primaryActivation: string = ConnectorActivation.ACTIVE;
+    if (!d.sites.keep_primary_connector_on_cutover) {
+      const primaryOn = new TerraformVariable(this, PRIMARY_CONNECTOR_ON, {
+        type: 'bool',
+        default: false,
+        nullable: false,
+        description: 'Run the primary connector even while activate_dns is true (first step of a rollback).',
+      });
+      primaryActivation = Fn.conditional(
+        Op.and(activateDns.booleanValue, Op.not(primaryOn.booleanValue)),
+        ConnectorActivation.STANDBY,
+        ConnectorActivation.ACTIVE,
+      );
+    }
     this.primary = new TunnelHost(this, 'site', {
       accountId,
       tunnelName: tunnelName(d, 'primary'),

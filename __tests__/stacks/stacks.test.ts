@@ -221,7 +221,14 @@ describe('cutover', () => {
     input.sites.keep_primary_connector_on_cutover = false;
     const s = synthAll(deploymentFrom(input));
     const [[, instance]] = resources(s.production, 'google_compute_instance');
-    expect(instance.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "standby" : "active"}');
+    expect(instance.metadata['gatehouse-connector']).toBe('${(var.activate_dns && !var.primary_connector_on) ? "standby" : "active"}');
+    const state = (activate: boolean, on: boolean) =>
+      evaluate({
+        expressions: { v: instance.metadata['gatehouse-connector'] },
+        variables: { activate_dns: { type: 'bool', value: String(activate) }, primary_connector_on: { type: 'bool', value: String(on) } },
+      }).v;
+    expect([state(false, false), state(true, false), state(true, true), state(false, true)]).toEqual(['active', 'standby', 'active', 'active']);
+    expect(s.production.variable.primary_connector_on).toMatchObject({ type: 'bool', default: false, nullable: false });
     const [[, standbyInstance]] = resources(s.standby, 'google_compute_instance');
     expect(standbyInstance.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "active" : "standby"}');
     expect([...new Set(dependents(s.production))]).toContain('google_compute_instance.metadata.gatehouse-connector');

@@ -5,6 +5,8 @@ import type { Construct } from 'constructs';
 export const ACTIVATE_DNS = 'activate_dns';
 /** The documented disaster override of the tunnel health gate. */
 export const SKIP_HEALTH_GATE = 'skip_tunnel_health_gate';
+/** Keeps the primary connector running during a cutover when the deployment stops it by default. */
+export const PRIMARY_CONNECTOR_ON = 'primary_connector_on';
 
 export function activateDnsVariable(scope: Construct): TerraformVariable {
   return new TerraformVariable(scope, ACTIVATE_DNS, {

@@ -1,0 +1,57 @@
+/**
+ * How the cutover runbook's order was checked: this drives cdktf-cli 0.21.0's own scheduling
+ * functions (@cdktf/cli-core stack-helpers, the code `cdktf deploy` uses) with the dependencies
+ * recorded in our synthesized manifest.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { deploymentFrom, exampleInput, synthToDir, tempDir } from '../helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const helpers = require('@cdktf/cli-core/src/lib/helpers/stack-helpers');
+
+interface Executor {
+  stack: { name: string; dependencies: string[] };
+  currentState: string;
+  isPending: boolean;
+}
+
+let dependencies: Record<string, string[]>;
+beforeAll(() => {
+  const dir = tempDir();
+  try {
+    synthToDir(deploymentFrom(exampleInput()), dir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    dependencies = Object.fromEntries(Object.entries<any>(manifest.stacks).map(([k, v]) => [k, v.dependencies]));
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+/** The order `cdktf deploy <names...>` runs stacks in. */
+async function deployOrder(names: string[]): Promise<string[]> {
+  const executors: Executor[] = names.map((name) => ({ stack: { name, dependencies: dependencies[name] }, currentState: 'pending', isPending: true }));
+  const order: string[] = [];
+  for (;;) {
+    const next: Executor | undefined = await helpers.getStackWithNoUnmetDependencies(executors);
+    if (!next) return order;
+    order.push(next.stack.name);
+    next.currentState = 'done';
+    next.isPending = false;
+  }
+}
+
+test('the stacks depend one way: access -> standby -> production', () => {
+  expect(dependencies).toEqual({ access: [], standby: ['access'], production: ['access', 'standby'] });
+});
+
+test('deploy runs dependencies first whatever the argument order', async () => {
+  expect(await deployOrder(['production', 'standby', 'access'])).toEqual(['access', 'standby', 'production']);
+});
+
+test('so a rollback cannot be one command: production must be deployed alone, before standby', () => {
+  const stacks = (names: string[]) => names.map((name) => ({ name, dependencies: dependencies[name] }));
+  expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['production']))).toThrow('--ignore-missing-stack-dependencies');
+  expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['standby']))).toThrow('--ignore-missing-stack-dependencies');
+  expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['access', 'standby', 'production']))).not.toThrow();
+});
