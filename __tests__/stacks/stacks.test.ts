@@ -292,7 +292,7 @@ describe('outputs', () => {
 describe('command line', () => {
   const run = (env: Record<string, string>) => {
     const outdir = tempDir();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    const r = spawnSync(process.execPath, ['bin/synth.js'], {
       cwd: ROOT,
       env: { ...process.env, ...env, CDKTF_OUTDIR: path.join(outdir, 'out') },
       encoding: 'utf8',

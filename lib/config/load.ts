@@ -7,11 +7,12 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { GatehouseError, Problem } from '../core/errors';
+import { PROJECT_ROOT } from '../core/paths';
 import { crossCheck, CrossCheckOptions } from './cross-checks';
 import { Deployment, DeploymentSchema } from './schema';
 
 /** The committed example deployment, used when GATEHOUSE_DEPLOYMENT is not set. */
-export const DEFAULT_DEPLOYMENT = path.join(__dirname, '..', '..', 'deployment.example.yaml');
+export const DEFAULT_DEPLOYMENT = path.join(PROJECT_ROOT, 'deployment.example.yaml');
 /** Environment variable that selects the deployment file. */
 export const DEPLOYMENT_ENV = 'GATEHOUSE_DEPLOYMENT';
 
@@ -55,7 +56,13 @@ export function parseDeployment(text: string, source: string, options: CrossChec
       source,
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // Anchors and aliases are welcome for sharing lists; the default cap of 100 aliases is too low for fleets.
+    raw = doc.toJS({ maxAliasCount: 100_000 });
+  } catch (e) {
+    throw new GatehouseError([{ path: 'yaml', message: `cannot be read: ${firstLine((e as Error).message)}` }], source);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new GatehouseError([{ path: '', message: 'must be a yaml mapping with name, cloudflare and sites', value: raw }], source);
   }
