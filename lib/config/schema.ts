@@ -12,6 +12,7 @@ import {
   gceNameProblem,
   gcpProjectProblem,
   hostnameProblem,
+  isoDateProblem,
   serviceProblem,
   sessionDurationProblem,
 } from '../core/rules';
@@ -33,7 +34,13 @@ const nameKey = z.string().regex(NAME, {
 const nameRef = (what: string) => z.string().describe(`the name of ${what} declared in this file`);
 const hostname = ruled(hostnameProblem, 'a fully qualified hostname in the zone');
 const sessionDuration = ruled(sessionDurationProblem, 'a Go duration such as 8h or 24h');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' })
+  .superRefine((value, ctx) => {
+    const problem = isoDateProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  });
 const tfVariableName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be a terraform variable name of lower-case letters, digits and underscores' });

@@ -101,3 +101,10 @@ export function bucketNameProblem(name: string): string | undefined {
 export function cloudflareIdProblem(id: string): string | undefined {
   return /^[0-9a-f]{32}$/.test(id) ? undefined : 'must be a 32-character lower-case hex id';
 }
+
+/** A calendar date written YYYY-MM-DD (2027-02-30 is not one). */
+export function isoDateProblem(date: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'must be a date written YYYY-MM-DD';
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date ? undefined : 'must be a real calendar date (YYYY-MM-DD)';
+}

@@ -74,6 +74,12 @@ describe('file-level failures name the file', () => {
     expect(() => parseDeployment('- a\n- b\n', 'list.yaml')).toThrow('list.yaml: (root): must be a yaml mapping with name, cloudflare and sites (got ["a","b"])');
   });
 
+  test('anchors and aliases are allowed, far beyond the yaml default of 100 aliases', () => {
+    const routes = Array.from({ length: 150 }, (_, i) => `  - hostname: s${i}.example.com\n    service: http://localhost:80\n    public: *why\n`).join('');
+    const text = fs.readFileSync(DEFAULT_DEPLOYMENT, 'utf8').replace(/^routes:\n(?:  .*\n|\n)*/m, `x-why: &why {reason: shared public reason text}\nroutes:\n${routes}`);
+    expect(() => parseDeployment(text, 'aliases.yaml', { today: TODAY })).toThrow('x-why: is not a known field');
+  });
+
   test('reports every problem at once, one line each', () => {
     const lines = problemsOf((d) => {
       d.name = 'Bad Name';
@@ -149,6 +155,7 @@ const failures: Array<[string, (d: Record<string, any>) => void, string]> = [
   ['a jurisdiction is unknown', (d) => (d.buckets['example-backups'].jurisdiction = 'us'), 'deploy.yaml: buckets.example-backups.jurisdiction: invalid option: expected one of "default"|"eu"|"fedramp" (got "us")'],
   ['a custom domain is outside the zone', (d) => (d.buckets['example-assets'].public.custom_domain = 'assets.example.net'), 'deploy.yaml: buckets.example-assets.public.custom_domain: must lie in the zone example.com (e.g. app.example.com) (got "assets.example.net")'],
   ['a credential access is unknown', (d) => (d.buckets['example-backups'].credentials.restic.access = 'admin'), 'deploy.yaml: buckets.example-backups.credentials.restic.access: invalid option: expected one of "read"|"read-write" (got "admin")'],
+  ['a date is not a calendar date', (d) => (d.buckets['example-assets'].credentials.deploy.expires = '2027-02-30'), 'deploy.yaml: buckets.example-assets.credentials.deploy.expires: must be a real calendar date (YYYY-MM-DD) (got "2027-02-30")'],
   ['a credential expiry has passed', (d) => (d.buckets['example-assets'].credentials.deploy.expires = '2026-01-01'), `deploy.yaml: buckets.example-assets.credentials.deploy.expires: must be a future date (today is ${TODAY}) (got "2026-01-01")`],
   ['an entra secret has expired', (d) => (d.identity_providers.entra = { type: 'entra', client_id: 'c', directory_id: '11111111-2222-4333-8444-555555555555', secret_expires: '2026-11-01' }), 'deploy.yaml: identity_providers.entra.secret_expires: the entra client secret expired (today is 2026-11-22); create a new secret and update the date (got "2026-11-01")'],
   ['the backend type is unknown', (d) => (d.backend = { type: 's3' }), 'deploy.yaml: backend.type: must be one of "local", "gcs" (got "s3")'],

@@ -138,15 +138,16 @@ export interface OneTimePinIdentityProviderProps {
 /** One-time PIN by email. */
 export class OneTimePinIdentityProvider extends Construct implements IIdentityProvider {
   public readonly identityProviderId: string;
+  public readonly resource: ZeroTrustAccessIdentityProvider;
 
   constructor(scope: Construct, id: string, props: OneTimePinIdentityProviderProps) {
     super(scope, id);
-    const resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
+    const resource = (this.resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
       accountId: props.accountId,
       name: props.name ?? 'One-time PIN',
       type: 'onetimepin',
       config: {},
-    });
+    }));
     this.identityProviderId = resource.id;
   }
 }

@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { R2Bucket } from '@cdktf/provider-cloudflare/lib/r2-bucket';
 import { R2BucketCors } from '@cdktf/provider-cloudflare/lib/r2-bucket-cors';
@@ -168,6 +168,11 @@ export class ManagedBucket extends Construct {
       problems.add('public.reason', 'must explain in at least 10 characters why the bucket is public', props.public.reason);
     }
     problems.throwIfAny();
+    if (props.retired && props.lockRetainDays !== undefined && (props.retired.retainDays ?? 30) < props.lockRetainDays) {
+      Annotations.of(this).addWarning(
+        `retired.retainDays (${props.retired.retainDays ?? 30}) is shorter than lockRetainDays (${props.lockRetainDays}); locked objects outlive the expiry`,
+      );
+    }
 
     const jurisdiction = props.jurisdiction ?? Jurisdiction.DEFAULT;
     this.accountId = props.accountId;

@@ -6,6 +6,7 @@ import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-s
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { ProblemCollector } from '../../core/errors';
+import { isoDateProblem } from '../../core/rules';
 import { GOOGLE_ROLES } from '../../google/roles';
 import { R2_PERMISSION_GROUPS, r2BucketResourceKey, r2S3Endpoint } from '../permissions';
 
@@ -93,8 +94,13 @@ export class BucketCredentials extends Construct {
     if (!Token.isUnresolved(rotation) && (!Number.isInteger(rotation) || rotation < 0)) {
       problems.add('rotation', 'must be a whole number of 0 or more', rotation);
     }
-    if (props.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(props.expires)) {
-      problems.add('expires', 'must be a date written YYYY-MM-DD', props.expires);
+    if (props.expires !== undefined) {
+      const p = isoDateProblem(props.expires);
+      if (p) problems.add('expires', p, props.expires);
+    }
+    if (props.twoSlot && Token.isUnresolved(rotation)) {
+      // The slot triggers and the current slot are computed here, so they need the literal number.
+      problems.add('rotation', 'must be a literal number in two-slot mode, not a terraform expression', rotation);
     }
     problems.throwIfAny();
 
