@@ -5,7 +5,9 @@ import { runCli } from './lib/core/cli';
 import { synthAtomically } from './lib/synth';
 
 process.exitCode = runCli(() => {
-  const { deployment, warnings } = loadDeployment(deploymentPath());
+  const today = process.env.GATEHOUSE_TODAY; // pins "today" for expiry checks (tests, reproducible CI)
+  const { deployment, warnings } = loadDeployment(deploymentPath(), { today });
   for (const w of warnings) process.stderr.write(`gatehouse: warning: ${w}\n`);
-  synthAtomically((app) => buildStacks(app, deployment));
+  const report = synthAtomically((app) => buildStacks(app, deployment, { today }).report);
+  for (const line of report?.summary() ?? []) process.stderr.write(`${line}\n`);
 });

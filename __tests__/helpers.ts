@@ -48,6 +48,6 @@ export function tempDir(prefix = 'gatehouse-test-'): string {
 /** Synthesize a full app into `outdir` the way `cdktf synth` does. */
 export function synthToDir(deployment: Deployment, outdir: string): void {
   const app = new App({ outdir });
-  buildStacks(app, deployment);
+  buildStacks(app, deployment, { today: TODAY });
   app.synth();
 }

@@ -6,6 +6,8 @@
  *       -> production (primary tunnel, ingress, host, every public DNS record, buckets)
  */
 import type { App } from 'cdktf';
+import { applyPolicyPack, GatehousePackOptions } from './checks/pack';
+import type { ComplianceReport } from './checks/report';
 import type { Deployment } from './config/schema';
 import { AccessStack } from '../stacks/access';
 import { ProductionStack } from '../stacks/production';
@@ -15,9 +17,14 @@ export interface GatehouseStacks {
   readonly access: AccessStack;
   readonly standby: StandbyStack;
   readonly production: ProductionStack;
+  /** Filled by the policy pack during synth. */
+  readonly report: ComplianceReport;
 }
 
-export function buildStacks(app: App, deployment: Deployment): GatehouseStacks {
+export interface BuildOptions extends GatehousePackOptions {}
+
+/** Build the stacks of a deployment and apply the policy pack to each. */
+export function buildStacks(app: App, deployment: Deployment, options: BuildOptions = {}): GatehouseStacks {
   const access = new AccessStack(app, 'access', { deployment });
   const accessApps = [...access.apps.values()];
   const standby = new StandbyStack(app, 'standby', { deployment, accessApps });
@@ -27,5 +34,6 @@ export function buildStacks(app: App, deployment: Deployment): GatehouseStacks {
     standbyTunnel: standby.tunnel,
     standbyHostMember: standby.hostServiceAccountMember,
   });
-  return { access, standby, production };
+  const report = applyPolicyPack([access, standby, production], options);
+  return { access, standby, production, report };
 }

@@ -65,6 +65,7 @@ export class AccessStack extends TerraformStack {
               clientId: spec.client_id,
               directoryId: spec.directory_id,
               supportGroups: spec.support_groups,
+              ...(spec.secret_expires ? { secretExpiresOn: spec.secret_expires } : {}),
               clientSecret: secretVariable(this, variableName(), `client secret of Entra identity provider ${name}`),
             }),
           );
@@ -100,6 +101,7 @@ export class AccessStack extends TerraformStack {
         accountId,
         name,
         duration: spec.duration,
+        decisionRecord: spec.decision_record,
       });
       tokens.set(name, token);
       new TerraformOutput(this, `service_token_${name.replace(/-/g, '_')}_client_id`, { value: token.clientId, sensitive: true });

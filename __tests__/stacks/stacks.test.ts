@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cutoverPlan } from '../../lib/cutover/plan';
 import { evaluate } from '../../lib/cutover/evaluate';
-import { deploymentFrom, exampleInput, resources, synthAll, synthToDir, SynthJson, tempDir } from '../helpers';
+import { deploymentFrom, exampleInput, resources, synthAll, synthToDir, SynthJson, tempDir, TODAY } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const example = synthAll(deploymentFrom(exampleInput()));
@@ -294,12 +294,14 @@ describe('command line', () => {
     const outdir = tempDir();
     const r = spawnSync(process.execPath, ['bin/synth.js'], {
       cwd: ROOT,
-      env: { ...process.env, ...env, CDKTF_OUTDIR: path.join(outdir, 'out') },
+      env: { ...process.env, GATEHOUSE_TODAY: TODAY, ...env, CDKTF_OUTDIR: path.join(outdir, 'out') },
       encoding: 'utf8',
     });
     const wrote = fs.existsSync(path.join(outdir, 'out'));
+    const reportFile = path.join(outdir, 'out', 'gatehouse-compliance.json');
+    const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : undefined;
     fs.rmSync(outdir, { recursive: true });
-    return { ...r, wrote };
+    return { ...r, wrote, report };
   };
 
   test('a bad file exits non-zero with one line per problem, no stack trace, and writes nothing', () => {
@@ -328,8 +330,20 @@ describe('command line', () => {
     expect(r.wrote).toBe(false);
   });
 
-  test('the example synthesizes', () => {
+  test('the example synthesizes with zero policy errors, a one-screen summary and a report', () => {
     const r = run({});
-    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect([r.status, r.stderr]).toEqual([
+      0,
+      'gatehouse policy pack: 19 rules checked 127 times: 127 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
+    ]);
+    expect(r.report.version).toBe(1);
+    expect(r.report.findings).toHaveLength(127);
+    expect(r.report.findings[0]).toEqual({
+      stack: 'access',
+      rule: expect.stringMatching(/^Gatehouse-/),
+      level: expect.stringMatching(/^(error|warning)$/),
+      path: expect.stringMatching(/^access\//),
+      result: 'compliant',
+    });
   });
 });

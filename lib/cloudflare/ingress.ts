@@ -60,6 +60,12 @@ export interface TunnelRoute {
    * @default - no connector-side check
    */
   readonly access?: AccessEnforcement;
+  /**
+   * Declare the route public on purpose, with the reason (at least 10 characters). The policy pack
+   * requires every route to be gated by an Access app or declared public.
+   * @default - not declared public
+   */
+  readonly public?: { readonly reason: string };
 }
 
 /** The rule cloudflared needs last: it matches every request that no route matched. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
 import { ZeroTrustTunnelCloudflaredConfigA } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config';
 import { DataCloudflareZeroTrustTunnelCloudflaredToken } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zero-trust-tunnel-cloudflared-token';
+import { FACTS, recordFact } from '../checks/facts';
 import { ProblemCollector } from '../core/errors';
 import { GceConnectorHost, GceConnectorHostOptions } from '../google/connector-host';
 import type { IAccessGatedApp } from './access/app';
@@ -106,6 +107,12 @@ export class TunnelHost extends Construct implements ITunnel {
       tunnelId: this.tunnel.id,
       config: { ingress: ingressRules(this.routes) },
     });
+    recordFact(
+      this.config,
+      FACTS.publicRoutes,
+      Object.fromEntries(this.routes.filter((r) => r.public).map((r) => [r.hostname, r.public!.reason])),
+    );
+    recordFact(this.config, FACTS.gatedRoutes, this.routes.filter((r) => r.access).map((r) => r.hostname));
 
     const token = new DataCloudflareZeroTrustTunnelCloudflaredToken(this, 'token', {
       accountId: props.accountId,

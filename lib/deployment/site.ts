@@ -8,6 +8,7 @@ export function deploymentRoutes(d: Deployment): TunnelRoute[] {
     hostname: r.hostname,
     service: r.service,
     ...(r.path !== undefined ? { path: r.path } : {}),
+    ...(r.public ? { public: { reason: r.public.reason } } : {}),
     ...(r.origin
       ? {
           origin: {

@@ -1,7 +1,9 @@
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ZeroTrustAccessIdentityProvider } from '@cdktf/provider-cloudflare/lib/zero-trust-access-identity-provider';
+import { FACTS, recordFact } from '../../checks/facts';
 import { GatehouseError, ProblemCollector } from '../../core/errors';
+import { isoDateProblem } from '../../core/rules';
 
 /** An Access identity provider (login method), created here or elsewhere. */
 export interface IIdentityProvider {
@@ -92,6 +94,11 @@ export interface EntraIdentityProviderProps {
    * @default false
    */
   readonly supportGroups?: boolean;
+  /**
+   * When the client secret expires (YYYY-MM-DD). The policy pack warns 30 days ahead and fails after.
+   * @default - not recorded: the pack reports "could not validate"
+   */
+  readonly secretExpiresOn?: string;
 }
 
 /**
@@ -109,6 +116,10 @@ export class EntraIdentityProvider extends Construct implements IIdentityProvide
     super(scope, id);
     const problems = new ProblemCollector(id);
     checkClientSecretVariable(props.clientSecret, 'clientSecret', problems);
+    if (props.secretExpiresOn !== undefined) {
+      const p = isoDateProblem(props.secretExpiresOn);
+      if (p) problems.add('secretExpiresOn', p, props.secretExpiresOn);
+    }
     problems.throwIfAny();
     this.resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
       accountId: props.accountId,
@@ -121,6 +132,7 @@ export class EntraIdentityProvider extends Construct implements IIdentityProvide
         supportGroups: props.supportGroups ?? false,
       },
     });
+    if (props.secretExpiresOn !== undefined) recordFact(this.resource, FACTS.secretExpires, props.secretExpiresOn);
     this.identityProviderId = this.resource.id;
   }
 }

@@ -1,11 +1,14 @@
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ZeroTrustAccessServiceToken } from '@cdktf/provider-cloudflare/lib/zero-trust-access-service-token';
+import { FACTS, recordFact } from '../../checks/facts';
 
 /** Props for `AccessServiceToken`. */
 export interface AccessServiceTokenProps {
   readonly accountId: string;
   readonly name: string;
+  /** The decision record (ADR, ticket) that approved this machine token; required by the policy pack. */
+  readonly decisionRecord: string;
   /**
    * Lifetime of the token.
    * @default "8760h"
@@ -18,7 +21,7 @@ export interface AccessServiceTokenProps {
  * `CF-Access-Client-Secret`. Both values are exposed marked sensitive; a stack outputs them as sensitive.
  *
  * @example
- * const ci = new AccessServiceToken(this, 'ci', { accountId, name: 'ci' });
+ * const ci = new AccessServiceToken(this, 'ci', { accountId, name: 'ci', decisionRecord: 'ADR-0012' });
  */
 export class AccessServiceToken extends Construct {
   public readonly serviceTokenId: string;
@@ -34,6 +37,7 @@ export class AccessServiceToken extends Construct {
       name: props.name,
       duration: props.duration ?? '8760h',
     });
+    recordFact(token, FACTS.decisionRecord, props.decisionRecord);
     this.serviceTokenId = token.id;
     this.clientId = Fn.sensitive(token.clientId);
     this.clientSecret = Fn.sensitive(token.clientSecret);

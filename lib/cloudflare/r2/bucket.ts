@@ -7,6 +7,7 @@ import { R2BucketLock } from '@cdktf/provider-cloudflare/lib/r2-bucket-lock';
 import { R2CustomDomain } from '@cdktf/provider-cloudflare/lib/r2-custom-domain';
 import { R2ManagedDomain } from '@cdktf/provider-cloudflare/lib/r2-managed-domain';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { FACTS, recordFact } from '../../checks/facts';
 import { GatehouseError, ProblemCollector } from '../../core/errors';
 import { bucketNameProblem } from '../../core/rules';
 import { r2S3Endpoint } from '../permissions';
@@ -248,6 +249,7 @@ export class ManagedBucket extends Construct {
     }
 
     const isPublic = props.public !== undefined && !props.retired;
+    if (isPublic) recordFact(this.bucket, FACTS.publicBucket, props.public!.reason);
     if (isPublic && props.public?.customDomain) {
       this.customDomain = new R2CustomDomain(this, 'custom-domain', {
         ...sub,

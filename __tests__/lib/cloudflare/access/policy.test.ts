@@ -128,7 +128,7 @@ describe('AccessPolicy non_identity', () => {
   test('admits named service tokens', () => {
     // GIVEN a service token created in the stack and one imported
     const s = synth((scope) => {
-      const ci = new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci' });
+      const ci = new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci', decisionRecord: 'ADR-0012' });
       new AccessPolicy(scope, 'p', props({
         name: 'ci',
         decision: AccessDecision.NON_IDENTITY,

@@ -7,13 +7,13 @@ const TOKEN = 'cloudflare_zero_trust_access_service_token';
 describe('AccessServiceToken', () => {
   test('defaults to a one-year (8760h) duration', () => {
     // GIVEN no duration
-    const s = synth((scope) => new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci' }));
+    const s = synth((scope) => new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci', decisionRecord: 'ADR-0012' }));
     // THEN
     expect(s.at(TOKEN, 'ci/resource')).toEqual({ account_id: ACCOUNT_ID, name: 'ci', duration: '8760h' });
   });
 
   test('uses the given duration', () => {
-    const s = synth((scope) => new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci', duration: '720h' }));
+    const s = synth((scope) => new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci', decisionRecord: 'ADR-0012', duration: '720h' }));
     expect(s.at(TOKEN, 'ci/resource').duration).toBe('720h');
   });
 
@@ -21,7 +21,7 @@ describe('AccessServiceToken', () => {
     // GIVEN a token and outputs of its three values
     let token: AccessServiceToken | undefined;
     const s = synth((scope) => {
-      token = new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci' });
+      token = new AccessServiceToken(scope, 'ci', { accountId: ACCOUNT_ID, name: 'ci', decisionRecord: 'ADR-0012' });
       new TerraformOutput(scope, 'client_id', { value: token.clientId, sensitive: true });
       new TerraformOutput(scope, 'client_secret', { value: token.clientSecret, sensitive: true });
       new TerraformOutput(scope, 'token_id', { value: token.serviceTokenId });

@@ -1,0 +1,81 @@
+import { Annotations, IAspect, Aspects, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { factsOf } from './facts';
+import { ComplianceReport } from './report';
+import { ElementView, Json, RuleContext, RuleLevel, RuleResult } from './rule';
+import { RULES } from './rules';
+import { GatehouseSuppressions } from './suppressions';
+
+export interface GatehousePackOptions {
+  /**
+   * Today (YYYY-MM-DD, UTC) for expiry rules.
+   * @default - the current date
+   */
+  readonly today?: string;
+}
+
+/**
+ * The gatehouse policy pack, applied as an Aspect to a stack. On each synth it checks every element
+ * of the synthesized stack against every rule: errors fail the synth, warnings and "could not
+ * validate" are printed, and every finding goes to the report.
+ */
+export class GatehousePack implements IAspect {
+  constructor(
+    public readonly report: ComplianceReport,
+    private readonly options: GatehousePackOptions = {},
+  ) {}
+
+  public visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node)) return;
+    const stack = node;
+    const json: Json = stack.toTerraform();
+    const byPath = new Map<string, IConstruct>(stack.node.findAll().map((c) => [c.node.path, c]));
+    const elements: Array<ElementView & { construct: IConstruct }> = [];
+    const add = (kind: ElementView['kind'], type: string, id: string, config: Json) => {
+      const path: string = config?.['//']?.metadata?.path ?? `${stack.node.path}/${id}`;
+      const construct = byPath.get(path) ?? stack;
+      elements.push({ kind, type, id, path, config, facts: factsOf(construct), construct });
+    };
+    for (const [type, byId] of Object.entries<Json>(json.resource ?? {})) for (const [id, c] of Object.entries<Json>(byId)) add('resource', type, id, c);
+    for (const [type, byId] of Object.entries<Json>(json.data ?? {})) for (const [id, c] of Object.entries<Json>(byId)) add('data', type, id, c);
+    for (const [id, c] of Object.entries<Json>(json.output ?? {})) add('output', 'output', id, c);
+    for (const [id, c] of Object.entries<Json>(json.variable ?? {})) add('variable', 'variable', id, c);
+
+    const context: RuleContext = { stack: json, elements, today: this.options.today ?? new Date().toISOString().slice(0, 10) };
+    for (const element of elements) {
+      for (const rule of RULES) {
+        if (!rule.appliesTo(element)) continue;
+        const verdict = rule.check(element, context);
+        if (verdict.result === RuleResult.NOT_APPLICABLE) continue;
+        const suppression = rule.suppressible ? GatehouseSuppressions.find(element.construct, rule.id) : undefined;
+        const failing = verdict.result !== RuleResult.COMPLIANT && !suppression;
+        this.report.add({
+          stack: stack.node.id,
+          rule: rule.id,
+          level: rule.level,
+          path: element.path,
+          result: verdict.result,
+          ...(verdict.message ? { message: verdict.message } : {}),
+          ...(suppression ? { suppressionReason: suppression.reason } : {}),
+        });
+        if (!failing) continue;
+        const annotations = Annotations.of(element.construct);
+        if (verdict.result === RuleResult.UNKNOWN) {
+          annotations.addWarning(`[${rule.id}] could not validate: ${verdict.message}`);
+        } else if (rule.level === RuleLevel.ERROR) {
+          annotations.addError(`[${rule.id}] ${verdict.message}`);
+        } else {
+          annotations.addWarning(`[${rule.id}] ${verdict.message}`);
+        }
+      }
+    }
+  }
+}
+
+/** Apply the pack to every stack of an app; returns the report that the synth fills. */
+export function applyPolicyPack(stacks: readonly TerraformStack[], options: GatehousePackOptions = {}): ComplianceReport {
+  const report = new ComplianceReport();
+  const pack = new GatehousePack(report, options);
+  for (const stack of stacks) Aspects.of(stack).add(pack);
+  return report;
+}

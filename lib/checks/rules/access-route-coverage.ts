@@ -1,0 +1,31 @@
+import { FACTS } from '../facts';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+import { hasExpression } from '../json';
+
+/**
+ * ADR "reversibility": removing an Access app without removing its tunnel route makes the hostname
+ * public. Every routed hostname is gated (the connector enforces an Access JWT) or declared public.
+ */
+export const AccessRouteCoverage: GatehouseRule = {
+  id: 'Gatehouse-AccessRouteCoverage',
+  level: RuleLevel.ERROR,
+  suppressible: true,
+  description: 'every tunnel hostname is gated by an Access app or declared public with a reason',
+  appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
+  check: (e) => {
+    const ingress = e.config.config?.ingress;
+    if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
+    const declared = (e.facts[FACTS.publicRoutes] ?? {}) as Record<string, string>;
+    const open: string[] = [];
+    for (const rule of ingress) {
+      if (rule.hostname === undefined) continue;
+      if (hasExpression(rule.hostname)) return unknown(`a hostname is an expression: ${rule.hostname}`);
+      const gated = rule.origin_request?.access?.required === true;
+      const reason = declared[rule.hostname];
+      if (!gated && !(typeof reason === 'string' && reason.trim().length >= 10)) open.push(rule.hostname);
+    }
+    return open.length
+      ? nonCompliant(`${open.join(', ')} ${open.length === 1 ? 'is' : 'are'} neither gated by an access app nor declared public with a reason`)
+      : compliant();
+  },
+};

@@ -1,0 +1,23 @@
+import { FACTS } from '../facts';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+
+/** Deleting the managed-domain resource does not turn r2.dev off; it must exist with enabled=false. */
+export const R2DevDisabled: GatehouseRule = {
+  id: 'Gatehouse-R2DevDisabled',
+  level: RuleLevel.ERROR,
+  suppressible: true,
+  description: 'r2.dev is explicitly disabled unless the bucket is declared public',
+  appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_r2_bucket',
+  check: (e, ctx) => {
+    const ref = `cloudflare_r2_bucket.${e.id}.name`;
+    const managed = ctx.elements.find(
+      (x) => x.type === 'cloudflare_r2_managed_domain' && (String(x.config.bucket_name).includes(ref) || x.config.bucket_name === e.config.name),
+    );
+    const reason = e.facts[FACTS.publicBucket];
+    if (!managed) return nonCompliant(`bucket ${e.config.name} has no cloudflare_r2_managed_domain; add one with enabled = false`);
+    if (managed.config.enabled === false) return compliant();
+    return typeof reason === 'string' && reason.trim().length >= 10
+      ? compliant()
+      : nonCompliant(`r2.dev is enabled on bucket ${e.config.name}, which is not declared public`);
+  },
+};

@@ -1,0 +1,11 @@
+import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+
+/** Keys that never expire outlive the people and hosts that hold them. */
+export const R2TokenExpiry: GatehouseRule = {
+  id: 'Gatehouse-R2TokenExpiry',
+  level: RuleLevel.WARNING,
+  suppressible: true,
+  description: 'API tokens have an expiry',
+  appliesTo: (e) => e.kind === 'resource' && (e.type === 'cloudflare_account_token' || e.type === 'cloudflare_api_token'),
+  check: (e) => (e.config.expires_on ? compliant() : nonCompliant(`token ${e.config.name} never expires; set expires (and rotate before then)`)),
+};

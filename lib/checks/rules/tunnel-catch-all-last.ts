@@ -1,0 +1,20 @@
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+
+/** cloudflared: "The last ingress rule must match all URLs"; the provider does not check it. */
+export const TunnelCatchAllLast: GatehouseRule = {
+  id: 'Gatehouse-TunnelCatchAllLast',
+  level: RuleLevel.ERROR,
+  suppressible: false,
+  description: 'every ingress ends with one catch-all rule (no hostname, no path) and has no other',
+  appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
+  check: (e) => {
+    const ingress = e.config.config?.ingress;
+    if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
+    if (ingress.length === 0) return nonCompliant('the ingress is empty; it needs a final catch-all such as http_status:404');
+    const catchAll = (r: Record<string, unknown>) => r.hostname === undefined && r.path === undefined;
+    const last = ingress[ingress.length - 1];
+    if (!catchAll(last)) return nonCompliant('the last ingress rule has a hostname or path; the last rule must match all requests');
+    const early = ingress.slice(0, -1).findIndex(catchAll);
+    return early >= 0 ? nonCompliant(`ingress rule ${early} matches all requests, so the rules after it never match`) : compliant();
+  },
+};

@@ -1,0 +1,31 @@
+import { FACTS } from '../facts';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+
+/**
+ * Defence in depth: cloudflared rejects requests without a valid Access JWT on gated hostnames, even
+ * if the edge policy is removed. It must sit on each rule; cloudflared ignores a top-level block
+ * (cloudflared#784).
+ */
+export const TunnelGatedRoutesEnforceJwt: GatehouseRule = {
+  id: 'Gatehouse-TunnelGatedRoutesEnforceJwt',
+  level: RuleLevel.ERROR,
+  suppressible: true,
+  description: 'ingress rules of gated hostnames carry origin_request.access {required, team_name, aud_tag}',
+  appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
+  check: (e) => {
+    const ingress = e.config.config?.ingress;
+    if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
+    const gated = new Set((e.facts[FACTS.gatedRoutes] ?? []) as string[]);
+    const missing = ingress
+      .filter((r) => r.hostname !== undefined && gated.has(r.hostname))
+      .filter((r) => {
+        const a = r.origin_request?.access;
+        return !(a?.required === true && a.team_name && Array.isArray(a.aud_tag) && a.aud_tag.length > 0);
+      })
+      .map((r) => r.hostname);
+    if (e.config.config?.origin_request?.access && missing.length) {
+      return nonCompliant(`${missing.join(', ')} rely on a top-level access block, which cloudflared ignores; put it on each rule`);
+    }
+    return missing.length ? nonCompliant(`${missing.join(', ')} gated by an access app but the ingress rule does not require the access jwt`) : compliant();
+  },
+};

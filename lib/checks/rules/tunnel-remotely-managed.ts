@@ -1,0 +1,14 @@
+import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+
+/** The provider default is "local"; changing it later replaces the tunnel (new id, token, CNAME). */
+export const TunnelRemotelyManaged: GatehouseRule = {
+  id: 'Gatehouse-TunnelRemotelyManaged',
+  level: RuleLevel.ERROR,
+  suppressible: false,
+  description: 'tunnels are remotely managed (config_src = "cloudflare")',
+  appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared',
+  check: (e) =>
+    e.config.config_src === 'cloudflare'
+      ? compliant()
+      : nonCompliant(`config_src is ${JSON.stringify(e.config.config_src ?? 'local (the provider default)')}; set "cloudflare" at creation, a later change replaces the tunnel`),
+};

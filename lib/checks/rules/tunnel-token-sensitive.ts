@@ -1,0 +1,30 @@
+import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+import { stringsIn } from '../json';
+
+const TOKEN = /data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[A-Za-z0-9_-]+\.token/;
+const COMMAND_LINE_ATTRIBUTES = /^(metadata_startup_script|metadata\.startup-script|metadata\.user-data)/;
+
+/**
+ * The connector token (not marked sensitive in provider 5.14) appears only inside sensitive(), never
+ * in instance metadata or a startup script, where it would reach a process command line.
+ */
+export const TunnelTokenSensitive: GatehouseRule = {
+  id: 'Gatehouse-TunnelTokenSensitive',
+  level: RuleLevel.ERROR,
+  suppressible: false,
+  description: 'the tunnel connector token appears in no non-sensitive value and on no command line',
+  appliesTo: (e) => e.kind === 'resource' || e.kind === 'output',
+  check: (e) => {
+    const uses = stringsIn(e.config).filter(([, v]) => TOKEN.test(v));
+    if (uses.length === 0) return compliant();
+    for (const [at, v] of uses) {
+      if (e.type === 'google_compute_instance' && (COMMAND_LINE_ATTRIBUTES.test(at) || at.startsWith('metadata'))) {
+        return nonCompliant(`${at} carries the connector token; deliver it through Secret Manager instead`);
+      }
+      const unwrapped = v.replace(/sensitive\(\s*data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[A-Za-z0-9_-]+\.token\s*\)/g, '');
+      if (TOKEN.test(unwrapped)) return nonCompliant(`${at} uses the connector token outside sensitive()`);
+    }
+    if (e.kind === 'output' && e.config.sensitive !== true) return nonCompliant('the output carries the connector token but is not sensitive');
+    return compliant();
+  },
+};

@@ -1,0 +1,46 @@
+import { IConstruct } from 'constructs';
+import { GatehouseError } from '../core/errors';
+import { RULES } from './rules';
+
+/** A suppression: which rule, and why (at least 10 characters, recorded in the report). */
+export interface RuleSuppression {
+  readonly id: string;
+  readonly reason: string;
+}
+
+const METADATA = 'gatehouse:suppressions';
+export const MIN_REASON_LENGTH = 10;
+
+/**
+ * Suppress policy-pack findings on a construct and everything below it.
+ *
+ * @example
+ * GatehouseSuppressions.add(bucket, [{ id: 'Gatehouse-R2TokenExpiry', reason: 'rotated monthly by the backup runbook' }]);
+ */
+export class GatehouseSuppressions {
+  public static add(construct: IConstruct, suppressions: readonly RuleSuppression[]): void {
+    const problems = suppressions.flatMap((s, i) => {
+      const rule = RULES.find((r) => r.id === s.id);
+      const at = `suppressions[${i}]`;
+      if (!rule) return [{ path: `${at}.id`, message: `names no gatehouse rule; see docs/rules.md`, value: s.id }];
+      if (!rule.suppressible) return [{ path: `${at}.id`, message: 'this rule cannot be suppressed', value: s.id }];
+      if (s.reason.trim().length < MIN_REASON_LENGTH) {
+        return [{ path: `${at}.reason`, message: `must explain in at least ${MIN_REASON_LENGTH} characters why`, value: s.reason }];
+      }
+      return [];
+    });
+    if (problems.length) throw new GatehouseError(problems, construct.node.path);
+    for (const s of suppressions) construct.node.addMetadata(METADATA, { id: s.id, reason: s.reason.trim() });
+  }
+
+  /** The suppression of `ruleId` on a construct or one of its ancestors, if any. */
+  public static find(construct: IConstruct, ruleId: string): RuleSuppression | undefined {
+    for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+      const hit = c.node.metadata.find((m) => m.type === METADATA && (m.data as RuleSuppression).id === ruleId);
+      if (hit) return hit.data as RuleSuppression;
+    }
+    return undefined;
+  }
+
+  private constructor() {}
+}
