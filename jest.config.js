@@ -1,11 +1,9 @@
-/** Transpile-only (swc): type-checking is `tsc --noEmit`, run once by `npm test`. */
+/** Transpile-only (esbuild, see jest.transform.js): type-checking is `tsc --noEmit`, run once by `npm test`. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-  },
+  transform: { '^.+\\.ts$': '<rootDir>/jest.transform.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
 };
