@@ -173,7 +173,7 @@ export class ProductionStack extends TerraformStack {
 
     new TerraformOutput(this, 'primary_tunnel_id', { value: this.primary.tunnelId });
     new TerraformOutput(this, 'connector_token', { value: this.primary.connectorToken, sensitive: true });
-    new TerraformOutput(this, 'user_data', { value: this.primary.host!.userData, sensitive: true });
+    new TerraformOutput(this, 'user_data', { value: this.primary.host!.userDataValue, sensitive: true });
     new TerraformOutput(this, 'dns_target', { value: target });
   }
 }

@@ -51,6 +51,6 @@ export class StandbyStack extends TerraformStack {
 
     new TerraformOutput(this, 'tunnel_id', { value: site.tunnelId });
     new TerraformOutput(this, 'connector_token', { value: site.connectorToken, sensitive: true });
-    new TerraformOutput(this, 'user_data', { value: site.host!.userData, sensitive: true });
+    new TerraformOutput(this, 'user_data', { value: site.host!.userDataValue, sensitive: true });
   }
 }

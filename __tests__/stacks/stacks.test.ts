@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cutoverPlan } from '../../lib/cutover/plan';
 import { evaluate } from '../../lib/cutover/evaluate';
+import { renderConnectorUserData } from '../../lib/google/user-data';
 import { deploymentFrom, exampleInput, resources, synthAll, synthToDir, SynthJson, tempDir, TODAY } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -132,6 +133,34 @@ describe('tunnels', () => {
     }
     const deny = firewalls.find((f) => f.deny);
     expect(deny).toMatchObject({ direction: 'INGRESS', source_ranges: ['0.0.0.0/0'], deny: [{ protocol: 'tcp', ports: ['80', '443'] }] });
+  });
+});
+
+describe('user-data through terraform', () => {
+  test.each(['production', 'standby'])('%s: the instance metadata and the output evaluate to exactly the rendered user-data', (stack) => {
+    const [[, instance]] = resources(example[stack], 'google_compute_instance');
+    const site = exampleInput().sites[stack === 'production' ? 'primary' : 'standby'];
+    const rendered = renderConnectorUserData({
+      cloudflaredVersion: exampleInput().sites.cloudflared_version,
+      tokenSource: { kind: 'secret-manager', secretVersion: `projects/${site.project}/secrets/${site.name}-tunnel-token/versions/latest` },
+      activation: { kind: 'gce-metadata', attribute: 'gatehouse-connector' },
+    });
+    expect(rendered).toMatch(/\$\{GATEHOUSE_/); // shell expansions that terraform would otherwise interpolate
+    const values = evaluate({
+      expressions: { metadata: instance.metadata['user-data'], output: example[stack].output.user_data.value },
+      variables: {},
+    });
+    expect(values).toEqual({ metadata: rendered, output: rendered });
+  });
+
+  test.each(['access', 'standby', 'production'])('%s: every literal string is a valid terraform template', (stack) => {
+    // A stray ${ or %{ in literal text would be a template error at plan time.
+    const literals = strings(example[stack]).filter(([, v]) => /[$%]\{/.test(v));
+    for (const [at, v] of literals) {
+      const stripped = v.replace(/\$\$\{|%%\{/g, '');
+      const opens = (stripped.match(/[$%]\{/g) ?? []).length;
+      expect([at, opens > 0 ? /^\$\{[\s\S]*\}$|\$\{[a-z]/.test(stripped) : true]).toEqual([at, true]);
+    }
   });
 });
 

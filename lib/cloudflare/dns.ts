@@ -43,8 +43,12 @@ export class TunnelCnames extends Construct {
     super(scope, id);
     const problems = new ProblemCollector(id);
     const unique = [...new Set(props.hostnames)];
-    unique.forEach((h, i) => {
-      if (Token.isUnresolved(h)) return;
+    props.hostnames.forEach((h, i) => {
+      if (props.hostnames.indexOf(h) !== i) return; // a repeat: reported once, at its first index
+      if (Token.isUnresolved(h)) {
+        problems.add(`hostnames[${i}]`, 'must be a literal hostname: it names the record (its terraform address)', h);
+        return;
+      }
       const p = hostnameProblem(h);
       if (p) problems.add(`hostnames[${i}]`, p, h);
     });

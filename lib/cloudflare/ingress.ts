@@ -5,7 +5,7 @@
 import { Token } from 'cdktf';
 import type { ZeroTrustTunnelCloudflaredConfigConfigIngress } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config';
 import { ProblemCollector } from '../core/errors';
-import { hostnameProblem, serviceProblem } from '../core/rules';
+import { hostnameProblem, pathRegexProblem, serviceProblem } from '../core/rules';
 
 /** Per-route origin options (cloudflared `originRequest`). */
 export interface OriginOptions {
@@ -92,11 +92,8 @@ export function validateRoutes(routes: readonly TunnelRoute[], problems: Problem
       if (p) problems.add(`${at}.service`, p, route.service);
     }
     if (route.path !== undefined && !Token.isUnresolved(route.path)) {
-      try {
-        new RegExp(route.path);
-      } catch {
-        problems.add(`${at}.path`, 'must be a valid regular expression', route.path);
-      }
+      const p = pathRegexProblem(route.path);
+      if (p) problems.add(`${at}.path`, p, route.path);
     }
     const timeout = route.origin?.connectTimeoutSeconds;
     if (timeout !== undefined && !Token.isUnresolved(timeout) && (!Number.isInteger(timeout) || timeout < 1 || timeout > 300)) {

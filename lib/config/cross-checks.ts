@@ -4,7 +4,15 @@
  */
 import { ProblemCollector } from '../core/errors';
 import { inZone } from '../core/rules';
-import { MAX_DESTINATIONS_PER_APP } from '../core/limits';
+import {
+  MAX_ACCESS_APPS,
+  MAX_ACCOUNT_TOKENS,
+  MAX_DESTINATIONS_PER_APP,
+  MAX_DNS_RECORDS,
+  MAX_SERVICE_TOKENS,
+  MAX_TUNNELS,
+} from '../core/limits';
+import { planShards, shardStackId, tenantBucketName, tenantHostname } from '../tenants/plan';
 import type { AccessRuleInput, Deployment } from './schema';
 
 export interface CrossCheckOptions {
@@ -191,6 +199,9 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     }
   }
 
+  checkTenants(d, errors, bucketNames, gatedBy);
+  checkLimits(d, errors);
+
   // Entra client secret expiry.
   for (const [name, idp] of Object.entries(d.identity_providers)) {
     if (idp.type !== 'entra' || !idp.secret_expires) continue;
@@ -204,6 +215,87 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   }
 
   return { errors, warnings };
+}
+
+function checkTenants(
+  d: Deployment,
+  errors: ProblemCollector,
+  bucketNames: ReadonlyMap<string, string>,
+  gatedBy: ReadonlyMap<string, string>,
+): void {
+  const t = d.tenants;
+  const ids = new Map<string, number>();
+  const hosts = new Map<string, number>();
+  const routedHosts = new Set(d.routes.map((r) => r.hostname));
+  t.members.forEach((tenant, i) => {
+    const at = `tenants.members[${i}]`;
+    const first = ids.get(tenant.id);
+    if (first !== undefined) errors.add(`${at}.id`, `is already used by tenants.members[${first}]`, tenant.id);
+    else ids.set(tenant.id, i);
+    const host = tenantHostname(tenant, d.cloudflare.zone);
+    const other = hosts.get(host);
+    if (other !== undefined) errors.add(`${at}.subdomain`, `gives ${host}, already used by tenants.members[${other}]`, tenant.subdomain ?? host);
+    else hosts.set(host, i);
+    if (routedHosts.has(host) || gatedBy.has(host)) {
+      errors.add(`${at}.subdomain`, `gives ${host}, which routes or apps already use`, tenant.subdomain ?? host);
+    }
+    const bucket = tenantBucketName(d.name, tenant.id);
+    if (bucket.length > 63) errors.add(`${at}.id`, `makes the bucket name ${bucket} longer than 63 characters; use a shorter id`, tenant.id);
+    if (bucketNames.has(bucket)) errors.add(`${at}.id`, `makes the bucket name ${bucket}, which buckets.${bucketNames.get(bucket)} already uses`, tenant.id);
+    tenant.access?.policies.forEach((p, j) => {
+      if (!(p in d.access_policies)) {
+        errors.add(`${at}.access.policies[${j}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p);
+      }
+    });
+    tenant.access?.idps.forEach((p, j) => {
+      if (!(p in d.identity_providers)) errors.add(`${at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p);
+    });
+  });
+  if (!t.public_reason && t.members.some((m) => m.enabled && !m.access)) {
+    errors.add('tenants.public_reason', 'is required when a tenant has no access app: say why its hub is reachable without Access');
+  }
+  for (const shard of planShards(d)) {
+    if (shard.refreshCost > t.shard_budget) {
+      errors.add(
+        'tenants.shard_budget',
+        `shard ${shardStackId(shard.shard)} needs about ${shard.refreshCost} api calls per refresh (${shard.tenants.length} tenants), ` +
+          `over the budget of ${t.shard_budget}; pin new tenants to a new shard with shard: <n> (changing shard_count moves tenants)`,
+        shard.refreshCost,
+      );
+    }
+  }
+}
+
+/** Account and zone limits, against lib/core/limits.ts or the raised limits recorded in the file. */
+function checkLimits(d: Deployment, errors: ProblemCollector): void {
+  const enabled = d.tenants.members.filter((m) => m.enabled);
+  const liveBuckets = Object.values(d.buckets).filter((b) => !b.retired);
+  const limits = d.cloudflare.limits;
+  const check = (field: string, what: string, count: number, limit: number, fix: string) => {
+    if (count > limit) {
+      errors.add(`cloudflare.limits.${field}`, `the deployment needs ${count} ${what}; the limit is ${limit}; ${fix}`, count);
+    }
+  };
+  const raise = 'or record a limit cloudflare raised for the account here';
+  check('tunnels', 'tunnels', 2 + enabled.length, limits.tunnels ?? MAX_TUNNELS, `disable tenants, use another account, ${raise}`);
+  const tokens =
+    liveBuckets.reduce((sum, b) => sum + Object.values(b.credentials).reduce((s, c) => s + (c.two_slot ? 2 : 1), 0), 0) + enabled.length;
+  check('account_tokens', 'account api tokens', tokens, limits.account_tokens ?? MAX_ACCOUNT_TOKENS, `share credentials, disable tenants, ${raise}`);
+  const records =
+    new Set(d.routes.map((r) => r.hostname)).size + enabled.length + liveBuckets.filter((b) => b.public?.custom_domain).length;
+  check(
+    'dns_records',
+    `dns records in ${d.cloudflare.zone}`,
+    records,
+    limits.dns_records ?? MAX_DNS_RECORDS[d.cloudflare.plan],
+    `the ${d.cloudflare.plan} plan allows ${MAX_DNS_RECORDS[d.cloudflare.plan]}; move to a paid plan (cloudflare.plan), ${raise}`,
+  );
+  const apps = Object.keys(d.apps).length + enabled.filter((m) => m.access).length;
+  check('access_apps', 'access applications', apps, limits.access_apps ?? MAX_ACCESS_APPS, `share apps across hostnames (5 each), ${raise}`);
+  const serviceTokens = Object.keys(d.service_tokens).length;
+  if (serviceTokens > MAX_SERVICE_TOKENS) {
+    errors.add('service_tokens', `declares ${serviceTokens} service tokens; cloudflare allows ${MAX_SERVICE_TOKENS} per account`, serviceTokens);
+  }
 }
 
 function list(names: string[]): string {

@@ -13,6 +13,7 @@ import {
   gcpProjectProblem,
   hostnameProblem,
   isoDateProblem,
+  pathRegexProblem,
   serviceProblem,
   sessionDurationProblem,
 } from '../core/rules';
@@ -55,6 +56,15 @@ export const CloudflareSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'must be the <team> in <team>.cloudflareaccess.com, lower case' })
       .describe('the Zero Trust team name; referenced, never managed'),
     plan: z.enum(['free', 'pro', 'business', 'enterprise']).default('free').describe('the zone plan, for limits'),
+    limits: z
+      .strictObject({
+        tunnels: z.number().int().min(1).optional(),
+        account_tokens: z.number().int().min(1).optional(),
+        dns_records: z.number().int().min(1).optional(),
+        access_apps: z.number().int().min(1).optional(),
+      })
+      .prefault({})
+      .describe('limits Cloudflare raised for this account (Enterprise); defaults are in lib/core/limits.ts'),
   })
   .describe('the Cloudflare account, zone and Zero Trust team');
 
@@ -145,7 +155,7 @@ export const OriginSchema = z.strictObject({
 
 export const RouteSchema = z.strictObject({
   hostname,
-  path: z.string().min(1).optional().describe('a regular expression matched against the request path'),
+  path: ruled(pathRegexProblem, 'a go (re2) regular expression matched against the request path').optional(),
   service: ruled(serviceProblem, 'origin service, e.g. http://localhost:8080'),
   origin: OriginSchema.optional(),
   public: z
@@ -220,6 +230,44 @@ export const BucketSchema = z.strictObject({
   retired: z.strictObject({ retain_days: Days.default(30) }).optional(),
 });
 
+export const TenantSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/, {
+    error: 'must be 2-32 lower-case letters, digits and hyphens, not starting or ending with a hyphen',
+  }),
+  subdomain: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be one dns label of lower-case letters, digits and hyphens' })
+    .optional()
+    .describe('requested subdomain; default t-<10 hex of sha256(id)>, stable'),
+  enabled: z.boolean().default(true),
+  rotation: z.number().int().min(0).default(1).describe('bump to rotate the tenant bucket keys'),
+  retain_days: Days.default(30).describe('when disabled, objects expire after this many days'),
+  service: ruled(serviceProblem).optional().describe('origin service on the tenant hub; default tenants.service'),
+  shard: z.number().int().min(0).max(999).optional().describe('pin to a shard; default sha256(id) mod shard_count'),
+  access: z
+    .strictObject({ policies: z.array(nameRef('an access policy')).min(1), idps: z.array(nameRef('an identity provider')).default([]) })
+    .optional()
+    .describe('gate the tenant hostname with an access app'),
+});
+
+export const TenantsSchema = z.strictObject({
+  shard_count: z.number().int().min(1).max(1000).default(8).describe('hash shards; fixed once tenants are deployed'),
+  shard_budget: z
+    .number()
+    .int()
+    .min(50)
+    .max(1200)
+    .default(1000)
+    .describe('max estimated refresh API calls per shard stack (cloudflare allows 1200 per 5 minutes)'),
+  service: ruled(serviceProblem).default('http://localhost:80').describe('default origin service on a tenant hub'),
+  public_reason: z
+    .string()
+    .min(10, { error: 'must give a reason of at least 10 characters' })
+    .optional()
+    .describe('why tenant hostnames without an access app are public (required when any tenant has none)'),
+  members: z.array(TenantSchema).default([]),
+});
+
 export const BackendSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local') }),
   z.strictObject({
@@ -243,6 +291,7 @@ export const DeploymentSchema = z
     routes: z.array(RouteSchema).default([]),
     sites: SitesSchema,
     buckets: z.record(nameKey, BucketSchema).default({}),
+    tenants: TenantsSchema.prefault({}),
     backend: BackendSchema.prefault({ type: 'local' }),
   })
   .describe('a gatehouse deployment');
@@ -255,3 +304,4 @@ export type SiteSpec = Deployment['sites']['primary'];
 export type BucketSpec = Deployment['buckets'][string];
 export type AppSpec = Deployment['apps'][string];
 export type PolicySpec = Deployment['access_policies'][string];
+export type TenantSpec = Deployment['tenants']['members'][number];

@@ -1,7 +1,8 @@
 /**
  * Cloudflare platform limits that gatehouse checks at synth time. One module, so that a raised
- * limit (Enterprise) is a one-line change. Sources: Cloudflare One account limits, R2 limits,
- * DNS FAQ and API limits pages (see ../shared/FIELD-GUIDE.md section 8).
+ * limit is a one-line change; an account with negotiated limits records them in the deployment file
+ * (`cloudflare.limits`). Sources: Cloudflare One account limits, R2 limits, DNS FAQ and API limits
+ * pages (see ../shared/FIELD-GUIDE.md section 8).
  */
 
 /** Hostnames (public destinations) per Access application. */

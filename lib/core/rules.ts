@@ -45,8 +45,8 @@ export function serviceProblem(service: string): string | undefined {
     return rest.startsWith('/') ? undefined : 'a unix socket service needs an absolute path (unix:///run/app.sock)';
   }
   const slash = rest.indexOf('/');
-  if (slash >= 0 && rest.slice(slash) !== '/') {
-    return 'must not contain a path; cloudflared does not proxy to a different path (use the route path to match instead)';
+  if (slash >= 0) {
+    return 'must not contain a path, not even a trailing /; cloudflared does not proxy to a different path (use the route path to match instead)';
   }
   const hostPort = slash >= 0 ? rest.slice(0, slash) : rest;
   if (!/^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(hostPort)) return 'must name a host and optional port';
@@ -107,4 +107,19 @@ export function isoDateProblem(date: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'must be a date written YYYY-MM-DD';
   const parsed = new Date(`${date}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date ? undefined : 'must be a real calendar date (YYYY-MM-DD)';
+}
+
+/**
+ * A route path: cloudflared compiles it with Go's `regexp` (RE2), which has no lookaround and no
+ * backreferences, so those are refused here instead of at the connector.
+ */
+export function pathRegexProblem(path: string): string | undefined {
+  if (/\(\?<?[=!]/.test(path)) return 'must not use lookahead or lookbehind; cloudflared uses go regexp (re2), which has none';
+  if (/\\[1-9]/.test(path)) return 'must not use backreferences; cloudflared uses go regexp (re2), which has none';
+  try {
+    new RegExp(path);
+  } catch {
+    return 'must be a valid regular expression';
+  }
+  return undefined;
 }

@@ -39,8 +39,9 @@ export function evaluate(input: EvaluationInput): Record<string, unknown> {
   const exprs = Object.fromEntries(Object.entries(input.expressions).map(([k, v]) => [k, rewrite(v)]));
   const locals: Record<string, unknown> = { __values: exprs };
   for (const [ref, local] of refs) locals[local] = input.stubs?.[ref] ?? `<${ref}>`;
+  const variables = Object.entries(input.variables);
   const config = {
-    variable: Object.fromEntries(Object.entries(input.variables).map(([k, v]) => [k, { type: v.type }])),
+    ...(variables.length ? { variable: Object.fromEntries(variables.map(([k, v]) => [k, { type: v.type }])) } : {}),
     locals,
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-eval-'));
@@ -52,6 +53,7 @@ export function evaluate(input: EvaluationInput): Record<string, unknown> {
       input: 'jsonencode(local.__values)\n',
       env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
     }).toString();
     return JSON.parse(JSON.parse(out.trim()));
   } finally {

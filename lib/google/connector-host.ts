@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
@@ -9,6 +10,7 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ProblemCollector } from '../core/errors';
+import { escapeTemplate } from '../core/terraform';
 import { gceNameProblem, gcpProjectProblem } from '../core/rules';
 import { GOOGLE_ROLES, IAP_TCP_FORWARDING_RANGE } from './roles';
 import { CONNECTOR_ACTIVATION_ATTRIBUTE, renderConnectorUserData } from './user-data';
@@ -113,8 +115,10 @@ export class GceConnectorHost extends Construct {
   public readonly tokenSecret: SecretManagerSecret;
   /** Network tag that the firewall rules target. */
   public readonly networkTag: string;
-  /** The rendered `#cloud-config` user-data (contains no secret). */
+  /** The rendered `#cloud-config` user-data (contains no secret), as plain text. */
   public readonly userData: string;
+  /** The same user-data escaped for a Terraform string (`$${`, `%%{`): use this in outputs. */
+  public readonly userDataValue: string;
   public readonly firewalls: readonly ComputeFirewall[];
 
   constructor(scope: Construct, id: string, props: GceConnectorHostProps) {
@@ -237,6 +241,8 @@ export class GceConnectorHost extends Construct {
       activation: { kind: 'gce-metadata', attribute: CONNECTOR_ACTIVATION_ATTRIBUTE },
     });
 
+    this.userDataValue = escapeTemplate(this.userData);
+
     this.instance = new ComputeInstance(this, 'instance', {
       project: props.project,
       name: props.name,
@@ -258,7 +264,7 @@ export class GceConnectorHost extends Construct {
       // Metadata is updated in place (SetMetadata); the watcher reacts to the activation attribute.
       // user-data is read once at first boot; a later change is applied by rebuilding the host on purpose.
       metadata: {
-        'user-data': this.userData,
+        'user-data': this.userDataValue,
         [CONNECTOR_ACTIVATION_ATTRIBUTE]: props.activation,
         'enable-oslogin': 'TRUE',
         'block-project-ssh-keys': 'TRUE',
@@ -270,8 +276,14 @@ export class GceConnectorHost extends Construct {
   }
 }
 
-/** A service account id (6-30 characters) derived from the host name. */
-function serviceAccountId(name: string): string {
-  const id = `${name}-connector`.slice(0, 30).replace(/-+$/, '');
-  return id.length >= 6 ? id : `${id}-cfd`;
+/**
+ * A service account id (6-30 characters) derived from the host name: `<name>-connector` when it fits,
+ * otherwise a prefix of the name plus a short hash of the whole name, so two long names that share a
+ * prefix never collide.
+ */
+export function serviceAccountId(name: string): string {
+  const full = `${name}-connector`;
+  if (full.length <= 30) return full;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  return `${name.slice(0, 23).replace(/-+$/, '')}-${hash}`;
 }

@@ -1,0 +1,116 @@
+import { Construct } from 'constructs';
+import { AccessGatedApp } from '../cloudflare/access/app';
+import type { IIdentityProvider } from '../cloudflare/access/identity-provider';
+import type { IAccessPolicy } from '../cloudflare/access/policy';
+import { ManagedBucket } from '../cloudflare/r2/bucket';
+import type { BucketCredentials } from '../cloudflare/r2/credentials';
+import { TunnelHost } from '../cloudflare/tunnel';
+
+/** Gate a tenant's hostname with an Access app. */
+export interface TenantAccess {
+  readonly policies: readonly IAccessPolicy[];
+  /** @default - every identity provider */
+  readonly identityProviders?: readonly IIdentityProvider[];
+}
+
+/** Props for `ManagedTenant`. */
+export interface ManagedTenantProps {
+  readonly accountId: string;
+  readonly zoneId: string;
+  /** Zero Trust team name, for the Access app and the connector-side JWT check. */
+  readonly teamName: string;
+  /** Tenant id (stable): names the tunnel `<tunnelPrefix>-<id>` and the token. */
+  readonly tenantId: string;
+  /** Tunnel name prefix, usually the deployment name. */
+  readonly tunnelPrefix: string;
+  /** The tenant's public hostname, `<sub>.<zone>`. */
+  readonly hostname: string;
+  /** Origin service on the tenant's hub, e.g. `http://localhost:80`. */
+  readonly service: string;
+  /** The tenant's bucket. */
+  readonly bucketName: string;
+  /**
+   * Disabled: the tunnel, DNS record, Access app and credentials are removed, and the bucket is
+   * retired (objects expire after `retainDays`). Nothing is lost at once.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Bump to rotate the bucket credentials.
+   * @default 1
+   */
+  readonly rotation?: number;
+  /**
+   * Retention of a disabled tenant's objects, in days.
+   * @default 30
+   */
+  readonly retainDays?: number;
+  /**
+   * Gate the hostname with an Access app.
+   * @default - public, with `publicReason`
+   */
+  readonly access?: TenantAccess;
+  /** Why the hostname is public when there is no Access app (the hub authenticates its own users). */
+  readonly publicReason?: string;
+}
+
+/**
+ * One tenant of the managed offering: its own tunnel (the token is for the tenant's hub to run; no
+ * gatehouse host), a proxied hostname, a bucket with bucket-scoped credentials, and optionally an
+ * Access app. Child ids (`site`, `app`, `bucket`) are public API: they name Terraform addresses.
+ *
+ * @example
+ * new ManagedTenant(stack, 'tenant-acme', {
+ *   accountId, zoneId, teamName: 'example', tenantId: 'acme', tunnelPrefix: 'example',
+ *   hostname: 'acme.example.com', service: 'http://localhost:80', bucketName: 'example-t-acme',
+ *   publicReason: 'the hub authenticates its own users',
+ * });
+ */
+export class ManagedTenant extends Construct {
+  public readonly hostname: string;
+  public readonly enabled: boolean;
+  public readonly bucket: ManagedBucket;
+  /** Present while enabled. */
+  public readonly site?: TunnelHost;
+  public readonly app?: AccessGatedApp;
+  public readonly credentials?: BucketCredentials;
+
+  constructor(scope: Construct, id: string, props: ManagedTenantProps) {
+    super(scope, id);
+    this.hostname = props.hostname;
+    this.enabled = props.enabled ?? true;
+
+    if (this.enabled) {
+      if (props.access) {
+        this.app = new AccessGatedApp(this, 'app', {
+          accountId: props.accountId,
+          name: `tenant ${props.tenantId}`,
+          teamName: props.teamName,
+          hostnames: [props.hostname],
+          policies: props.access.policies,
+          ...(props.access.identityProviders ? { identityProviders: props.access.identityProviders } : {}),
+        });
+      }
+      this.site = new TunnelHost(this, 'site', {
+        accountId: props.accountId,
+        tunnelName: `${props.tunnelPrefix}-${props.tenantId}`,
+        routes: [
+          {
+            hostname: props.hostname,
+            service: props.service,
+            ...(!props.access && props.publicReason ? { public: { reason: props.publicReason } } : {}),
+          },
+        ],
+        accessApps: this.app ? [this.app] : [],
+        dnsZoneId: props.zoneId,
+      });
+    }
+
+    this.bucket = new ManagedBucket(this, 'bucket', {
+      accountId: props.accountId,
+      bucketName: props.bucketName,
+      ...(this.enabled ? {} : { retired: { retainDays: props.retainDays ?? 30 } }),
+    });
+    if (this.enabled) this.credentials = this.bucket.grantReadWrite('hub', { rotation: props.rotation ?? 1 });
+  }
+}
