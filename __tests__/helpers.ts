@@ -28,11 +28,25 @@ export function synthAll(deployment: Deployment): Record<string, SynthJson> {
   const outdir = tempDir('gatehouse-synth-');
   try {
     synthToDir(deployment, outdir);
-    const read = (id: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
-    return { access: read('access'), standby: read('standby'), production: read('production') };
+    const ids = fs.readdirSync(path.join(outdir, 'stacks')).sort();
+    return Object.fromEntries(ids.map((id) => [id, JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'))]));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The example plus a fleet of `n` tenants `tenant-00000`..; limits raised so large fleets validate. */
+export function fleetInput(n: number, shardCount = Math.max(1, Math.ceil(n / 100))): Record<string, any> {
+  const d = exampleInput();
+  d.cloudflare.plan = 'pro';
+  d.cloudflare.limits = { tunnels: 10_000, account_tokens: 10_000, dns_records: 10_000 };
+  d.tenants = {
+    shard_count: shardCount,
+    public_reason: 'each tenant hub authenticates its own users',
+    key_expires: '2030-06-30',
+    members: Array.from({ length: n }, (_, i) => ({ id: `tenant-${String(i).padStart(5, '0')}` })),
+  };
+  return d;
 }
 
 /** All resources of a type in a synthesized stack, as an array of [logical id, config]. */

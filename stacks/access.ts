@@ -29,6 +29,10 @@ export interface AccessStackProps {
 export class AccessStack extends TerraformStack {
   /** Access apps by deployment name. */
   public readonly apps: ReadonlyMap<string, IAccessGatedApp>;
+  /** Reusable policies by deployment name (tenant apps attach them). */
+  public readonly policies: ReadonlyMap<string, IAccessPolicy>;
+  /** Identity providers by deployment name. */
+  public readonly identityProviders: ReadonlyMap<string, IIdentityProvider>;
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id);
@@ -165,5 +169,7 @@ export class AccessStack extends TerraformStack {
       new TerraformOutput(this, `app_${name.replace(/-/g, '_')}_aud`, { value: app.aud });
     }
     this.apps = apps;
+    this.policies = policies;
+    this.identityProviders = idps;
   }
 }

@@ -199,7 +199,7 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     }
   }
 
-  checkTenants(d, errors, bucketNames, gatedBy);
+  checkTenants(d, errors, bucketNames, gatedBy, today);
   checkLimits(d, errors);
 
   // Entra client secret expiry.
@@ -222,6 +222,7 @@ function checkTenants(
   errors: ProblemCollector,
   bucketNames: ReadonlyMap<string, string>,
   gatedBy: ReadonlyMap<string, string>,
+  today: string,
 ): void {
   const t = d.tenants;
   const ids = new Map<string, number>();
@@ -251,6 +252,9 @@ function checkTenants(
       if (!(p in d.identity_providers)) errors.add(`${at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p);
     });
   });
+  if (t.key_expires && t.key_expires <= today) {
+    errors.add('tenants.key_expires', `must be a future date (today is ${today}); rotate the keys and set a new date`, t.key_expires);
+  }
   if (!t.public_reason && t.members.some((m) => m.enabled && !m.access)) {
     errors.add('tenants.public_reason', 'is required when a tenant has no access app: say why its hub is reachable without Access');
   }

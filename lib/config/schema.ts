@@ -265,6 +265,7 @@ export const TenantsSchema = z.strictObject({
     .min(10, { error: 'must give a reason of at least 10 characters' })
     .optional()
     .describe('why tenant hostnames without an access app are public (required when any tenant has none)'),
+  key_expires: isoDate.optional().describe('expiry of every tenant bucket key (rotate before it); default never (the pack warns)'),
   members: z.array(TenantSchema).default([]),
 });
 

@@ -52,6 +52,11 @@ export interface ManagedTenantProps {
   readonly access?: TenantAccess;
   /** Why the hostname is public when there is no Access app (the hub authenticates its own users). */
   readonly publicReason?: string;
+  /**
+   * Expiry of the bucket credentials, YYYY-MM-DD.
+   * @default - never (the policy pack warns)
+   */
+  readonly keyExpires?: string;
 }
 
 /**
@@ -111,6 +116,11 @@ export class ManagedTenant extends Construct {
       bucketName: props.bucketName,
       ...(this.enabled ? {} : { retired: { retainDays: props.retainDays ?? 30 } }),
     });
-    if (this.enabled) this.credentials = this.bucket.grantReadWrite('hub', { rotation: props.rotation ?? 1 });
+    if (this.enabled) {
+      this.credentials = this.bucket.grantReadWrite('hub', {
+        rotation: props.rotation ?? 1,
+        ...(props.keyExpires ? { expires: props.keyExpires } : {}),
+      });
+    }
   }
 }
