@@ -2,23 +2,25 @@
  * Composition: the stacks a deployment synthesizes into. Importing this module runs nothing.
  *
  *   access   (Zero Trust: identity providers, groups, policies, apps)
- *     -> standby    (standby tunnel, ingress, host; no public record)
- *       -> production (primary tunnel, ingress, host, every public DNS record, buckets)
+ *     -> standby    (standby tunnel, ingress, host; no public record; only with sites.standby)
+ *       -> production (primary tunnel, ingress, host, the routes' DNS records, Pages, Workers, tokens, buckets)
  *   access -> tenants-<n> (one shard of the managed tenant fleet each; only when tenants exist)
  */
 import type { App } from 'cdktf';
-import { applyPolicyPack, GatehousePackOptions } from './checks/pack';
-import type { ComplianceReport } from './checks/report';
-import type { Deployment } from './config/schema';
 import { AccessStack } from '../stacks/access';
 import { ProductionStack } from '../stacks/production';
 import { StandbyStack } from '../stacks/standby';
 import { TenantShardStack } from '../stacks/tenants';
+import { applyPolicyPack, GatehousePackOptions } from './checks/pack';
+import type { ComplianceReport } from './checks/report';
+import type { Deployment } from './config/schema';
+import { PROJECT_ROOT } from './core/paths';
 import { planShards } from './tenants/plan';
 
 export interface GatehouseStacks {
   readonly access: AccessStack;
-  readonly standby: StandbyStack;
+  /** Present when the deployment declares `sites.standby`. */
+  readonly standby?: StandbyStack;
   readonly production: ProductionStack;
   /** Tenant shards (`tenants-<n>`), by stack id. */
   readonly tenantShards: ReadonlyMap<string, TenantShardStack>;
@@ -26,18 +28,26 @@ export interface GatehouseStacks {
   readonly report: ComplianceReport;
 }
 
-export interface BuildOptions extends GatehousePackOptions {}
+export interface BuildOptions extends GatehousePackOptions {
+  /**
+   * Directory of the deployment file; Worker module files are resolved against it.
+   * @default - the project root
+   */
+  readonly deploymentDir?: string;
+}
 
 /** Build the stacks of a deployment and apply the policy pack to each. */
 export function buildStacks(app: App, deployment: Deployment, options: BuildOptions = {}): GatehouseStacks {
   const access = new AccessStack(app, 'access', { deployment });
   const accessApps = [...access.apps.values()];
-  const standby = new StandbyStack(app, 'standby', { deployment, accessApps });
+  const standbySite = deployment.sites?.standby;
+  const standby = standbySite ? new StandbyStack(app, 'standby', { deployment, site: standbySite, accessApps }) : undefined;
   const production = new ProductionStack(app, 'production', {
     deployment,
-    accessApps,
-    standbyTunnel: standby.tunnel,
-    standbyHostMember: standby.hostServiceAccountMember,
+    deploymentDir: options.deploymentDir ?? PROJECT_ROOT,
+    accessApps: access.apps,
+    ...(standby ? { standbyTunnel: standby.tunnel } : {}),
+    ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
   });
   const tenantShards = new Map<string, TenantShardStack>();
   for (const shard of planShards(deployment)) {
@@ -51,6 +61,7 @@ export function buildStacks(app: App, deployment: Deployment, options: BuildOpti
       }),
     );
   }
-  const report = applyPolicyPack([access, standby, production, ...tenantShards.values()], options);
+  const stacks = [access, ...(standby ? [standby] : []), production, ...tenantShards.values()];
+  const report = applyPolicyPack(stacks, options);
   return { access, standby, production, tenantShards, report };
 }

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Fn, Op, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
@@ -5,21 +6,31 @@ import { DataCloudflareZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudf
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import type { IAccessGatedApp } from '../lib/cloudflare/access/app';
+import { ScopedApiToken, TokenPreset } from '../lib/cloudflare/api-token';
 import { TunnelCnames } from '../lib/cloudflare/dns';
+import { PagesSite } from '../lib/cloudflare/pages';
 import { Jurisdiction, ManagedBucket, StorageClass } from '../lib/cloudflare/r2/bucket';
 import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
-import type { Deployment } from '../lib/config/schema';
+import { WorkerEndpoint } from '../lib/cloudflare/worker';
+import type { Deployment, ExternalSiteSpec } from '../lib/config/schema';
+import { declaredZones } from '../lib/config/cross-checks';
+import { escapeTemplate } from '../lib/core/terraform';
 import { configureBackend } from '../lib/deployment/backend';
-import { deploymentRoutes, siteHostOptions, tunnelName } from '../lib/deployment/site';
+import { byZone, deploymentRoutes, externalUserData, isGceSite, siteHostOptions, tunnelName, zoneIdOf } from '../lib/deployment/site';
 import { activateDnsVariable, PRIMARY_CONNECTOR_ON, SKIP_HEALTH_GATE } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
 export interface ProductionStackProps {
   readonly deployment: Deployment;
-  /** Access apps whose AUD the gated ingress rules enforce. */
-  readonly accessApps: readonly IAccessGatedApp[];
-  /** The standby tunnel (typed cross-stack reference from the `standby` stack). */
-  readonly standbyTunnel: ITunnel;
+  /** Directory of the deployment file: Worker module files are relative to it. */
+  readonly deploymentDir: string;
+  /** Access apps by deployment name, from the `access` stack. */
+  readonly accessApps: ReadonlyMap<string, IAccessGatedApp>;
+  /**
+   * The standby tunnel (typed cross-stack reference from the `standby` stack).
+   * @default - a single site: no cutover
+   */
+  readonly standbyTunnel?: ITunnel;
   /** The standby host's service account member, for credentials delivered to the standby. */
   readonly standbyHostMember?: string;
 }
@@ -28,91 +39,149 @@ export interface ProductionStackProps {
 export const SERVING_STATUSES = ['healthy', 'degraded'];
 
 /**
- * The production site: the primary tunnel and host, every public DNS record, and the buckets.
+ * The production site: the primary tunnel and host, every public DNS record of the routes, the
+ * Pages sites, Workers, scoped API tokens and buckets.
  *
- * `activate_dns` (bool, default false) picks the CNAME target of every public record: the primary
- * tunnel (false) or the standby tunnel (true). It is an in-place `content` update, gated on the
- * target tunnel being healthy.
+ * With a standby, `activate_dns` (bool, default false) picks the CNAME target of every routed
+ * hostname: the primary tunnel (false) or the standby tunnel (true). It is an in-place `content`
+ * update, gated on the target tunnel being healthy.
  */
 export class ProductionStack extends TerraformStack {
-  public readonly primary: TunnelHost;
-  public readonly dns: TunnelCnames;
+  public readonly primary?: TunnelHost;
+  /** The routed hostnames' records, one construct per zone (`dns` for the primary zone). */
+  public readonly dns: readonly TunnelCnames[];
   public readonly buckets: ReadonlyMap<string, ManagedBucket>;
 
   constructor(scope: Construct, id: string, props: ProductionStackProps) {
     super(scope, id);
     const d = props.deployment;
     const accountId = d.cloudflare.account_id;
+    const site = d.sites?.primary;
+    const gce = site && isGceSite(site) ? site : undefined;
     new CloudflareProvider(this, 'cloudflare', {});
-    new GoogleProvider(this, 'google', {});
+    if (gce || Object.values(d.buckets).some((b) => Object.values(b.credentials).some((c) => c.deliver_to))) {
+      new GoogleProvider(this, 'google', {});
+    }
     new NullProvider(this, 'null', {});
     configureBackend(this, d.backend);
+    const accessApps = [...props.accessApps.values()];
 
-    const activateDns = activateDnsVariable(this);
-    const skipGate = new TerraformVariable(this, SKIP_HEALTH_GATE, {
-      type: 'bool',
-      default: false,
-      nullable: false,
-      description: 'Disaster override: point DNS at the target tunnel even if its connector is not healthy.',
-    });
-
-    // The primary keeps its connector after a cutover (instant rollback) unless the file says otherwise.
-    // Then `primary_connector_on` restarts it before a rollback moves DNS back (docs/cutover.md).
-    let primaryActivation: string = ConnectorActivation.ACTIVE;
-    if (!d.sites.keep_primary_connector_on_cutover) {
-      const primaryOn = new TerraformVariable(this, PRIMARY_CONNECTOR_ON, {
-        type: 'bool',
-        default: false,
-        nullable: false,
-        description: 'Run the primary connector even while activate_dns is true (first step of a rollback).',
+    const dns: TunnelCnames[] = [];
+    if (site) {
+      const activateDns = props.standbyTunnel ? activateDnsVariable(this) : undefined;
+      // The primary keeps its connector after a cutover (instant rollback) unless the file says otherwise.
+      // Then `primary_connector_on` restarts it before a rollback moves DNS back (docs/cutover.md).
+      let primaryActivation: string = ConnectorActivation.ACTIVE;
+      if (activateDns && !d.sites!.keep_primary_connector_on_cutover) {
+        const primaryOn = new TerraformVariable(this, PRIMARY_CONNECTOR_ON, {
+          type: 'bool',
+          default: false,
+          nullable: false,
+          description: 'Run the primary connector even while activate_dns is true (first step of a rollback).',
+        });
+        primaryActivation = Fn.conditional(
+          Op.and(activateDns.booleanValue, Op.not(primaryOn.booleanValue)),
+          ConnectorActivation.STANDBY,
+          ConnectorActivation.ACTIVE,
+        );
+      }
+      const primary = new TunnelHost(this, 'site', {
+        accountId,
+        tunnelName: tunnelName(d, 'primary'),
+        routes: deploymentRoutes(d),
+        accessApps,
+        ...(gce ? { host: siteHostOptions(d, gce, primaryActivation) } : {}),
       });
-      primaryActivation = Fn.conditional(
-        Op.and(activateDns.booleanValue, Op.not(primaryOn.booleanValue)),
-        ConnectorActivation.STANDBY,
-        ConnectorActivation.ACTIVE,
-      );
-    }
-    this.primary = new TunnelHost(this, 'site', {
-      accountId,
-      tunnelName: tunnelName(d, 'primary'),
-      routes: deploymentRoutes(d),
-      accessApps: props.accessApps,
-      host: siteHostOptions(d, d.sites.primary, primaryActivation),
-    });
+      this.primary = primary;
 
-    // Health gate: read both tunnels' status; the record refuses to point at one that cannot serve.
-    const primaryStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'primary-status', {
-      accountId,
-      tunnelId: this.primary.tunnelId,
-    });
-    const standbyStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'standby-status', {
-      accountId,
-      tunnelId: props.standbyTunnel.tunnelId,
-    });
-    const target = Fn.conditional(activateDns.booleanValue, props.standbyTunnel.tunnelCname, this.primary.tunnelCname);
-    const targetName = Fn.conditional(activateDns.booleanValue, tunnelName(d, 'standby'), tunnelName(d, 'primary'));
-    const targetStatus = Fn.conditional(activateDns.booleanValue, standbyStatus.status, primaryStatus.status);
-    // A primary that has never run ("inactive") is allowed while activate_dns is false, so the first deploy works.
-    const condition = Op.or(
-      skipGate.booleanValue,
-      Op.or(
-        Fn.contains(SERVING_STATUSES, targetStatus),
-        Op.and(Op.not(activateDns.booleanValue), Op.eq(primaryStatus.status, 'inactive')),
-      ),
-    );
-    this.dns = new TunnelCnames(this, 'dns', {
-      zoneId: d.cloudflare.zone_id,
-      hostnames: d.routes.map((r) => r.hostname),
-      target,
-      preconditions: [
-        {
-          condition,
+      let target = primary.tunnelCname;
+      const preconditions = [];
+      if (activateDns && props.standbyTunnel) {
+        const skipGate = new TerraformVariable(this, SKIP_HEALTH_GATE, {
+          type: 'bool',
+          default: false,
+          nullable: false,
+          description: 'Disaster override: point DNS at the target tunnel even if its connector is not healthy.',
+        });
+        // Health gate: read both tunnels' status; a record refuses to point at one that cannot serve.
+        const primaryStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'primary-status', { accountId, tunnelId: primary.tunnelId });
+        const standbyStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'standby-status', {
+          accountId,
+          tunnelId: props.standbyTunnel.tunnelId,
+        });
+        target = Fn.conditional(activateDns.booleanValue, props.standbyTunnel.tunnelCname, primary.tunnelCname);
+        const targetName = Fn.conditional(activateDns.booleanValue, tunnelName(d, 'standby'), tunnelName(d, 'primary'));
+        const targetStatus = Fn.conditional(activateDns.booleanValue, standbyStatus.status, primaryStatus.status);
+        // A primary that has never run ("inactive") is allowed while activate_dns is false, so the first deploy works.
+        preconditions.push({
+          condition: Op.or(
+            skipGate.booleanValue,
+            Op.or(
+              Fn.contains(SERVING_STATUSES, targetStatus),
+              Op.and(Op.not(activateDns.booleanValue), Op.eq(primaryStatus.status, 'inactive')),
+            ),
+          ),
           errorMessage:
             `Refusing to point DNS at tunnel ${targetName}: its status is "${targetStatus}", not healthy. ` +
             `Start its connector first (see docs/cutover.md), or set TF_VAR_${SKIP_HEALTH_GATE}=true in a disaster.`,
-        },
-      ],
-    });
+        });
+      }
+      for (const group of byZone(d, d.routes.map((r) => r.hostname))) {
+        dns.push(
+          new TunnelCnames(this, group.zone === d.cloudflare.zone ? 'dns' : `dns-${group.zone}`, {
+            zoneId: group.zoneId,
+            hostnames: group.hostnames,
+            target,
+            preconditions,
+          }),
+        );
+      }
+
+      new TerraformOutput(this, 'primary_tunnel_id', { value: primary.tunnelId });
+      new TerraformOutput(this, 'connector_token', { value: primary.connectorToken, sensitive: true });
+      const userData = primary.host ? primary.host.userDataValue : escapeTemplate(externalUserData(d, site as ExternalSiteSpec));
+      new TerraformOutput(this, 'user_data', { value: userData, sensitive: true });
+      new TerraformOutput(this, 'dns_target', { value: target });
+    }
+    this.dns = dns;
+
+    for (const [name, spec] of Object.entries(d.pages)) {
+      const pages = new PagesSite(this, `pages-${name}`, {
+        accountId,
+        projectName: spec.project ?? name,
+        productionBranch: spec.production_branch,
+        domains: spec.domains.map((hostname) => ({ hostname, zoneId: zoneIdOf(d, hostname) })),
+      });
+      new TerraformOutput(this, `pages_${name.replace(/-/g, '_')}_host`, { value: pages.pagesDevHost });
+    }
+
+    for (const [name, spec] of Object.entries(d.workers)) {
+      const worker = new WorkerEndpoint(this, `worker-${name}`, {
+        accountId,
+        zoneId: zoneIdOf(d, spec.hostname),
+        scriptName: spec.script ?? name,
+        hostname: spec.hostname,
+        ...(spec.module_file
+          ? { module: { file: path.resolve(props.deploymentDir, spec.module_file), compatibilityDate: spec.compatibility_date } }
+          : {}),
+        ...(spec.d1 ? { d1DatabaseName: spec.d1.database } : {}),
+        ...(spec.access_app ? { access: props.accessApps.get(spec.access_app)! } : {}),
+      });
+      if (worker.database) new TerraformOutput(this, `worker_${name.replace(/-/g, '_')}_d1_id`, { value: worker.database.uuid });
+    }
+
+    const zoneIds = new Map([[d.cloudflare.zone, d.cloudflare.zone_id], ...d.cloudflare.extra_zones.map((z) => [z.zone, z.zone_id] as const)]);
+    for (const [name, spec] of Object.entries(d.api_tokens)) {
+      const preset = TokenPreset.fromName(spec.preset);
+      const token = new ScopedApiToken(this, `token-${name}`, {
+        accountId,
+        name,
+        permissions: preset,
+        ...(preset.permissions.zone?.length ? { zoneIds: (spec.zones ?? declaredZones(d)).map((z) => zoneIds.get(z)!) } : {}),
+        ...(spec.expires ? { expires: spec.expires } : {}),
+      });
+      new TerraformOutput(this, `api_token_${name.replace(/-/g, '_')}`, { value: token.value, sensitive: true });
+    }
 
     const buckets = new Map<string, ManagedBucket>();
     for (const [key, spec] of Object.entries(d.buckets)) {
@@ -141,7 +210,7 @@ export class ProductionStack extends TerraformStack {
               public: {
                 reason: spec.public.reason,
                 ...(spec.public.custom_domain
-                  ? { customDomain: { domain: spec.public.custom_domain, zoneId: d.cloudflare.zone_id } }
+                  ? { customDomain: { domain: spec.public.custom_domain, zoneId: zoneIdOf(d, spec.public.custom_domain) } }
                   : {}),
               },
             }
@@ -154,14 +223,16 @@ export class ProductionStack extends TerraformStack {
       new TerraformOutput(this, `bucket_${out}_endpoint`, { value: bucket.s3Endpoint });
       if (spec.retired) continue; // retired: credentials revoked
       for (const [consumer, cred] of Object.entries(spec.credentials)) {
-        const site = cred.deliver_to === 'primary' ? d.sites.primary : cred.deliver_to === 'standby' ? d.sites.standby : undefined;
+        const target = cred.deliver_to ? d.sites?.[cred.deliver_to] : undefined;
         const member =
-          cred.deliver_to === 'primary' ? this.primary.host!.serviceAccount.member : cred.deliver_to === 'standby' ? props.standbyHostMember : undefined;
+          cred.deliver_to === 'primary' ? this.primary?.host?.serviceAccount.member : cred.deliver_to === 'standby' ? props.standbyHostMember : undefined;
         const options = {
           rotation: cred.rotation,
           twoSlot: cred.two_slot,
           ...(cred.expires ? { expires: cred.expires } : {}),
-          ...(site && member ? { deliverTo: { project: site.project, secretId: `${bucket.bucketName}-${consumer}-s3`, member } } : {}),
+          ...(target && isGceSite(target) && member
+            ? { deliverTo: { project: target.project, secretId: `${bucket.bucketName}-${consumer}-s3`, member } }
+            : {}),
         };
         const creds = cred.access === 'read' ? bucket.grantRead(consumer, options) : bucket.grantReadWrite(consumer, options);
         const name = `bucket_${out}_${consumer.replace(/-/g, '_')}`;
@@ -170,10 +241,5 @@ export class ProductionStack extends TerraformStack {
       }
     }
     this.buckets = buckets;
-
-    new TerraformOutput(this, 'primary_tunnel_id', { value: this.primary.tunnelId });
-    new TerraformOutput(this, 'connector_token', { value: this.primary.connectorToken, sensitive: true });
-    new TerraformOutput(this, 'user_data', { value: this.primary.host!.userDataValue, sensitive: true });
-    new TerraformOutput(this, 'dns_target', { value: target });
   }
 }

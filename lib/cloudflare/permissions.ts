@@ -21,3 +21,22 @@ export function r2S3Endpoint(accountId: string, jurisdiction: string): string {
     ? `https://${accountId}.r2.cloudflarestorage.com`
     : `https://${accountId}.${jurisdiction}.r2.cloudflarestorage.com`;
 }
+
+/**
+ * Permission groups that `ScopedApiToken` grants, by their Cloudflare names. Ids are looked up by
+ * name at plan time (`cloudflare_account_api_token_permission_groups_list`), never guessed.
+ */
+export const ACCOUNT_PERMISSIONS = ['Pages Write', 'Workers Scripts Write', 'Cloudflare Tunnel Write', 'D1 Write'] as const;
+export const ZONE_PERMISSIONS = ['DNS Write', 'Zone Read', 'Workers Routes Write'] as const;
+export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];
+export type ZonePermission = (typeof ZONE_PERMISSIONS)[number];
+
+/** Resource key of a whole account (account-level permissions). */
+export function accountResourceKey(accountId: string): string {
+  return `com.cloudflare.api.account.${accountId}`;
+}
+
+/** Resource key of one zone (zone-level permissions). */
+export function zoneResourceKey(zoneId: string): string {
+  return `com.cloudflare.api.account.zone.${zoneId}`;
+}

@@ -34,8 +34,10 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   const zone = d.cloudflare.zone;
   const today = options.today ?? new Date().toISOString().slice(0, 10);
 
+  const zones = declaredZones(d);
   const checkInZone = (path: string, hostname: string) => {
-    if (!inZone(hostname, zone)) errors.add(path, `must lie in the zone ${zone} (e.g. app.${zone})`, hostname);
+    if (zones.length === 1 && !inZone(hostname, zone)) errors.add(path, `must lie in the zone ${zone} (e.g. app.${zone})`, hostname);
+    else if (!zones.some((z) => inZone(hostname, z))) errors.add(path, `must lie in a declared zone (${zones.join(', ')})`, hostname);
   };
 
   // Names referenced by rules, groups and apps exist.
@@ -155,14 +157,59 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   });
 
   // Sites.
+  if (!d.sites && d.routes.length > 0) {
+    errors.add('sites', 'is required when routes are declared: a tunnel needs a site that runs its connector');
+  }
   for (const role of ['primary', 'standby'] as const) {
-    const site = d.sites[role];
+    const site = d.sites?.[role];
+    if (!site || 'external' in site) continue;
     if (!site.zone.startsWith(`${site.region}-`)) {
       errors.add(`sites.${role}.zone`, `must be a zone of region ${site.region} (e.g. ${site.region}-b)`, site.zone);
     }
   }
-  if (d.sites.primary.project === d.sites.standby.project && d.sites.primary.name === d.sites.standby.name) {
-    errors.add('sites.standby.name', 'must differ from sites.primary.name when both sites share a project', d.sites.standby.name);
+  const [primary, standby] = [d.sites?.primary, d.sites?.standby];
+  if (primary && standby && siteName(primary) === siteName(standby) &&
+      ('external' in primary || 'external' in standby || primary.project === standby.project)) {
+    errors.add('sites.standby.name', 'must differ from sites.primary.name when both sites share a project', siteName(standby));
+  }
+
+  // Pages, Workers, API tokens; every public hostname has one owner.
+  const owners = new Map<string, string>();
+  const own = (path: string, hostname: string) => {
+    checkInZone(path, hostname);
+    const other = owners.get(hostname);
+    if (other) errors.add(path, `is already served by ${other}; a hostname has one owner`, hostname);
+    else owners.set(hostname, path);
+  };
+  for (const r of new Set(d.routes.map((x) => x.hostname))) owners.set(r, 'a tunnel route');
+  const projects = new Map<string, string>();
+  for (const [name, site] of Object.entries(d.pages)) {
+    const project = site.project ?? name;
+    if (projects.has(project)) errors.add(`pages.${name}.project`, `is also the project of pages.${projects.get(project)}`, project);
+    else projects.set(project, name);
+    site.domains.forEach((h, i) => own(`pages.${name}.domains[${i}]`, h));
+  }
+  const databases = new Map<string, string>();
+  for (const [name, w] of Object.entries(d.workers)) {
+    own(`workers.${name}.hostname`, w.hostname);
+    if (w.d1) {
+      if (databases.has(w.d1.database)) errors.add(`workers.${name}.d1.database`, `is also created by workers.${databases.get(w.d1.database)}`, w.d1.database);
+      else databases.set(w.d1.database, name);
+    }
+    if (w.access_app) {
+      const app = d.apps[w.access_app];
+      if (!app) errors.add(`workers.${name}.access_app`, `names no access app; declared apps: ${list(Object.keys(d.apps))}`, w.access_app);
+      else if (!app.hostnames.includes(w.hostname)) {
+        errors.add(`workers.${name}.access_app`, `does not gate ${w.hostname}; add the hostname to the app`, w.access_app);
+      }
+      if (!w.module_file) errors.add(`workers.${name}.module_file`, 'is required with access_app: the AUD is handed to the script as ACCESS_AUD');
+    }
+  }
+  for (const [name, t] of Object.entries(d.api_tokens)) {
+    (t.zones ?? []).forEach((z, i) => {
+      if (!zones.includes(z)) errors.add(`api_tokens.${name}.zones[${i}]`, `names no declared zone (${zones.join(', ')})`, z);
+    });
+    if (t.expires && t.expires <= today) errors.add(`api_tokens.${name}.expires`, `must be a future date (today is ${today})`, t.expires);
   }
 
   // Buckets.
@@ -177,6 +224,13 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     if (other) errors.add(`${path}.name`, `is also the name of bucket ${other}`, name);
     else bucketNames.set(name, key);
     if (bucket.public?.custom_domain) checkInZone(`${path}.public.custom_domain`, bucket.public.custom_domain);
+    if (bucket.credentials && Object.values(bucket.credentials).some((c) => c.deliver_to && !isGce(d.sites?.[c.deliver_to]))) {
+      for (const [consumer, c] of Object.entries(bucket.credentials)) {
+        if (c.deliver_to && !isGce(d.sites?.[c.deliver_to])) {
+          errors.add(`${path}.credentials.${consumer}.deliver_to`, 'must name a GCE site (Secret Manager delivery needs a GCE host)', c.deliver_to);
+        }
+      }
+    }
     const life = bucket.lifecycle;
     if (life.delete_after_days !== undefined && life.transition_to_ia_after_days !== undefined &&
         life.transition_to_ia_after_days >= life.delete_after_days) {
@@ -285,21 +339,48 @@ function checkLimits(d: Deployment, errors: ProblemCollector): void {
   const tokens =
     liveBuckets.reduce((sum, b) => sum + Object.values(b.credentials).reduce((s, c) => s + (c.two_slot ? 2 : 1), 0), 0) + enabled.length;
   check('account_tokens', 'account api tokens', tokens, limits.account_tokens ?? MAX_ACCOUNT_TOKENS, `share credentials, disable tenants, ${raise}`);
-  const records =
-    new Set(d.routes.map((r) => r.hostname)).size + enabled.length + liveBuckets.filter((b) => b.public?.custom_domain).length;
-  check(
-    'dns_records',
-    `dns records in ${d.cloudflare.zone}`,
-    records,
-    limits.dns_records ?? MAX_DNS_RECORDS[d.cloudflare.plan],
-    `the ${d.cloudflare.plan} plan allows ${MAX_DNS_RECORDS[d.cloudflare.plan]}; move to a paid plan (cloudflare.plan), ${raise}`,
-  );
+  const hostnames = [
+    ...new Set(d.routes.map((r) => r.hostname)),
+    ...enabled.map((m) => tenantHostname(m, d.cloudflare.zone)),
+    ...liveBuckets.flatMap((b) => (b.public?.custom_domain ? [b.public.custom_domain] : [])),
+    ...Object.values(d.pages).flatMap((p) => p.domains),
+    ...Object.values(d.workers).map((w) => w.hostname),
+  ];
+  for (const z of declaredZones(d)) {
+    check(
+      'dns_records',
+      `dns records in ${z}`,
+      hostnames.filter((h) => zoneOf(d, h) === z).length,
+      limits.dns_records ?? MAX_DNS_RECORDS[d.cloudflare.plan],
+      `the ${d.cloudflare.plan} plan allows ${MAX_DNS_RECORDS[d.cloudflare.plan]}; move to a paid plan (cloudflare.plan), ${raise}`,
+    );
+  }
   const apps = Object.keys(d.apps).length + enabled.filter((m) => m.access).length;
   check('access_apps', 'access applications', apps, limits.access_apps ?? MAX_ACCESS_APPS, `share apps across hostnames (5 each), ${raise}`);
   const serviceTokens = Object.keys(d.service_tokens).length;
   if (serviceTokens > MAX_SERVICE_TOKENS) {
     errors.add('service_tokens', `declares ${serviceTokens} service tokens; cloudflare allows ${MAX_SERVICE_TOKENS} per account`, serviceTokens);
   }
+}
+
+/** The primary zone and the extra zones. */
+export function declaredZones(d: Deployment): string[] {
+  return [d.cloudflare.zone, ...d.cloudflare.extra_zones.map((z) => z.zone)];
+}
+
+/** The most specific declared zone that holds a hostname. */
+export function zoneOf(d: Deployment, hostname: string): string | undefined {
+  return declaredZones(d)
+    .filter((z) => inZone(hostname, z))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+function siteName(site: NonNullable<Deployment['sites']>['primary']): string {
+  return 'external' in site ? site.external.name : site.name;
+}
+
+function isGce(site: NonNullable<Deployment['sites']>['primary'] | undefined): boolean {
+  return site !== undefined && !('external' in site);
 }
 
 function list(names: string[]): string {

@@ -56,6 +56,10 @@ export const CloudflareSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'must be the <team> in <team>.cloudflareaccess.com, lower case' })
       .describe('the Zero Trust team name; referenced, never managed'),
     plan: z.enum(['free', 'pro', 'business', 'enterprise']).default('free').describe('the zone plan, for limits'),
+    extra_zones: z
+      .array(z.strictObject({ zone: hostname, zone_id: ruled(cloudflareIdProblem) }))
+      .default([])
+      .describe('more zones in the same account (same plan); hostnames may lie in any declared zone'),
     limits: z
       .strictObject({
         tunnels: z.number().int().min(1).optional(),
@@ -175,9 +179,21 @@ export const SiteSchema = z.strictObject({
   ssh_via_iap: z.boolean().default(false).describe('allow SSH from Google IAP (35.235.240.0/20) only'),
 });
 
+/** A host gatehouse does not create (on-prem, bare metal, another cloud): it gets the rendered user-data. */
+export const ExternalSiteSchema = z.strictObject({
+  external: z.strictObject({
+    name: ruled(gceNameProblem, 'a name for the site'),
+    token_file: z
+      .string()
+      .regex(/^\/[^\s]*$/, { error: 'must be an absolute path on the host' })
+      .default('/etc/gatehouse/tunnel-token')
+      .describe('where the operator places the connector token (root-owned, mode 0600)'),
+  }),
+});
+
 export const SitesSchema = z.strictObject({
-  primary: SiteSchema,
-  standby: SiteSchema,
+  primary: z.union([SiteSchema, ExternalSiteSchema]),
+  standby: z.union([SiteSchema, ExternalSiteSchema]).optional().describe('omit for a single site (no cutover)'),
   keep_primary_connector_on_cutover: z.boolean().default(true),
   cloudflared_version: z
     .string()
@@ -269,6 +285,38 @@ export const TenantsSchema = z.strictObject({
   members: z.array(TenantSchema).default([]),
 });
 
+export const PagesSiteSchema = z.strictObject({
+  project: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,56}[a-z0-9]$/, { error: 'must be a pages project name: 2-58 lower-case letters, digits and hyphens' })
+    .optional()
+    .describe('the Pages project; default the key'),
+  production_branch: z.string().min(1).default('main'),
+  domains: z.array(hostname).min(1, { error: 'must list at least one custom domain' }),
+});
+
+export const WorkerSchema = z.strictObject({
+  script: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'must be a worker name of lower-case letters, digits, hyphens and underscores' })
+    .optional()
+    .describe('the Worker script name; default the key'),
+  hostname: hostname.describe('the custom domain (a workers.dev host cannot be protected by Access)'),
+  module_file: z.string().min(1).optional().describe('the ES module to deploy, relative to the deployment file; omit to route to a script deployed elsewhere'),
+  compatibility_date: isoDate.default('2026-01-01'),
+  d1: z
+    .strictObject({ database: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'must be a d1 database name' }) })
+    .optional()
+    .describe('create a D1 database and bind it as DB'),
+  access_app: nameRef('an access app gating the hostname').optional().describe('hand its AUD to the Worker as ACCESS_AUD'),
+});
+
+export const ApiTokenSchema = z.strictObject({
+  preset: z.enum(['pages-deploy', 'dns-admin', 'workers-deploy', 'tunnel-admin']),
+  zones: z.array(hostname).optional().describe('zones the zone-level permissions cover; default every declared zone'),
+  expires: isoDate.optional(),
+});
+
 export const BackendSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local') }),
   z.strictObject({
@@ -290,7 +338,10 @@ export const DeploymentSchema = z
     service_tokens: z.record(nameKey, ServiceTokenSchema).default({}),
     apps: z.record(nameKey, AccessAppSchema).default({}),
     routes: z.array(RouteSchema).default([]),
-    sites: SitesSchema,
+    sites: SitesSchema.optional().describe('omit when nothing is routed through a tunnel'),
+    pages: z.record(nameKey, PagesSiteSchema).default({}),
+    workers: z.record(nameKey, WorkerSchema).default({}),
+    api_tokens: z.record(nameKey, ApiTokenSchema).default({}),
     buckets: z.record(nameKey, BucketSchema).default({}),
     tenants: TenantsSchema.prefault({}),
     backend: BackendSchema.prefault({ type: 'local' }),
@@ -301,7 +352,9 @@ export type Deployment = z.output<typeof DeploymentSchema>;
 export type DeploymentInput = z.input<typeof DeploymentSchema>;
 export type IdentityProviderSpec = Deployment['identity_providers'][string];
 export type RouteSpec = Deployment['routes'][number];
-export type SiteSpec = Deployment['sites']['primary'];
+export type GceSiteSpec = z.output<typeof SiteSchema>;
+export type ExternalSiteSpec = z.output<typeof ExternalSiteSchema>;
+export type SiteSpec = GceSiteSpec | ExternalSiteSpec;
 export type BucketSpec = Deployment['buckets'][string];
 export type AppSpec = Deployment['apps'][string];
 export type PolicySpec = Deployment['access_policies'][string];

@@ -1,6 +1,9 @@
-import type { Deployment, SiteSpec } from '../config/schema';
+import type { Deployment, ExternalSiteSpec, GceSiteSpec, SiteSpec } from '../config/schema';
+import { zoneOf } from '../config/cross-checks';
 import type { TunnelRoute } from '../cloudflare/ingress';
 import type { GceConnectorHostOptions } from '../google/connector-host';
+import { DEFAULT_CLOUDFLARED_VERSION } from '../google/connector-host';
+import { renderConnectorUserData } from '../google/user-data';
 
 /** The tunnel routes of a deployment; both sites get exactly these. */
 export function deploymentRoutes(d: Deployment): TunnelRoute[] {
@@ -22,8 +25,12 @@ export function deploymentRoutes(d: Deployment): TunnelRoute[] {
   }));
 }
 
+export function isGceSite(site: SiteSpec): site is GceSiteSpec {
+  return !('external' in site);
+}
+
 /** GCE host options for one site. `activation` is an expression yielding "active" or "standby". */
-export function siteHostOptions(d: Deployment, site: SiteSpec, activation: string): GceConnectorHostOptions {
+export function siteHostOptions(d: Deployment, site: GceSiteSpec, activation: string): GceConnectorHostOptions {
   return {
     project: site.project,
     region: site.region,
@@ -33,12 +40,43 @@ export function siteHostOptions(d: Deployment, site: SiteSpec, activation: strin
     image: site.image,
     network: site.network,
     sshViaIap: site.ssh_via_iap,
-    cloudflaredVersion: d.sites.cloudflared_version,
+    cloudflaredVersion: d.sites?.cloudflared_version ?? DEFAULT_CLOUDFLARED_VERSION,
     activation,
   };
+}
+
+/**
+ * User-data for a site gatehouse does not create: the token comes from a file the operator places and
+ * the connector is always on (a running standby connector moves no traffic; DNS decides).
+ */
+export function externalUserData(d: Deployment, site: ExternalSiteSpec): string {
+  return renderConnectorUserData({
+    cloudflaredVersion: d.sites?.cloudflared_version ?? DEFAULT_CLOUDFLARED_VERSION,
+    tokenSource: { kind: 'file', path: site.external.token_file },
+    activation: { kind: 'always-on' },
+  });
 }
 
 /** Tunnel names are unique per account: `<deployment>-<role>`. */
 export function tunnelName(d: Deployment, role: 'primary' | 'standby'): string {
   return `${d.name}-${role}`;
+}
+
+/** The zone id that holds a hostname (the primary zone or an extra zone). */
+export function zoneIdOf(d: Deployment, hostname: string): string {
+  const zone = zoneOf(d, hostname);
+  if (zone === d.cloudflare.zone || zone === undefined) return d.cloudflare.zone_id;
+  return d.cloudflare.extra_zones.find((z) => z.zone === zone)!.zone_id;
+}
+
+/** Hostnames grouped by the zone that holds them, primary zone first. */
+export function byZone(d: Deployment, hostnames: readonly string[]): Array<{ zone: string; zoneId: string; hostnames: string[] }> {
+  const zones = [d.cloudflare.zone, ...d.cloudflare.extra_zones.map((z) => z.zone)];
+  return zones
+    .map((zone) => ({
+      zone,
+      zoneId: zone === d.cloudflare.zone ? d.cloudflare.zone_id : d.cloudflare.extra_zones.find((z) => z.zone === zone)!.zone_id,
+      hostnames: [...new Set(hostnames)].filter((h) => (zoneOf(d, h) ?? d.cloudflare.zone) === zone),
+    }))
+    .filter((g) => g.hostnames.length > 0);
 }

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { GatehouseError } from '../../../lib/core/errors';
 import { DEFAULT_DEPLOYMENT, deploymentPath, loadDeployment, parseDeployment } from '../../../lib/config/load';
 import { deploymentJsonSchema } from '../../../lib/config/json-schema';
+import type { GceSiteSpec } from '../../../lib/config/schema';
 import { exampleInput, tempDir, TODAY } from '../../helpers';
 
 /** Parse a mutated example and return the problem lines (or [] when valid). */
@@ -28,9 +29,10 @@ describe('the example deployment', () => {
     expect(deployment.backend).toEqual({ type: 'local' });
     expect(deployment.apps.internal.app_launcher_visible).toBe(true);
     expect(deployment.apps.internal.cookies).toEqual({ http_only: true, same_site: 'lax', binding_cookie: false });
-    expect(deployment.sites.primary.machine_type).toBe('e2-small');
-    expect(deployment.sites.primary.image).toBe('ubuntu-os-cloud/ubuntu-2404-lts-amd64');
-    expect(deployment.sites.primary.ssh_via_iap).toBe(false);
+    const primary = deployment.sites!.primary as GceSiteSpec;
+    expect(primary.machine_type).toBe('e2-small');
+    expect(primary.image).toBe('ubuntu-os-cloud/ubuntu-2404-lts-amd64');
+    expect(primary.ssh_via_iap).toBe(false);
     expect(deployment.buckets['example-assets'].jurisdiction).toBe('default');
     expect(deployment.buckets['example-backups'].credentials.restic.two_slot).toBe(true);
   });
