@@ -15,6 +15,8 @@ export const FACTS = {
   secretExpires: 'secret-expires',
   /** On a service token: the decision record that approved it. */
   decisionRecord: 'decision-record',
+  /** On a ScopedApiToken's token: its permission groups by name (a per-concern token, not an r2 key). */
+  scopedToken: 'scoped-token',
 } as const;
 
 export function recordFact(construct: IConstruct, name: (typeof FACTS)[keyof typeof FACTS], value: unknown): void {

@@ -1,4 +1,4 @@
-import { Annotations, IAspect, Aspects, TerraformStack } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformElement, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { factsOf } from './facts';
 import { ComplianceReport } from './report';
@@ -29,11 +29,17 @@ export class GatehousePack implements IAspect {
     if (!TerraformStack.isStack(node)) return;
     const stack = node;
     const json: Json = stack.toTerraform();
-    const byPath = new Map<string, IConstruct>(stack.node.findAll().map((c) => [c.node.path, c]));
+    const all = stack.node.findAll();
+    const byPath = new Map<string, IConstruct>(all.map((c) => [c.node.path, c]));
+    // Outputs and variables carry no path metadata: find them by their logical id.
+    const byLogicalId = new Map<string, IConstruct>(
+      all.filter((c) => TerraformElement.isTerraformElement(c)).map((c) => [(c as TerraformElement).friendlyUniqueId, c]),
+    );
     const elements: Array<ElementView & { construct: IConstruct }> = [];
     const add = (kind: ElementView['kind'], type: string, id: string, config: Json) => {
-      const path: string = config?.['//']?.metadata?.path ?? `${stack.node.path}/${id}`;
-      const construct = byPath.get(path) ?? stack;
+      const metaPath: string | undefined = config?.['//']?.metadata?.path;
+      const construct = (metaPath ? byPath.get(metaPath) : byLogicalId.get(id)) ?? stack;
+      const path = metaPath ?? construct.node.path;
       elements.push({ kind, type, id, path, config, facts: factsOf(construct), construct });
     };
     for (const [type, byId] of Object.entries<Json>(json.resource ?? {})) for (const [id, c] of Object.entries<Json>(byId)) add('resource', type, id, c);
@@ -47,7 +53,8 @@ export class GatehousePack implements IAspect {
         if (!rule.appliesTo(element)) continue;
         const verdict = rule.check(element, context);
         if (verdict.result === RuleResult.NOT_APPLICABLE) continue;
-        const suppression = rule.suppressible ? GatehouseSuppressions.find(element.construct, rule.id) : undefined;
+        const suppression =
+          rule.suppressible && verdict.result !== RuleResult.COMPLIANT ? GatehouseSuppressions.find(element.construct, rule.id) : undefined;
         const failing = verdict.result !== RuleResult.COMPLIANT && !suppression;
         this.report.add({
           stack: stack.node.id,

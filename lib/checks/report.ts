@@ -22,7 +22,9 @@ export class ComplianceReport {
   }
 
   public get findings(): readonly Finding[] {
-    return [...this.items].sort((a, b) => `${a.stack}|${a.path}|${a.rule}`.localeCompare(`${b.stack}|${b.path}|${b.rule}`));
+    // A plain code-unit comparison: the same bytes on every machine, whatever its locale.
+    const key = (f: Finding) => `${f.stack}|${f.path}|${f.rule}`;
+    return [...this.items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
   /** Deterministic JSON: the same input gives the same bytes. */
@@ -35,17 +37,22 @@ export class ComplianceReport {
     const f = this.findings;
     const count = (pred: (x: Finding) => boolean) => f.filter(pred).length;
     const failing = f.filter((x) => x.result === 'non-compliant' && !x.suppressionReason);
+
     const lines = [
       `gatehouse policy pack: ${new Set(f.map((x) => x.rule)).size} rules checked ${f.length} times: ` +
         `${count((x) => x.result === 'compliant')} compliant, ` +
         `${failing.filter((x) => x.level === 'error').length} errors, ` +
         `${failing.filter((x) => x.level === 'warning').length} warnings, ` +
-        `${count((x) => x.result === 'could-not-validate')} could not validate, ` +
+        `${count((x) => x.result === 'could-not-validate' && !x.suppressionReason)} could not validate, ` +
         `${count((x) => x.suppressionReason !== undefined)} suppressed`,
     ];
-    for (const x of [...failing, ...f.filter((y) => y.result === 'could-not-validate')].slice(0, 15)) {
-      lines.push(`  ${x.level === 'error' ? 'error' : 'warning'} [${x.rule}] ${x.path}: ${x.message ?? x.result}`);
+    const unknown = f.filter((y) => y.result === 'could-not-validate' && !y.suppressionReason);
+    const listed = [...failing.filter((x) => x.result === 'non-compliant'), ...unknown];
+    for (const x of listed.slice(0, 15)) {
+      const label = x.result === 'could-not-validate' ? 'warning (could not validate)' : x.level;
+      lines.push(`  ${label} [${x.rule}] ${x.path}: ${x.message ?? x.result}`);
     }
+    if (listed.length > 15) lines.push(`  ... and ${listed.length - 15} more in the report`);
     return lines;
   }
 }

@@ -2,6 +2,7 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccountToken } from '@cdktf/provider-cloudflare/lib/account-token';
 import { DataCloudflareAccountApiTokenPermissionGroupsList } from '@cdktf/provider-cloudflare/lib/data-cloudflare-account-api-token-permission-groups-list';
+import { FACTS, recordFact } from '../checks/facts';
 import { ProblemCollector } from '../core/errors';
 import { isoDateProblem } from '../core/rules';
 import {
@@ -137,6 +138,7 @@ export class ScopedApiToken extends Construct {
       policies,
       ...(props.expires ? { expiresOn: `${props.expires}T00:00:00Z` } : {}),
     });
+    recordFact(this.token, FACTS.scopedToken, names);
     this.value = Fn.sensitive(this.token.value);
   }
 }

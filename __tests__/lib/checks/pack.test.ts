@@ -715,10 +715,11 @@ describe('the report', () => {
     const report = applyPolicyPack([stack], { today: TODAY });
     // WHEN synthesized
     app.synth();
-    // THEN all 17 are counted but 15 are listed
+    // THEN all 17 are counted, 15 are listed, and the rest are pointed at
     const lines = report.summary();
     expect(lines[0]).toContain('0 errors, 17 warnings');
-    expect(lines).toHaveLength(16);
+    expect(lines).toHaveLength(17);
+    expect(lines[16]).toBe('  ... and 2 more in the report');
   });
 
   test('an empty report summarizes to zero', () => {
@@ -727,5 +728,45 @@ describe('the report', () => {
       'gatehouse policy pack: 0 rules checked 0 times: 0 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed',
     ]);
     expect(report.toJson()).toBe('{\n  "version": 1,\n  "findings": []\n}\n');
+  });
+});
+
+describe('regressions', () => {
+  test('a nested output is reported at its own construct path, not the stack', () => {
+    // GIVEN an output nested under a construct that leaks a secret
+    const app = newApp();
+    const stack = newStack(app);
+    const group = new Construct(stack, 'group');
+    const token = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
+    new TerraformOutput(group, 'leak', { value: token.stringValue });
+    applyPolicyPack([stack], { today: TODAY });
+    // WHEN synthesized THEN the error names group/leak
+    expect(errorOf(() => app.synth())).toContain('[site/group/leak] [Gatehouse-OutputSecretsSensitive]');
+  });
+
+  test('a suppression is recorded only where a finding was suppressed', () => {
+    // GIVEN one token with an expiry and one without, both under a suppressed bucket
+    const app = newApp();
+    const stack = newStack(app);
+    const bucket = new ManagedBucket(stack, 'backups', { accountId: ACCOUNT_ID, bucketName: 'example-backups' });
+    bucket.grantRead('dated', { expires: '2030-01-01' });
+    bucket.grantRead('undated');
+    GatehouseSuppressions.add(bucket, [{ id: 'Gatehouse-R2TokenExpiry', reason: 'rotated monthly by the backup runbook' }]);
+    const report = applyPolicyPack([stack], { today: TODAY });
+    app.synth();
+    // THEN only the undated token's finding carries the suppression
+    const findings = findingsOf(report, 'Gatehouse-R2TokenExpiry');
+    expect(findings.filter((f) => f.suppressionReason).map((f) => f.path)).toEqual([expect.stringContaining('credentials-undated')]);
+    expect(report.summary()[0]).toContain('1 suppressed');
+  });
+
+  test('"could not validate" is labelled as a warning in the summary, even for an error-level rule', () => {
+    const app = newApp();
+    const stack = newStack(app);
+    const idps = new TerraformVariable(stack, 'idps', { type: 'list(string)' });
+    new ZeroTrustAccessApplication(stack, 'app', { accountId: ACCOUNT_ID, name: 'x', type: 'self_hosted', allowedIdps: idps.listValue });
+    const report = applyPolicyPack([stack], { today: TODAY });
+    app.synth();
+    expect(report.summary()).toContain('  warning (could not validate) [Gatehouse-AccessAutoRedirect] site/app: allowed_idps is an expression, so the number of identity providers is not known');
   });
 });

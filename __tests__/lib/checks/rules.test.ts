@@ -1094,3 +1094,73 @@ test('every rule in RULES has a describe block in this file', () => {
   // THEN they are exactly the rules of the pack
   expect([...covered].sort()).toEqual(RULES.map((r) => r.id).sort());
 });
+
+// Regressions: each case below was once answered wrongly (found in review of the pack).
+describe('regressions', () => {
+  test('an ingress rule with no source at all is open to the internet (GCP default)', () => {
+    const fw = element(FIREWALL, { direction: 'INGRESS', allow: [{ protocol: 'tcp', ports: ['443'] }] });
+    expectNonCompliant(check(GceNoOpenWebPorts, fw), 'allows port 443 from the internet');
+    const ssh = element(FIREWALL, { direction: 'INGRESS', allow: [{ protocol: 'tcp', ports: ['22'] }] });
+    expectNonCompliant(check(GceNoExternalSsh, ssh), 'every source (no source given)');
+  });
+
+  test('ICMP from anywhere is not a web port', () => {
+    expectCompliant(check(GceNoOpenWebPorts, element(FIREWALL, { direction: 'INGRESS', allow: [{ protocol: 'icmp' }], source_ranges: ['0.0.0.0/0'] })));
+  });
+
+  test('protocol number 6 is tcp for SSH', () => {
+    const fw = element(FIREWALL, { direction: 'INGRESS', allow: [{ protocol: '6', ports: ['22'] }], source_ranges: ['0.0.0.0/0'] });
+    expectNonCompliant(check(GceNoExternalSsh, fw), 'allows SSH from 0.0.0.0/0');
+  });
+
+  test('expressions and odd entries are "could not validate", never a crash or a pass', () => {
+    expectUnknown(check(GceNoOpenWebPorts, element(FIREWALL, { direction: 'INGRESS', allow: [{ protocol: 'tcp', ports: ['443'] }], source_ranges: '${var.ranges}' })), 'expression');
+    expectUnknown(check(GceNoOpenWebPorts, element(FIREWALL, { direction: 'INGRESS', allow: '${var.allow}', source_ranges: ['0.0.0.0/0'] })), 'expression');
+    expectUnknown(check(GceNoExternalSsh, element(FIREWALL, { direction: 'INGRESS', allow: [{ protocol: 'tcp', ports: ['22'] }], source_ranges: '${var.r}' })), 'expression');
+    expectUnknown(check(AccessNoAllowEveryone, element(POLICY, { decision: 'allow', include: '${var.include}' })), 'expression');
+    expectUnknown(check(AccessNoAllowEveryone, element(POLICY, { decision: 'allow', include: [null] })), 'not an object');
+    expectUnknown(check(AccessNoAllowEveryone, element(POLICY, { decision: '${var.d}', include: [{ everyone: {} }] })), 'decision is an expression');
+    expectUnknown(check(TunnelCatchAllLast, element(TUNNEL_CONFIG, { config: { ingress: [null, { service: 'http_status:404' }] } })), 'not an object');
+    expectUnknown(check(AccessRouteCoverage, element(TUNNEL_CONFIG, { config: { ingress: [null, { service: 'http_status:404' }] } })), 'not an object');
+    expectUnknown(check(GceLeastPrivilege, element('google_project_iam_policy', { policy_data: '${data.x.policy_data}' })), 'cannot be read');
+    expectUnknown(check(GceLeastPrivilege, element('google_secret_manager_secret_iam_binding', { role: 'roles/owner', members: '${var.m}' })), 'members is an expression');
+  });
+
+  test('nonsensitive() does not count as wrapping the token, and template or project metadata is checked', () => {
+    expectNonCompliant(check(TunnelTokenSensitive, element(SECRET_VERSION, { secret_data: `\${nonsensitive(sensitive(${TOKEN_REF}))}` })), 'nonsensitive');
+    for (const type of ['google_compute_instance_template', 'google_compute_project_metadata_item']) {
+      expectNonCompliant(check(TunnelTokenSensitive, element(type, { value: `\${sensitive(${TOKEN_REF})}` })), 'Secret Manager');
+    }
+    expectCompliant(check(TunnelTokenSensitive, output('raw', { value: `\${${TOKEN_REF}}`, sensitive: true })));
+  });
+
+  test('an unreadable Entra expiry is "could not validate" for both rules', () => {
+    const idp = element(IDP, { type: 'azureAD' }, { facts: { 'secret-expires': 'soon' } });
+    expectUnknown(check(AccessEntraSecretExpired, idp), 'not a date');
+    expectUnknown(check(AccessEntraSecretExpiring, idp), 'not a date');
+  });
+
+  test('a path-only rule before the catch-all must be gated too', () => {
+    const cfg = element(TUNNEL_CONFIG, { config: { ingress: [{ path: '^/admin', service: 'http://localhost:9' }, { service: 'http_status:404' }] } });
+    expectNonCompliant(check(AccessRouteCoverage, cfg), 'path ^/admin on every hostname');
+  });
+
+  test('a sensitive variable name is matched whole (var.db does not match var.db-host)', () => {
+    const ctx = context([], { variable: { db: { sensitive: true } } });
+    expectCompliant(check(OutputSecretsSensitive, output('host', { value: '${var.db-host}' }), ctx));
+    expectNonCompliant(check(OutputSecretsSensitive, output('db', { value: '${var.db}' }), ctx), 'carries a secret');
+  });
+
+  test('an r2 token that also names another resource is not bucket-scoped', () => {
+    const token = element(ACCOUNT_TOKEN, {
+      name: 't',
+      policies: [{ resources: `{"com.cloudflare.edge.r2.bucket.${ACCOUNT_ID}_default_b":"*","com.cloudflare.api.user.x":"*"}` }],
+    });
+    expectNonCompliant(check(R2TokenScoped, token), 'names buckets only');
+  });
+
+  test('a ScopedApiToken (per-concern token) is not judged as an r2 key', () => {
+    const token = element(ACCOUNT_TOKEN, { name: 'dns', policies: [{ resources: '{"com.cloudflare.api.account.zone.z":"*"}' }] }, { facts: { 'scoped-token': ['DNS Write'] } });
+    expect(R2TokenScoped.appliesTo(token)).toBe(false);
+  });
+});

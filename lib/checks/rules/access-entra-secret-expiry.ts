@@ -4,6 +4,7 @@ import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unkno
 /** Days before expiry at which the rule starts to warn. */
 export const EXPIRY_WARNING_DAYS = 30;
 
+/** Days from today to a date, or NaN when either does not parse. */
 function daysUntil(today: string, date: string): number {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
 }
@@ -18,6 +19,7 @@ export const AccessEntraSecretExpired: GatehouseRule = {
   check: (e, ctx) => {
     const expires = e.facts[FACTS.secretExpires];
     if (expires === undefined) return unknown('the client secret expiry is not recorded (secret_expires)');
+    if (Number.isNaN(daysUntil(ctx.today, String(expires)))) return unknown(`the recorded expiry ${JSON.stringify(expires)} is not a date`);
     return daysUntil(ctx.today, String(expires)) <= 0 ? nonCompliant(`the client secret expired on ${expires}; create a new one`) : compliant();
   },
 };
@@ -32,6 +34,7 @@ export const AccessEntraSecretExpiring: GatehouseRule = {
     const expires = e.facts[FACTS.secretExpires];
     if (expires === undefined) return notApplicable();
     const days = daysUntil(ctx.today, String(expires));
+    if (Number.isNaN(days)) return unknown(`the recorded expiry ${JSON.stringify(expires)} is not a date`);
     if (days <= 0) return notApplicable();
     return days <= EXPIRY_WARNING_DAYS ? nonCompliant(`the client secret expires in ${days} days (${expires}); rotate it`) : compliant();
   },

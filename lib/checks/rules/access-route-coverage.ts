@@ -17,8 +17,13 @@ export const AccessRouteCoverage: GatehouseRule = {
     if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
     const declared = (e.facts[FACTS.publicRoutes] ?? {}) as Record<string, string>;
     const open: string[] = [];
-    for (const rule of ingress) {
-      if (rule.hostname === undefined) continue;
+    if (ingress.some((r) => !r || typeof r !== 'object')) return unknown('an ingress entry is not an object');
+    for (const [i, rule] of ingress.entries()) {
+      if (rule.hostname === undefined) {
+        // A path-only rule matches every hostname; only the final catch-all may go without a check.
+        if (i < ingress.length - 1 && rule.origin_request?.access?.required !== true) open.push(`path ${rule.path ?? '(any)'} on every hostname`);
+        continue;
+      }
       if (hasExpression(rule.hostname)) return unknown(`a hostname is an expression: ${rule.hostname}`);
       const gated = rule.origin_request?.access?.required === true;
       const reason = declared[rule.hostname];

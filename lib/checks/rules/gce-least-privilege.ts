@@ -1,5 +1,5 @@
 import { GOOGLE_ROLES } from '../../google/roles';
-import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
 
 const PROJECT_WIDE = new Set(['google_project_iam_member', 'google_project_iam_binding', 'google_project_iam_policy']);
 
@@ -13,6 +13,8 @@ export const GceLeastPrivilege: GatehouseRule = {
     e.kind === 'resource' &&
     (PROJECT_WIDE.has(e.type) || e.type === 'google_secret_manager_secret_iam_member' || e.type === 'google_secret_manager_secret_iam_binding'),
   check: (e) => {
+    if (e.type === 'google_project_iam_policy') return unknown('a project iam policy document cannot be read; grant per secret instead');
+    if (e.config.members !== undefined && !Array.isArray(e.config.members)) return unknown('members is an expression');
     const members = [e.config.member, ...(e.config.members ?? [])].filter(Boolean).map(String);
     const isServiceAccount = members.some((m) => m.includes('google_service_account.') || m.startsWith('serviceAccount:'));
     if (!isServiceAccount) return compliant();

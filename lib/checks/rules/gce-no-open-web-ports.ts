@@ -1,6 +1,6 @@
-import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+import { coveringPort, ingressSources } from './firewall';
 
-const WORLD = new Set(['0.0.0.0/0', '::/0']);
 const WEB = [80, 443];
 
 /** Seeds: no inbound web port on any host; the tunnel is the only way in. */
@@ -11,15 +11,16 @@ export const GceNoOpenWebPorts: GatehouseRule = {
   description: 'no firewall allows 80, 443 or all ports from the internet',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'google_compute_firewall',
   check: (e) => {
-    if ((e.config.direction ?? 'INGRESS') !== 'INGRESS' || !Array.isArray(e.config.allow)) return compliant();
-    if (!(e.config.source_ranges ?? []).some((r: string) => WORLD.has(r))) return compliant();
+    if ((e.config.direction ?? 'INGRESS') !== 'INGRESS' || e.config.allow === undefined) return compliant();
+    if (!Array.isArray(e.config.allow)) return unknown('allow is an expression');
+    const sources = ingressSources(e.config);
+    if (sources === 'unknown') return unknown('the source ranges are an expression');
+    if (sources !== 'world') return compliant();
     for (const a of e.config.allow) {
-      const ports: string[] | undefined = a.ports;
-      if (a.protocol === 'all' || !ports || ports.length === 0) return nonCompliant(`allows every ${a.protocol} port from the internet`);
-      for (const p of ports) {
-        const [lo, hi] = String(p).split('-').map(Number);
-        if (WEB.some((w) => w >= lo && w <= (hi ?? lo))) return nonCompliant(`allows port ${p} from the internet`);
-      }
+      if (!a || typeof a !== 'object') return unknown('an allow entry is not an object');
+      const spec = WEB.map((w) => coveringPort(a, w)).find((p) => p !== undefined);
+      if (spec === 'all') return nonCompliant(`allows every ${a.protocol} port from the internet`);
+      if (spec !== undefined) return nonCompliant(`allows port ${spec} from the internet`);
     }
     return compliant();
   },

@@ -24,7 +24,7 @@ export const OutputSecretsSensitive: GatehouseRule = {
       .filter(([, v]) => v.sensitive === true)
       .map(([name]) => name);
     const carries =
-      SECRET_REFERENCES.some((r) => r.test(value)) || sensitiveVars.some((name) => new RegExp(`var\\.${name}\\b`).test(value));
+      SECRET_REFERENCES.some((r) => r.test(value)) || sensitiveVars.some((name) => new RegExp(`var\\.${name}(?![A-Za-z0-9_-])`).test(value));
     return carries ? nonCompliant(`output ${e.id} carries a secret but is not sensitive`) : compliant();
   },
 };

@@ -1,3 +1,4 @@
+import { FACTS } from '../facts';
 import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
 
 const BUCKET_KEY = /"com\.cloudflare\.edge\.r2\.bucket\.([^"]+)"/g;
@@ -8,7 +9,9 @@ export const R2TokenScoped: GatehouseRule = {
   level: RuleLevel.ERROR,
   suppressible: true,
   description: 'API tokens are scoped to named R2 buckets, never to the account or every bucket',
-  appliesTo: (e) => e.kind === 'resource' && (e.type === 'cloudflare_account_token' || e.type === 'cloudflare_api_token'),
+  // ScopedApiToken tokens (pages, dns, workers, tunnel) are scoped by their own construct.
+  appliesTo: (e) =>
+    e.kind === 'resource' && (e.type === 'cloudflare_account_token' || e.type === 'cloudflare_api_token') && e.facts[FACTS.scopedToken] === undefined,
   check: (e) => {
     const policies: Array<Record<string, any>> = Array.isArray(e.config.policies) ? e.config.policies : [];
     if (policies.length === 0) return unknown('the token policies are not known');
@@ -17,6 +20,9 @@ export const R2TokenScoped: GatehouseRule = {
       if (/com\.cloudflare\.api\.account\./.test(resources)) return nonCompliant('a policy is scoped to the whole account; scope it to named buckets');
       const keys = [...resources.matchAll(BUCKET_KEY)].map((m) => m[1]);
       if (keys.length === 0) return unknown(`cannot read the bucket scope from ${resources.slice(0, 60)}`);
+      const allKeys = [...resources.matchAll(/"(com\.cloudflare\.[^"]+)"/g)].map((m) => m[1]);
+      const other = allKeys.filter((k) => !k.startsWith('com.cloudflare.edge.r2.bucket.'));
+      if (other.length) return nonCompliant(`a policy also names ${other.join(', ')}; an r2 token names buckets only`);
       if (keys.some((k) => k.includes('*'))) return nonCompliant('a policy names a wildcard bucket; name each bucket');
     }
     return compliant();

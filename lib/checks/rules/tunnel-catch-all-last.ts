@@ -10,6 +10,7 @@ export const TunnelCatchAllLast: GatehouseRule = {
   check: (e) => {
     const ingress = e.config.config?.ingress;
     if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
+    if (ingress.some((r) => !r || typeof r !== 'object')) return unknown('an ingress entry is not an object');
     if (ingress.length === 0) return nonCompliant('the ingress is empty; it needs a final catch-all such as http_status:404');
     const catchAll = (r: Record<string, unknown>) => r.hostname === undefined && r.path === undefined;
     const last = ingress[ingress.length - 1];

@@ -2,7 +2,14 @@ import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
 import { stringsIn } from '../json';
 
 const TOKEN = /data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[A-Za-z0-9_-]+\.token/;
-const COMMAND_LINE_ATTRIBUTES = /^(metadata_startup_script|metadata\.startup-script|metadata\.user-data)/;
+/** Resources whose values reach instance metadata, startup scripts or command lines. */
+const HOST_TYPES = new Set([
+  'google_compute_instance',
+  'google_compute_instance_template',
+  'google_compute_region_instance_template',
+  'google_compute_project_metadata',
+  'google_compute_project_metadata_item',
+]);
 
 /**
  * The connector token (not marked sensitive in provider 5.14) appears only inside sensitive(), never
@@ -18,10 +25,12 @@ export const TunnelTokenSensitive: GatehouseRule = {
     const uses = stringsIn(e.config).filter(([, v]) => TOKEN.test(v));
     if (uses.length === 0) return compliant();
     for (const [at, v] of uses) {
-      if (e.type === 'google_compute_instance' && (COMMAND_LINE_ATTRIBUTES.test(at) || at.startsWith('metadata'))) {
+      if (HOST_TYPES.has(e.type)) {
         return nonCompliant(`${at} carries the connector token; deliver it through Secret Manager instead`);
       }
-      const unwrapped = v.replace(/sensitive\(\s*data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[A-Za-z0-9_-]+\.token\s*\)/g, '');
+      if (e.kind === 'output' && e.config.sensitive === true) continue;
+      if (/nonsensitive\(/.test(v)) return nonCompliant(`${at} unwraps the connector token with nonsensitive()`);
+      const unwrapped = v.replace(/(^|[^A-Za-z0-9_])sensitive\(\s*data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[A-Za-z0-9_-]+\.token\s*\)/g, '$1');
       if (TOKEN.test(unwrapped)) return nonCompliant(`${at} uses the connector token outside sensitive()`);
     }
     if (e.kind === 'output' && e.config.sensitive !== true) return nonCompliant('the output carries the connector token but is not sensitive');
