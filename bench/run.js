@@ -8,6 +8,10 @@
  *   BENCH_RUNS    measured runs per scenario (default 3); the table shows medians
  *   BENCH_WARMUP  untimed runs of every scenario first (default 1: primes the page cache
  *                 and validates every generated deployment before any timing)
+ *   BENCH_FLEET_RUNS    measured runs of each tenant-fleet scenario (`fleet: true`; default 1:
+ *                       5,000 tenants take minutes per run on 2 CPUs)
+ *   BENCH_FLEET_WARMUP  untimed runs of each tenant-fleet scenario first (default 0; the page cache
+ *                       is already primed by the other scenarios' warm-up, which load the same modules)
  *   BENCH_RSS     force the peak-RSS method: `time` or `preload` (default: auto, see pickRssMethod)
  *   BENCH_KEEP=1  keep the temporary work directory (deployments and synth output)
  *
@@ -31,6 +35,10 @@ const { scenarios, ROOT } = require('./scenarios');
 const GOAL_RATIO = 0.3;
 const REFERENCE_ID = 'provider-roots';
 const SUMMARY_ID = 'example';
+/** Tenant-fleet scaling goal: 10x the tenants costs at most this many times the synth wall time. */
+const FLEET_GOAL_RATIO = 12;
+const FLEET_SMALL_ID = 'tenants-100';
+const FLEET_LARGE_ID = 'tenants-1000';
 const TIME_BIN = '/usr/bin/time';
 
 /** Written into the work directory; loaded with `node -r` when /usr/bin/time is not usable. */
@@ -97,7 +105,11 @@ function pickRssMethod(workdir, preload) {
   return { method: 'time', note: `${TIME_BIN} -f %M (probe agrees with process.resourceUsage within ${ratio.toFixed(2)}x)` };
 }
 
-/** One fresh child: returns { wallMs, rssKb }; throws with the child's output on any failure. */
+/**
+ * One fresh child: returns { wallMs, rssKb, stats }; throws with the child's output on any failure.
+ * `stats` is what the scenario's `stats(outdir)` returned after a passing synth (else undefined);
+ * neither `check` nor `stats` is inside the measured wall time.
+ */
 function runOnce(scenario, ctx) {
   const rssFile = path.join(ctx.workdir, `maxrss-${process.pid}.txt`);
   fs.rmSync(rssFile, { force: true });
@@ -138,6 +150,14 @@ function runOnce(scenario, ctx) {
       }
     }
   }
+  let stats;
+  if (scenario.kind === 'synth' && scenario.stats) {
+    try {
+      stats = scenario.stats(scenario.outdir);
+    } catch (e) {
+      throw fail(`stats failed: ${e.message}`);
+    }
+  }
   let rssKb = NaN;
   if (fs.existsSync(rssFile)) {
     // GNU time writes "Command exited with non-zero status" lines first; %M is the last line.
@@ -145,7 +165,7 @@ function runOnce(scenario, ctx) {
     rssKb = Number(lines[lines.length - 1]);
   }
   if (!Number.isFinite(rssKb) || rssKb <= 0) throw fail(`no peak RSS recorded (${ctx.method}) in ${rssFile}`);
-  return { wallMs, rssKb };
+  return { wallMs, rssKb, stats };
 }
 
 function formatTable(header, rows) {
@@ -154,9 +174,13 @@ function formatTable(header, rows) {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function main() {
   const runs = envInt('BENCH_RUNS', 3, 1);
   const warmups = envInt('BENCH_WARMUP', 1, 0);
+  const fleetRuns = envInt('BENCH_FLEET_RUNS', 1, 1);
+  const fleetWarmups = envInt('BENCH_FLEET_WARMUP', 0, 0);
   const keep = process.env.BENCH_KEEP === '1';
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
   let ok = false;
@@ -169,23 +193,37 @@ function main() {
     // Prepare: every synth scenario writes its deployment into its own directory.
     const prepared = scenarios.map((s, i) => {
       const p = { ...s, wallMs: [], rssKb: [] };
+      p.warmups = s.fleet ? fleetWarmups : warmups;
+      p.runs = s.fleet ? fleetRuns : runs;
       if (s.kind === 'synth') {
         const dir = path.join(workdir, `${String(i).padStart(2, '0')}-${slug(s.name)}`);
         fs.mkdirSync(dir, { recursive: true });
-        p.deployment = path.resolve(s.makeDeployment(dir));
+        // Called on the copy, so a scenario may record facts about its deployment on `this`.
+        p.deployment = path.resolve(p.makeDeployment(dir));
         p.outdir = path.join(dir, 'cdktf.out');
       }
       return p;
     });
 
     const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
-    log(`${prepared.length} scenarios, ${warmups} warm-up + ${runs} measured runs each, peak RSS via ${rss.method}; work dir ${workdir}`);
-    // Round-robin, so that drift on a shared machine spreads over every scenario alike.
-    for (let round = 0; round < warmups + runs; round++) {
-      const warm = round < warmups;
-      log(warm ? `warm-up ${round + 1}/${warmups}` : `run ${round - warmups + 1}/${runs}`);
-      for (const s of prepared) {
+    const fleetCount = prepared.filter((s) => s.fleet).length;
+    log(
+      `${prepared.length - fleetCount} scenarios x (${warmups} warm-up + ${runs} measured), ` +
+        `${fleetCount} tenant fleets x (${fleetWarmups} warm-up + ${fleetRuns} measured); peak RSS via ${rss.method}; work dir ${workdir}`,
+    );
+    // Round-robin, so that drift on a shared machine spreads over every scenario alike. Every
+    // scenario does its warm-ups in the first rounds, then its measured runs; rounds go on until the
+    // scenario with the most runs is done.
+    const rounds = Math.max(...prepared.map((s) => s.warmups + s.runs));
+    for (let round = 0; round < rounds; round++) {
+      const active = prepared.filter((s) => round < s.warmups + s.runs);
+      log(`round ${round + 1}/${rounds}: ${active.length} scenario${active.length === 1 ? '' : 's'}`);
+      for (const s of active) {
+        const warm = round < s.warmups;
+        const t0 = Date.now();
         const m = runOnce(s, ctx);
+        if (s.fleet) log(`  ${s.name}${warm ? ' (warm-up)' : ''}: ${(m.wallMs / 1000).toFixed(1)} s, ${(m.rssKb / 1024).toFixed(0)} MB (${((Date.now() - t0) / 1000).toFixed(1)} s with checks)`);
+        if (m.stats !== undefined) s.stats = m.stats;
         if (!warm) {
           s.wallMs.push(m.wallMs);
           s.rssKb.push(m.rssKb);
@@ -201,7 +239,9 @@ function main() {
     const summary = prepared.find((s) => s.id === SUMMARY_ID);
     for (const s of prepared) s.ratioToProviderRoots = ref ? s.medianWallMs / ref.medianWallMs : null;
 
-    const rows = prepared.map((s) => [
+    const core = prepared.filter((s) => !s.fleet);
+    const fleets = prepared.filter((s) => s.fleet);
+    const rows = core.map((s) => [
       s.name,
       s.medianWallMs.toFixed(0),
       `${Math.min(...s.wallMs).toFixed(0)}-${Math.max(...s.wallMs).toFixed(0)}`,
@@ -209,7 +249,7 @@ function main() {
       s.ratioToProviderRoots === null ? 'n/a' : s.ratioToProviderRoots.toFixed(2),
     ]);
     const out = [];
-    out.push(`gatehouse bench: node ${process.version}, ${os.cpus().length} cpu, median of ${runs} run${runs === 1 ? '' : 's'} (after ${warmups} warm-up), fresh child each run`);
+    out.push(`gatehouse bench: node ${process.version}, ${os.cpus().length} cpu, median of ${plural(runs, 'run')} (after ${warmups} warm-up), fresh child each run`);
     out.push(`peak RSS: ${rss.note}`);
     out.push('');
     out.push(formatTable(['scenario', 'wall ms', 'min-max ms', 'peak RSS MB', 'x roots (wall)'], rows));
@@ -226,6 +266,59 @@ function main() {
       );
     }
 
+    let fleetRatio = null;
+    if (fleets.length) {
+      const f1 = (v) => v.toFixed(1);
+      const fleetRows = fleets.map((s) => {
+        const st = s.stats || {};
+        const has = st.resourcesPerShard !== undefined;
+        return [
+          s.name,
+          String(s.tenants ?? st.tenants ?? '?'),
+          s.medianWallMs.toFixed(0),
+          `${Math.min(...s.wallMs).toFixed(0)}-${Math.max(...s.wallMs).toFixed(0)}`,
+          (s.medianRssKb / 1024).toFixed(1),
+          has ? String(st.shardStacks) : 'n/a',
+          has ? `${st.resourcesPerShard.max} / ${f1(st.resourcesPerShard.mean)}` : 'n/a',
+          has ? `${st.refreshCallsPerShard.max} / ${f1(st.refreshCallsPerShard.mean)}` : 'n/a',
+          has ? String(st.shardBudget) : 'n/a',
+          has ? (st.withinBudget ? 'yes' : 'NO') : 'n/a',
+        ];
+      });
+      out.push('');
+      out.push(
+        `tenant fleets: median of ${plural(fleetRuns, 'run')} (after ${fleetWarmups} warm-up); shards = tenants-<n> stacks; ` +
+          'per shard: resources = resource + data entries, calls = estimated refresh API calls (cloudflare_* resources + data sources)',
+      );
+      out.push('');
+      out.push(
+        formatTable(
+          ['scenario', 'tenants', 'wall ms', 'min-max ms', 'peak RSS MB', 'shards', 'resources/shard max / mean', 'calls/shard max / mean', 'budget', 'within budget'],
+          fleetRows,
+        ),
+      );
+      out.push('');
+      const small = fleets.find((s) => s.id === FLEET_SMALL_ID);
+      const large = fleets.find((s) => s.id === FLEET_LARGE_ID);
+      if (!small || !large) {
+        out.push(`tenants 1000 / tenants 100 = n/a (goal <= ${FLEET_GOAL_RATIO}; scenario id ${FLEET_SMALL_ID} or ${FLEET_LARGE_ID} missing)`);
+      } else {
+        fleetRatio = large.medianWallMs / small.medianWallMs;
+        out.push(`tenants 1000 / tenants 100 = ${fleetRatio.toFixed(2)} (goal <= ${FLEET_GOAL_RATIO})`);
+        out.push(
+          fleetRatio <= FLEET_GOAL_RATIO
+            ? `verdict: ${fleetRatio.toFixed(2)} <= ${FLEET_GOAL_RATIO}: meets the tenant scaling goal`
+            : `verdict: ${fleetRatio.toFixed(2)} > ${FLEET_GOAL_RATIO}: misses the tenant scaling goal (measured, not enforced)`,
+        );
+      }
+      const over = fleets.filter((s) => s.stats && !s.stats.withinBudget);
+      out.push(
+        over.length
+          ? `shard budget: ${over.map((s) => s.name).join(', ')} ha${over.length === 1 ? 's' : 've'} a shard over its budget (measured, not enforced)`
+          : 'shard budget: every shard of every fleet is within tenants.shard_budget',
+      );
+    }
+
     const resultsFile = path.join(os.tmpdir(), `gatehouse-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     const results = {
       date: new Date().toISOString(),
@@ -234,11 +327,16 @@ function main() {
       cpus: os.cpus().length,
       runs,
       warmups,
+      fleetRuns,
+      fleetWarmups,
       rssMethod: rss.method,
       rssNote: rss.note,
       goal: { ratio: GOAL_RATIO, reference: REFERENCE_ID, subject: SUMMARY_ID },
       exampleOverProviderRoots: ratio,
       meetsGoal: ratio === null ? null : ratio <= GOAL_RATIO,
+      fleetGoal: { ratio: FLEET_GOAL_RATIO, reference: FLEET_SMALL_ID, subject: FLEET_LARGE_ID },
+      tenants1000OverTenants100: fleetRatio,
+      meetsFleetGoal: fleetRatio === null ? null : fleetRatio <= FLEET_GOAL_RATIO,
       scenarios: prepared.map((s) => ({
         name: s.name,
         id: s.id ?? null,
@@ -249,6 +347,7 @@ function main() {
         medianWallMs: Math.round(s.medianWallMs * 10) / 10,
         medianPeakRssKb: s.medianRssKb,
         ratioToProviderRoots: s.ratioToProviderRoots,
+        ...(s.fleet ? { fleet: true, tenants: s.tenants ?? null, fleetStats: s.stats ?? null } : {}),
       })),
     };
     fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);

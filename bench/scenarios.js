@@ -12,11 +12,15 @@
  *       the scenario. The runner then runs the app command from cdktf.json (`node bin/synth.js`), with
  *       GATEHOUSE_DEPLOYMENT=<path> and CDKTF_OUTDIR=<temp>, requires exit status 0 and
  *       <outdir>/stacks/production/cdk.tf.json, then calls `check(outdir)` (throw to fail).
+ *       Optional: `stats(outdir)` -> object, called after each passing run (outside the timed
+ *       part; the last result is kept), and `fleet: true`, which puts the scenario in the second
+ *       (tenant fleet) table and runs it BENCH_FLEET_RUNS / BENCH_FLEET_WARMUP times.
  *
  * `id` is optional; the runner looks up `provider-roots` (the reference for the ratio column) and
- * `example` (the summary line) by id. To add a scenario (say a tenant fleet), push an object onto
- * `scenarios` below, or in another module: `require('./scenarios').scenarios.push({...})`.
- * `fleetDeployment` and `writeDeployment` are exported to build deployments from the example.
+ * `example` (the summary line), and `tenants-100` / `tenants-1000` (the fleet summary line) by id.
+ * To add a scenario, push an object onto `scenarios` below, or in another module:
+ * `require('./scenarios').scenarios.push({...})`. `fleetDeployment`, `tenantFleetDeployment`,
+ * `tenantScenario` and `writeDeployment` are exported to build deployments from the example.
  */
 const fs = require('fs');
 const path = require('path');
@@ -86,6 +90,108 @@ function fleetScenario(count) {
   };
 }
 
+/**
+ * Estimated refresh API calls a shard stack may cost: `tenants.shard_budget`, default 1000
+ * (lib/config/schema.ts, TenantsSchema; Cloudflare allows 1,200 API requests per 5 minutes). The
+ * generated fleets leave it at the default, so this is the budget their shards are held to.
+ */
+const DEFAULT_SHARD_BUDGET = 1000;
+/** Tenants per shard the fleets aim at: shard_count = ceil(n / 100), about 800 calls per shard. */
+const TENANTS_PER_SHARD = 100;
+
+/**
+ * The example deployment plus `count` managed tenants `tenant-00000`, ... (ids only: default
+ * subdomain, service and hashed shard), as `fleetInput()` in __tests__/helpers.ts builds them: plan
+ * pro, raised tunnel / account-token / DNS-record limits so that 5,000 tenants validate,
+ * shard_count = ceil(count / 100), a public_reason (no tenant has an Access app) and a key expiry.
+ */
+function tenantFleetDeployment(count, shardCount = Math.max(1, Math.ceil(count / TENANTS_PER_SHARD))) {
+  const d = loadExample();
+  d.cloudflare.plan = 'pro';
+  d.cloudflare.limits = { ...(d.cloudflare.limits || {}), tunnels: 10_000, account_tokens: 10_000, dns_records: 10_000 };
+  const ids = Array.from({ length: count }, (_, i) => `tenant-${String(i).padStart(5, '0')}`);
+  d.tenants = {
+    shard_count: shardCount,
+    public_reason: 'each tenant hub authenticates its own users',
+    key_expires: '2030-06-30',
+    members: ids.map((id) => ({ id })),
+  };
+  return { deployment: d, ids, shardCount, shardBudget: d.tenants.shard_budget ?? DEFAULT_SHARD_BUDGET };
+}
+
+/**
+ * What the synthesized tenant shards hold: every `tenants-<n>` stack under <outdir>/stacks, with its
+ * resource + data entry count, and its estimated refresh API calls (`cloudflare_*` resources + data
+ * sources, the estimate tenants.shard_budget bounds). `ids` is the set of tenant ids mentioned.
+ */
+function tenantShardStats(outdir) {
+  const stacksDir = path.join(outdir, 'stacks');
+  const shards = fs
+    .readdirSync(stacksDir)
+    .filter((id) => /^tenants-\d+$/.test(id))
+    .sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)))
+    .map((id) => {
+      const text = fs.readFileSync(path.join(stacksDir, id, 'cdk.tf.json'), 'utf8');
+      const json = JSON.parse(text);
+      let resources = 0;
+      let calls = 0;
+      for (const block of [json.resource, json.data]) {
+        for (const [type, byId] of Object.entries(block || {})) {
+          const n = Object.keys(byId).length;
+          resources += n;
+          if (type.startsWith('cloudflare_')) calls += n;
+        }
+      }
+      return { id, resources, calls, ids: new Set(text.match(/tenant-\d{5}/g) || []) };
+    });
+  const ids = new Set();
+  for (const s of shards) for (const id of s.ids) ids.add(id);
+  return { shards: shards.map(({ id, resources, calls }) => ({ id, resources, calls })), ids };
+}
+
+/**
+ * A synth scenario over `tenantFleetDeployment(count)`. `fleet: true` puts it in the fleet table
+ * and under BENCH_FLEET_RUNS; the runner calls `stats(outdir)` after every run that passed `check`.
+ */
+function tenantScenario(count) {
+  let plan;
+  return {
+    name: `synth ${count} tenants`,
+    id: `tenants-${count}`,
+    kind: 'synth',
+    fleet: true,
+    tenants: count,
+    makeDeployment(dir) {
+      plan = tenantFleetDeployment(count);
+      this.shardCount = plan.shardCount;
+      this.shardBudget = plan.shardBudget;
+      return writeDeployment(dir, `tenants-${count}.yaml`, plan.deployment);
+    },
+    check(outdir) {
+      const { shards, ids } = tenantShardStats(outdir);
+      if (shards.length === 0) throw new Error('no tenants-<n> stack was synthesized');
+      if (shards.length > plan.shardCount) throw new Error(`${shards.length} tenant shard stacks for shard_count ${plan.shardCount}`);
+      const missing = plan.ids.filter((id) => !ids.has(id));
+      if (missing.length) throw new Error(`${missing.length} of ${count} tenants appear in no shard stack (first: ${missing[0]})`);
+    },
+    stats(outdir) {
+      const { shards } = tenantShardStats(outdir);
+      const max = (k) => Math.max(...shards.map((s) => s[k]));
+      const mean = (k) => shards.reduce((sum, s) => sum + s[k], 0) / shards.length;
+      return {
+        tenants: count,
+        shardCount: plan.shardCount,
+        shardStacks: shards.length,
+        resourcesPerShard: { max: max('resources'), mean: mean('resources') },
+        refreshCallsPerShard: { max: max('calls'), mean: mean('calls') },
+        shardBudget: plan.shardBudget,
+        withinBudget: shards.every((s) => s.calls <= plan.shardBudget),
+        shards,
+      };
+    },
+  };
+}
+
 const requireRoot = (...pkgs) => pkgs.map((p) => `require(${JSON.stringify(p)});`).join(' ');
 
 /** In table order. */
@@ -109,6 +215,22 @@ const scenarios = [
   fleetScenario(10),
   fleetScenario(100),
   fleetScenario(1000),
+  // Tenant fleets (second table; BENCH_FLEET_RUNS): ~100 tenants per shard stack.
+  tenantScenario(100),
+  tenantScenario(1000),
+  tenantScenario(5000),
 ];
 
-module.exports = { scenarios, fleetScenario, fleetDeployment, writeDeployment, loadExample, ROOT, EXAMPLE };
+module.exports = {
+  scenarios,
+  fleetScenario,
+  fleetDeployment,
+  tenantScenario,
+  tenantFleetDeployment,
+  tenantShardStats,
+  writeDeployment,
+  loadExample,
+  DEFAULT_SHARD_BUDGET,
+  ROOT,
+  EXAMPLE,
+};
