@@ -5,7 +5,8 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import { buildStacks } from '../lib/app';
-import { DEFAULT_DEPLOYMENT, parseDeployment } from '../lib/config/load';
+import type { ComplianceReport } from '../lib/checks/report';
+import { DEFAULT_DEPLOYMENT, loadDeployment, parseDeployment } from '../lib/config/load';
 import type { Deployment } from '../lib/config/schema';
 
 /** Fixed "today" for tests that involve dates. */
@@ -60,8 +61,24 @@ export function tempDir(prefix = 'gatehouse-test-'): string {
 }
 
 /** Synthesize a full app into `outdir` the way `cdktf synth` does. */
-export function synthToDir(deployment: Deployment, outdir: string): void {
+export function synthToDir(deployment: Deployment, outdir: string, deploymentDir?: string): ComplianceReport {
   const app = new App({ outdir });
-  buildStacks(app, deployment, { today: TODAY });
+  const { report } = buildStacks(app, deployment, { today: TODAY, ...(deploymentDir ? { deploymentDir } : {}) });
   app.synth();
+  return report;
+}
+
+/** Load and synthesize a committed example (`examples/<name>/deployment.yaml`): stacks by id, and the report. */
+export function synthExample(name: string): { stacks: Record<string, SynthJson>; report: ComplianceReport; deployment: Deployment } {
+  const file = path.join(__dirname, '..', 'examples', name, 'deployment.yaml');
+  const { deployment } = loadDeployment(file, { today: TODAY });
+  const outdir = tempDir('gatehouse-example-');
+  try {
+    const report = synthToDir(deployment, outdir, path.dirname(file));
+    const ids = fs.readdirSync(path.join(outdir, 'stacks')).sort();
+    const stacks = Object.fromEntries(ids.map((id) => [id, JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'))]));
+    return { stacks, report, deployment };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }

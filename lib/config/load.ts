@@ -117,6 +117,9 @@ function issueProblems(issue: $ZodIssue): Problem[] {
     case 'invalid_type':
       if (issue.input === undefined) return [{ path: at, message: `is required (${issue.expected})` }];
       if (issue.expected === 'int') return [{ path: at, message: 'must be a whole number', value: issue.input }];
+      if (issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
+        return [{ path: at, message: `must be a string; quote it in the yaml (unquoted, it was read as a ${typeof issue.input})`, value: issue.input }];
+      }
       return [{ path: at, message: `must be ${article(issue.expected)}`, value: issue.input }];
     default:
       return [{ path: at, message: lowerFirst(issue.message), value: issue.input }];

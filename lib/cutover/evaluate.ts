@@ -16,8 +16,8 @@ const REFERENCE = /\b(?:data\.[a-z0-9_]+\.[A-Za-z0-9_-]+|[a-z][a-z0-9]*_[a-z0-9_
 export interface EvaluationInput {
   /** Named expressions, each a synthesized string such as `"${var.x ? a : b}"`. */
   readonly expressions: Readonly<Record<string, string>>;
-  /** Stub values for references, by reference text; unlisted references become `"<reference>"`. */
-  readonly stubs?: Readonly<Record<string, string>>;
+  /** Stub values (any JSON value) for references, by reference text; unlisted references become `"<reference>"`. */
+  readonly stubs?: Readonly<Record<string, unknown>>;
   /** Variables: name -> { type, value } (value as HCL literal). */
   readonly variables: Readonly<Record<string, { readonly type: string; readonly value: string }>>;
 }

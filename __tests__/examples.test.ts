@@ -1,0 +1,249 @@
+/**
+ * The scenario gallery: each seed system as a gatehouse deployment (examples/<name>/deployment.yaml).
+ * Each example synthesizes with zero policy errors and is checked against its seed's described
+ * behaviour, plus a snapshot per stack as a change detector.
+ */
+import { cutoverPlan } from '../lib/cutover/plan';
+import { evaluate } from '../lib/cutover/evaluate';
+import { tenantHostname } from '../lib/tenants/plan';
+import { synthExample, SynthJson } from './helpers';
+
+const all = (json: SynthJson, type: string): SynthJson[] => Object.values(json.resource?.[type] ?? {});
+const EXAMPLES = ['onprem-gateway', 'sso-portal', 'managed-fleet', 'active-standby', 'workspace-trio'];
+const synthesized = Object.fromEntries(EXAMPLES.map((name) => [name, synthExample(name)]));
+
+describe.each(EXAMPLES)('%s', (name) => {
+  test('synthesizes with zero policy errors and zero warnings', () => {
+    const { report } = synthesized[name];
+    const failing = report.findings.filter((f) => f.result !== 'compliant');
+    expect(failing).toEqual([]);
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  test('snapshot of every stack', () => {
+    expect(synthesized[name].stacks).toMatchSnapshot();
+  });
+});
+
+describe('onprem-gateway (SME: four domains, on-prem services through a tunnel, per-concern tokens)', () => {
+  const { stacks } = synthesized['onprem-gateway'];
+  const production = stacks.production;
+
+  test('four domains in one account: each public site is a Pages project with a proxied CNAME in its own zone', () => {
+    const projects = all(production, 'cloudflare_pages_project').map((p) => p.name).sort();
+    expect(projects).toEqual(['onprem-cellar', 'onprem-manual', 'onprem-net', 'onprem-shop', 'onprem-www']);
+    const zoneOf = Object.fromEntries(all(production, 'cloudflare_dns_record').filter((r) => String(r.content).includes('pages_project')).map((r) => [r.name, r.zone_id]));
+    expect(zoneOf).toEqual({
+      'www.example.com': 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1',
+      'manual.example.com': 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1',
+      'www.example.net': 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2',
+      'www.shop.example.com': 'c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3',
+      'www.cellar.example.net': 'd4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4',
+    });
+  });
+
+  test('on-prem services go through a tunnel dialled out by a host gatehouse does not create', () => {
+    expect(all(production, 'google_compute_instance')).toEqual([]);
+    expect(stacks.standby).toBeUndefined();
+    const [tunnel] = all(production, 'cloudflare_zero_trust_tunnel_cloudflared');
+    expect(tunnel.config_src).toBe('cloudflare');
+    const ingress = all(production, 'cloudflare_zero_trust_tunnel_cloudflared_config')[0].config.ingress;
+    expect(ingress.map((r: SynthJson) => r.hostname ?? r.service)).toEqual([
+      'dash.example.com', 'console.example.com', 'chat.example.com', 'crm.example.com', 'archive.example.com', 'vault.example.com', 'http_status:404',
+    ]);
+    // every tool is gated (employees log in with Google), and the connector enforces the JWT
+    for (const rule of ingress.slice(0, -1)) expect(rule.origin_request.access.required).toBe(true);
+    // the host gets user-data that reads the token from a root-only file and keeps the connector on
+    expect(production.output.user_data.sensitive).toBe(true);
+    expect(production.output.user_data.value).toContain('GATEHOUSE_TOKEN_SOURCE=file');
+    expect(production.output.user_data.value).toContain('GATEHOUSE_ACTIVATION=always-on');
+  });
+
+  test('one Access policy: the company domain plus one outside email', () => {
+    const [group] = all(stacks.access, 'cloudflare_zero_trust_access_group');
+    expect(group.include).toEqual([{ email_domain: { domain: 'example.com' } }, { email: { email: 'consultant@example.net' } }]);
+    const apps = all(stacks.access, 'cloudflare_zero_trust_access_application');
+    expect(apps.map((a) => a.destinations.length).sort()).toEqual([2, 5]);
+  });
+
+  test('the Worker has its D1 database bound as DB, and four buckets hold the data', () => {
+    const [script] = all(production, 'cloudflare_workers_script');
+    expect(script.bindings).toEqual([{ name: 'DB', type: 'd1', id: expect.stringContaining('cloudflare_d1_database.') }]);
+    expect(all(production, 'cloudflare_d1_database').map((d) => d.name)).toEqual(['onprem-data']);
+    expect(all(production, 'cloudflare_workers_custom_domain').map((d) => d.hostname)).toEqual(['mcp.example.com']);
+    expect(all(production, 'cloudflare_r2_bucket').map((b) => b.name).sort()).toEqual([
+      'onprem-backups', 'onprem-mail-archive', 'onprem-public-assets', 'onprem-reports',
+    ]);
+  });
+
+  test('API tokens are split per concern: pages-deploy, dns-admin, workers-deploy, tunnel-admin', () => {
+    const tokens: Record<string, SynthJson> = Object.fromEntries(all(production, 'cloudflare_account_token').map((t) => [t.name, t]));
+    expect(Object.keys(tokens).sort()).toEqual(['dns-admin', 'pages-deploy', 'tunnel-admin', 'workers-deploy']);
+    const scope = (t: SynthJson) => t.policies.map((p: SynthJson) => p.resources);
+    expect(scope(tokens['pages-deploy'])).toEqual(['${jsonencode({"com.cloudflare.api.account.0123456789abcdef0123456789abcdef" = "*"})}']);
+    expect(scope(tokens['dns-admin'])[0]).toContain('com.cloudflare.api.account.zone.d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4');
+    expect(scope(tokens['workers-deploy'])[1]).toBe('${jsonencode({"com.cloudflare.api.account.zone.a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1" = "*"})}');
+    for (const t of Object.values(tokens)) expect(t.expires_on).toBe('2030-06-30T00:00:00Z');
+    for (const name of Object.keys(tokens)) expect(production.output[`api_token_${name.replace(/-/g, '_')}`].sensitive).toBe(true);
+  });
+
+  test('permission groups are chosen by name (terraform evaluates the selection and the postcondition)', () => {
+    const token = all(production, 'cloudflare_account_token').find((t) => t.name === 'dns-admin')!;
+    const [write, read] = token.policies[0].permission_groups.map((g: SynthJson) => g.id);
+    const lookups = production.data.cloudflare_account_api_token_permission_groups_list;
+    const id = Object.keys(lookups).find((k) => k.startsWith('token-dns-admin'))!;
+    const ref = `data.cloudflare_account_api_token_permission_groups_list.${id}.result`;
+    const [post] = lookups[id].lifecycle.postcondition;
+    const groups = [
+      { id: 'id-pages', name: 'Pages Write' },
+      { id: 'id-dns-write', name: 'DNS Write' },
+      { id: 'id-zone-read', name: 'Zone Read' },
+    ];
+    const run = (list: unknown[]) =>
+      evaluate({ expressions: { write, read, ok: post.condition.replace('self.result', ref) }, stubs: { [ref]: list }, variables: {} });
+    expect(run(groups)).toEqual({ write: 'id-dns-write', read: 'id-zone-read', ok: true });
+    expect(post.error_message).toContain('DNS Write, Zone Read');
+    expect(evaluate({ expressions: { ok: post.condition.replace('self.result', ref) }, stubs: { [ref]: groups.slice(0, 2) }, variables: {} }).ok).toBe(false);
+  });
+});
+
+describe('sso-portal (Entra, one app over portal and API, CORS, AUD to the API)', () => {
+  const { stacks } = synthesized['sso-portal'];
+  const apps = Object.fromEntries(all(stacks.access, 'cloudflare_zero_trust_access_application').map((a) => [a.name, a]));
+
+  test('one Access app spans the portal and its API, so the login cookie works across both', () => {
+    expect(apps.portal.destinations).toEqual([
+      { type: 'public', uri: 'portal.example.com' },
+      { type: 'public', uri: 'portal-api.example.com' },
+    ]);
+    expect(apps.portal.auto_redirect_to_identity).toBe(true);
+    expect(apps.portal.policies.map((p: SynthJson) => p.precedence)).toEqual([1, 2]);
+  });
+
+  test('CORS lets the portal call the API with credentials', () => {
+    expect(apps.portal.cors_headers).toEqual({
+      allowed_origins: ['https://portal.example.com'],
+      allowed_methods: ['GET', 'POST', 'OPTIONS'],
+      allow_credentials: true,
+    });
+  });
+
+  test('Entra is the identity provider and its secret is a sensitive variable', () => {
+    const [idp] = all(stacks.access, 'cloudflare_zero_trust_access_identity_provider');
+    expect(idp.type).toBe('azureAD');
+    expect(idp.config.client_secret).toBe('${var.entra_client_secret}');
+    expect(stacks.access.variable.entra_client_secret.sensitive).toBe(true);
+  });
+
+  test('the AUD is output and handed to the API Worker, which also gets its D1 database', () => {
+    expect(stacks.access.output.app_portal_aud.value).toContain('.aud}');
+    const [script] = all(stacks.production, 'cloudflare_workers_script');
+    const bindings = Object.fromEntries(script.bindings.map((b: SynthJson) => [b.name, b]));
+    expect(bindings.ACCESS_AUD).toEqual({ name: 'ACCESS_AUD', type: 'plain_text', text: expect.stringContaining('cross-stack-reference-input-access') });
+    expect(bindings.ACCESS_TEAM_DOMAIN.text).toBe('example.cloudflareaccess.com');
+    expect(bindings.DB.type).toBe('d1');
+    expect(script.content_file).toMatch(/^assets\/.+\/worker\.js$/);
+    expect(script.content_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(all(stacks.production, 'cloudflare_workers_custom_domain')[0].hostname).toBe('portal-api.example.com');
+  });
+
+  test('the portal and the docs are Pages sites; the docs are gated', () => {
+    expect(all(stacks.production, 'cloudflare_pages_domain').map((d) => d.name).sort()).toEqual(['docs.example.com', 'portal.example.com']);
+    expect(apps.docs.destinations).toEqual([{ type: 'public', uri: 'docs.example.com' }]);
+  });
+
+  test('the engine authenticates with a machine service token admitted by a non_identity policy', () => {
+    const policies = Object.fromEntries(all(stacks.access, 'cloudflare_zero_trust_access_policy').map((p) => [p.name, p]));
+    expect(policies['allow-engine'].decision).toBe('non_identity');
+    expect(policies['allow-engine'].include).toEqual([{ service_token: { token_id: expect.stringContaining('cloudflare_zero_trust_access_service_token.') } }]);
+    expect(stacks.access.output.service_token_engine_client_secret.sensitive).toBe(true);
+  });
+
+  test('nothing is routed through a tunnel', () => {
+    expect(all(stacks.production, 'cloudflare_zero_trust_tunnel_cloudflared')).toEqual([]);
+  });
+});
+
+describe('managed-fleet (tunnel, hostname, bucket and scoped keys per tenant)', () => {
+  const { stacks, deployment } = synthesized['managed-fleet'];
+  const shards = Object.keys(stacks).filter((s) => s.startsWith('tenants-'));
+  const everywhere = (type: string) => shards.flatMap((s) => all(stacks[s], type));
+
+  test('every enabled tenant has its tunnel, hostname, bucket and keys; the disabled one keeps only its bucket', () => {
+    const tunnels = everywhere('cloudflare_zero_trust_tunnel_cloudflared').map((t) => t.name).sort();
+    expect(tunnels).toEqual(['cloud-acme-123', 'cloud-globex', 'cloud-hooli', 'cloud-initech']);
+    const records = everywhere('cloudflare_dns_record').map((r) => r.name).sort();
+    expect(records).toEqual(
+      ['acme-123.example.com', 'hooli-admin.example.com', tenantHostname({ id: 'globex' }, 'example.com'), tenantHostname({ id: 'initech' }, 'example.com')].sort(),
+    );
+    expect(everywhere('cloudflare_r2_bucket').map((b) => b.name).sort()).toEqual(['cloud-t-acme-123', 'cloud-t-globex', 'cloud-t-hooli', 'cloud-t-initech', 'cloud-t-umbrella']);
+    expect(everywhere('cloudflare_account_token').map((t) => t.name).sort()).toEqual([
+      'r2-cloud-t-acme-123-hub', 'r2-cloud-t-globex-hub', 'r2-cloud-t-hooli-hub', 'r2-cloud-t-initech-hub',
+    ]);
+  });
+
+  test('the disabled tenant\'s bucket expires everything after its retention', () => {
+    const lifecycle = everywhere('cloudflare_r2_bucket_lifecycle').find((l) => String(l.bucket_name).includes('umbrella'))!;
+    expect(lifecycle.rules[1]).toMatchObject({ id: 'retired-expire-all', delete_objects_transition: { condition: { max_age: 45 * 86400 } } });
+  });
+
+  test('the rotation value drives each tenant key trigger; one tenant is gated by Access', () => {
+    const triggers = everywhere('null_resource').filter((n) => n.triggers?.rotation).map((n) => n.triggers.rotation).sort();
+    expect(triggers).toEqual(['1', '1', '1', '3']);
+    const apps = everywhere('cloudflare_zero_trust_access_application');
+    expect(apps.map((a) => a.destinations)).toEqual([[{ type: 'public', uri: 'hooli-admin.example.com' }]]);
+    expect(deployment.tenants.members).toHaveLength(5);
+  });
+});
+
+describe('active-standby (the activate_dns cutover)', () => {
+  const { stacks } = synthesized['active-standby'];
+
+  test('every public CNAME evaluates (terraform) to the primary when false and the standby when true', () => {
+    const plan = cutoverPlan(stacks.production, stacks.standby);
+    expect(plan.map((p) => p.hostname).sort()).toEqual(['api.example.com', 'crm.example.com', 'mcp.example.com', 'scan.example.com', 'www.example.com']);
+    for (const p of plan) expect([p.whenFalse, p.whenTrue]).toEqual(['heatwave-primary-id.cfargotunnel.com', 'heatwave-standby-id.cfargotunnel.com']);
+  });
+
+  test('the standby exists ahead of time, with its connector stopped until promotion, and owns no record', () => {
+    expect(all(stacks.standby, 'cloudflare_dns_record')).toEqual([]);
+    const [standbyHost] = all(stacks.standby, 'google_compute_instance');
+    expect(standbyHost.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "active" : "standby"}');
+    const [primaryHost] = all(stacks.production, 'google_compute_instance');
+    expect(primaryHost.metadata['gatehouse-connector']).toBe('active');
+  });
+
+  test('state lives in GCS, one prefix per stack', () => {
+    expect(stacks.production.terraform.backend).toEqual({ gcs: { bucket: 'heatwave-tfstate', prefix: 'edge/production' } });
+  });
+});
+
+describe('workspace-trio (ADR: Google Workspace OIDC in front of three internal hostnames)', () => {
+  const { stacks } = synthesized['workspace-trio'];
+  const apps = all(stacks.access, 'cloudflare_zero_trust_access_application');
+
+  test('three self-hosted apps, one per hostname: 24h sessions, auto-redirect, only the Workspace IdP', () => {
+    expect(apps.map((a) => a.domain).sort()).toEqual(['admin.example.com', 'api.example.com', 'labs.example.com']);
+    for (const a of apps) {
+      expect(a).toMatchObject({ type: 'self_hosted', session_duration: '24h', auto_redirect_to_identity: true });
+      expect(a.allowed_idps).toEqual([expect.stringContaining('cloudflare_zero_trust_access_identity_provider.')]);
+    }
+  });
+
+  test('one group (the email domain) referenced by one policy per app; no allow-any, no service token', () => {
+    const [group] = all(stacks.access, 'cloudflare_zero_trust_access_group');
+    expect(group.include).toEqual([{ email_domain: { domain: 'example.com' } }]);
+    const policies = all(stacks.access, 'cloudflare_zero_trust_access_policy');
+    expect(policies).toHaveLength(3);
+    for (const p of policies) expect(p).toMatchObject({ decision: 'allow', include: [{ group: { id: expect.stringContaining('access_group') } }] });
+    expect(all(stacks.access, 'cloudflare_zero_trust_access_service_token')).toEqual([]);
+    const [idp] = all(stacks.access, 'cloudflare_zero_trust_access_identity_provider');
+    expect(idp).toMatchObject({ type: 'google-apps', config: { client_secret: '${var.workspace_client_secret}', apps_domain: 'example.com' } });
+  });
+
+  test('each tunnel route enforces its own app\'s AUD at the connector (defence in depth)', () => {
+    const ingress = all(stacks.production, 'cloudflare_zero_trust_tunnel_cloudflared_config')[0].config.ingress;
+    const auds = ingress.slice(0, -1).map((r: SynthJson) => r.origin_request.access.aud_tag[0]);
+    expect(new Set(auds).size).toBe(3);
+  });
+});
