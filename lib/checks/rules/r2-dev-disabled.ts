@@ -1,4 +1,5 @@
 import { FACTS } from '../facts';
+import { bucketCompanion } from './r2-companion';
 import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
 
 /** Deleting the managed-domain resource does not turn r2.dev off; it must exist with enabled=false. */
@@ -9,10 +10,7 @@ export const R2DevDisabled: GatehouseRule = {
   description: 'r2.dev is explicitly disabled unless the bucket is declared public',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_r2_bucket',
   check: (e, ctx) => {
-    const ref = `cloudflare_r2_bucket.${e.id}.name`;
-    const managed = ctx.elements.find(
-      (x) => x.type === 'cloudflare_r2_managed_domain' && (String(x.config.bucket_name).includes(ref) || x.config.bucket_name === e.config.name),
-    );
+    const managed = bucketCompanion(e, 'cloudflare_r2_managed_domain', ctx);
     const reason = e.facts[FACTS.publicBucket];
     if (!managed) return nonCompliant(`bucket ${e.config.name} has no cloudflare_r2_managed_domain; add one with enabled = false`);
     if (managed.config.enabled === false) return compliant();

@@ -1,3 +1,4 @@
+import { bucketCompanion } from './r2-companion';
 import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
 
 /** A lifecycle replaces R2's default multipart-abort rule, so every bucket states one explicitly. */
@@ -8,10 +9,7 @@ export const R2Lifecycle: GatehouseRule = {
   description: 'every R2 bucket has a lifecycle configuration with a multipart-abort rule',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_r2_bucket',
   check: (e, ctx) => {
-    const ref = `cloudflare_r2_bucket.${e.id}.name`;
-    const lifecycle = ctx.elements.find(
-      (x) => x.type === 'cloudflare_r2_bucket_lifecycle' && (String(x.config.bucket_name).includes(ref) || x.config.bucket_name === e.config.name),
-    );
+    const lifecycle = bucketCompanion(e, 'cloudflare_r2_bucket_lifecycle', ctx);
     if (!lifecycle) return nonCompliant(`bucket ${e.config.name} has no cloudflare_r2_bucket_lifecycle`);
     const abort = (lifecycle.config.rules ?? []).some((r: Record<string, any>) => r.enabled && r.abort_multipart_uploads_transition);
     return abort ? compliant() : nonCompliant(`the lifecycle of bucket ${e.config.name} has no enabled multipart-abort rule`);
