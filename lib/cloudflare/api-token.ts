@@ -97,6 +97,9 @@ export class ScopedApiToken extends Construct {
       if (!(ZONE_PERMISSIONS as readonly string[]).includes(p)) problems.add(`permissions.zone[${i}]`, `must be one of ${ZONE_PERMISSIONS.join(', ')}`, p);
     });
     if (zone.length > 0 && !props.zoneIds?.length) problems.add('zoneIds', 'must name the zones that the zone-level permissions cover');
+    if (zone.length === 0 && props.zoneIds?.length) problems.add('zoneIds', 'are only used by zone-level permissions; grant one or drop zoneIds', props.zoneIds);
+    const repeated = [...account, ...zone].filter((p, i, all) => all.indexOf(p) !== i);
+    if (repeated.length) problems.add('permissions', 'must not name a permission group twice', repeated);
     if (props.expires !== undefined && !Token.isUnresolved(props.expires)) {
       const p = isoDateProblem(props.expires);
       if (p) problems.add('expires', p, props.expires);

@@ -7,7 +7,7 @@ import { D1Database } from '@cdktf/provider-cloudflare/lib/d1-database';
 import { WorkersCustomDomain } from '@cdktf/provider-cloudflare/lib/workers-custom-domain';
 import { WorkersScript, WorkersScriptBindings } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { ProblemCollector } from '../core/errors';
-import { hostnameProblem } from '../core/rules';
+import { hostnameProblem, isoDateProblem } from '../core/rules';
 import type { IAccessGatedApp } from './access/app';
 
 /** The Worker's code, deployed by gatehouse. */
@@ -69,15 +69,24 @@ export class WorkerEndpoint extends Construct {
     if (!Token.isUnresolved(props.hostname)) {
       const p = hostnameProblem(props.hostname);
       if (p || props.hostname.startsWith('*.')) problems.add('hostname', p ?? 'must not be a wildcard', props.hostname);
-      if (props.hostname.endsWith('.workers.dev')) problems.add('hostname', 'must be a custom domain; a workers.dev host cannot be protected by Access', props.hostname);
+      if (props.hostname === 'workers.dev' || props.hostname.endsWith('.workers.dev')) problems.add('hostname', 'must be a custom domain; a workers.dev host cannot be protected by Access', props.hostname);
     }
-    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(props.scriptName)) {
+    if (!Token.isUnresolved(props.scriptName) && !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(props.scriptName)) {
       problems.add('scriptName', 'must be lower-case letters, digits, hyphens and underscores (at most 63)', props.scriptName);
     }
     if (props.access && !props.module) problems.add('access', 'needs module: the AUD is handed to the deployed script as ACCESS_AUD');
     if (props.d1DatabaseName && !props.module) problems.add('d1DatabaseName', 'needs module: the database is bound to the deployed script as DB');
     if (props.module && !path.isAbsolute(props.module.file)) problems.add('module.file', 'must be an absolute path', props.module.file);
-    else if (props.module && !fs.existsSync(props.module.file)) problems.add('module.file', 'does not exist', props.module.file);
+    else if (props.module && !fs.statSync(props.module.file, { throwIfNoEntry: false })?.isFile()) {
+      problems.add('module.file', 'must be an existing file', props.module.file);
+    }
+    if (props.module?.compatibilityDate !== undefined) {
+      const p = isoDateProblem(props.module.compatibilityDate);
+      if (p) problems.add('module.compatibilityDate', p, props.module.compatibilityDate);
+    }
+    if (props.d1DatabaseName !== undefined && !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(props.d1DatabaseName)) {
+      problems.add('d1DatabaseName', 'must be a d1 database name of lower-case letters, digits, hyphens and underscores', props.d1DatabaseName);
+    }
     problems.throwIfAny();
 
     this.hostname = props.hostname;

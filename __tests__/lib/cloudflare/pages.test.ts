@@ -1,0 +1,215 @@
+import { TerraformOutput, TerraformVariable, Token } from 'cdktf';
+import { PagesSite, PagesSiteProps } from '../../../lib/cloudflare/pages';
+import { ACCOUNT_ID, expectProblem, newStack, problemsOf, synth } from './access/support';
+
+const PROJECT = 'cloudflare_pages_project';
+const DOMAIN = 'cloudflare_pages_domain';
+const DNS = 'cloudflare_dns_record';
+const ZONE_COM = 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0';
+const ZONE_NET = 'd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1';
+
+function props(overrides: Partial<PagesSiteProps> = {}): PagesSiteProps {
+  return {
+    accountId: ACCOUNT_ID,
+    projectName: 'example-www',
+    domains: [{ hostname: 'www.example.com', zoneId: ZONE_COM }],
+    ...overrides,
+  };
+}
+
+function build(overrides: Partial<PagesSiteProps> = {}): PagesSite {
+  return new PagesSite(newStack(), 'www', props(overrides));
+}
+
+describe('PagesSite with one domain and defaults', () => {
+  // GIVEN one custom domain and no production branch
+  // WHEN the site is synthesized
+  const s = synth((scope) => new PagesSite(scope, 'www', props()));
+  const projectRef = `${PROJECT}.${s.logicalId('www/project')}`;
+
+  test('creates exactly one project with the account, the name and production branch "main"', () => {
+    // THEN
+    expect(s.resources(PROJECT)).toHaveLength(1);
+    expect(s.at(PROJECT, 'www/project')).toEqual({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'main' });
+  });
+
+  test('creates one Pages domain that references the project by name', () => {
+    // THEN
+    expect(s.resources(DOMAIN)).toHaveLength(1);
+    expect(s.at(DOMAIN, 'www/domain-www.example.com')).toEqual({
+      account_id: ACCOUNT_ID,
+      project_name: `\${${projectRef}.name}`,
+      name: 'www.example.com',
+    });
+  });
+
+  test('creates one proxied CNAME in the domain zone to the project subdomain', () => {
+    // THEN
+    expect(s.resources(DNS)).toHaveLength(1);
+    expect(s.at(DNS, 'www/dns-www.example.com')).toEqual({
+      zone_id: ZONE_COM,
+      name: 'www.example.com',
+      type: 'CNAME',
+      ttl: 1,
+      proxied: true,
+      content: `\${${projectRef}.subdomain}`,
+      comment: 'managed by gatehouse',
+    });
+  });
+
+  test('creates nothing else', () => {
+    // THEN
+    expect(Object.keys(s.json.resource).sort()).toEqual([DNS, DOMAIN, PROJECT]);
+    expect(s.json.data).toBeUndefined();
+  });
+});
+
+describe('PagesSite with a custom production branch', () => {
+  test('uses the given production branch', () => {
+    // GIVEN productionBranch "release"
+    // WHEN
+    const s = synth((scope) => new PagesSite(scope, 'www', props({ productionBranch: 'release' })));
+    // THEN
+    expect(s.at(PROJECT, 'www/project')).toEqual({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'release' });
+  });
+});
+
+describe('PagesSite with domains in two zones', () => {
+  // GIVEN two domains in two different zones
+  const domains = [
+    { hostname: 'www.example.com', zoneId: ZONE_COM },
+    { hostname: 'docs.example.net', zoneId: ZONE_NET },
+  ];
+  // WHEN
+  const s = synth((scope) => new PagesSite(scope, 'www', props({ domains })));
+  const projectRef = `${PROJECT}.${s.logicalId('www/project')}`;
+
+  test('creates one Pages domain per domain, each on the same project', () => {
+    // THEN
+    expect(s.resources(DOMAIN)).toHaveLength(2);
+    for (const d of domains) {
+      expect(s.at(DOMAIN, `www/domain-${d.hostname}`)).toEqual({ account_id: ACCOUNT_ID, project_name: `\${${projectRef}.name}`, name: d.hostname });
+    }
+  });
+
+  test('each CNAME goes to its own zone', () => {
+    // THEN
+    expect(s.resources(DNS)).toHaveLength(2);
+    expect(s.at(DNS, 'www/dns-www.example.com').zone_id).toBe(ZONE_COM);
+    expect(s.at(DNS, 'www/dns-www.example.com').name).toBe('www.example.com');
+    expect(s.at(DNS, 'www/dns-docs.example.net').zone_id).toBe(ZONE_NET);
+    expect(s.at(DNS, 'www/dns-docs.example.net').name).toBe('docs.example.net');
+  });
+
+  test('every CNAME is proxied, ttl 1, and points at the project subdomain', () => {
+    // THEN
+    for (const [, record] of s.resources(DNS)) {
+      expect(record.type).toBe('CNAME');
+      expect(record.ttl).toBe(1);
+      expect(record.proxied).toBe(true);
+      expect(record.content).toBe(`\${${projectRef}.subdomain}`);
+      expect(record.comment).toBe('managed by gatehouse');
+    }
+  });
+});
+
+describe('PagesSite attributes', () => {
+  test('pagesDevHost is the project subdomain reference; hostnames lists the domains in order', () => {
+    // GIVEN a site with two domains and outputs of its attributes
+    let site: PagesSite | undefined;
+    const s = synth((scope) => {
+      site = new PagesSite(scope, 'www', props({ domains: [{ hostname: 'www.example.com', zoneId: ZONE_COM }, { hostname: 'docs.example.net', zoneId: ZONE_NET }] }));
+      new TerraformOutput(scope, 'host', { value: site.pagesDevHost });
+    });
+    // THEN
+    expect(Token.isUnresolved(site!.pagesDevHost)).toBe(true);
+    expect(s.output('host')).toBe(`\${${PROJECT}.${s.logicalId('www/project')}.subdomain}`);
+    expect(site!.hostnames).toEqual(['www.example.com', 'docs.example.net']);
+    expect(site!.project.terraformResourceType).toBe(PROJECT);
+  });
+});
+
+describe('PagesSite validation', () => {
+  test('fails if the project name has upper-case letters', () => {
+    const p = expectProblem(() => build({ projectName: 'Example-www' }), 'www.projectName', 'must be 2-58 lower-case letters, digits and hyphens');
+    expect(p.value).toBe('Example-www');
+  });
+
+  test('fails if the project name is 1 character', () => {
+    const p = expectProblem(() => build({ projectName: 'a' }), 'www.projectName', 'must be 2-58');
+    expect(p.value).toBe('a');
+  });
+
+  test('fails if the project name is 59 characters', () => {
+    // GIVEN 59 characters (58 is the limit)
+    const name = 'a'.repeat(59);
+    const p = expectProblem(() => build({ projectName: name }), 'www.projectName', 'must be 2-58');
+    expect(p.value).toBe(name);
+  });
+
+  test('accepts a project name of 2 and of 58 characters', () => {
+    expect(() => build({ projectName: 'ab' })).not.toThrow();
+    expect(() => build({ projectName: 'a'.repeat(58) })).not.toThrow();
+  });
+
+  test('fails if the project name starts with a hyphen', () => {
+    const p = expectProblem(() => build({ projectName: '-example' }), 'www.projectName', 'must be 2-58');
+    expect(p.value).toBe('-example');
+  });
+
+  test('fails if there is no domain', () => {
+    const p = expectProblem(() => build({ domains: [] }), 'www.domains', 'must list at least one custom domain');
+    expect('value' in p).toBe(false);
+  });
+
+  test('fails if a hostname is not a fully qualified hostname', () => {
+    const p = expectProblem(
+      () => build({ domains: [{ hostname: 'www.example.com', zoneId: ZONE_COM }, { hostname: 'localhost', zoneId: ZONE_COM }] }),
+      'www.domains[1].hostname',
+      'must be a fully qualified hostname',
+    );
+    expect(p.value).toBe('localhost');
+  });
+
+  test('fails if a hostname is upper case', () => {
+    const p = expectProblem(() => build({ domains: [{ hostname: 'WWW.example.com', zoneId: ZONE_COM }] }), 'www.domains[0].hostname', 'must be lower case');
+    expect(p.value).toBe('WWW.example.com');
+  });
+
+  test('fails if a domain is a wildcard', () => {
+    const p = expectProblem(() => build({ domains: [{ hostname: '*.example.com', zoneId: ZONE_COM }] }), 'www.domains[0].hostname', 'must not be a wildcard');
+    expect(p.value).toBe('*.example.com');
+  });
+
+  test('fails if a domain is listed twice, at the second occurrence only', () => {
+    // GIVEN the same hostname twice
+    const domains = [
+      { hostname: 'www.example.com', zoneId: ZONE_COM },
+      { hostname: 'www.example.com', zoneId: ZONE_COM },
+    ];
+    // WHEN / THEN
+    const p = expectProblem(() => build({ domains }), 'www.domains[1].hostname', 'is listed twice');
+    expect(p.value).toBe('www.example.com');
+    expect(problemsOf(() => build({ domains })).map((x) => x.path)).toEqual(['www.domains[1].hostname']);
+  });
+
+  test('fails if a hostname is a token', () => {
+    // GIVEN a hostname from a Terraform variable
+    const stack = newStack();
+    const hostname = new TerraformVariable(stack, 'host', { type: 'string' }).stringValue;
+    // WHEN / THEN
+    const p = expectProblem(
+      () => new PagesSite(stack, 'www', props({ domains: [{ hostname, zoneId: ZONE_COM }] })),
+      'www.domains[0].hostname',
+      'must be a literal hostname',
+    );
+    expect(p.value).toBe(hostname);
+  });
+
+  test('reports every problem at once', () => {
+    // GIVEN a bad project name and no domains
+    const problems = problemsOf(() => build({ projectName: 'A', domains: [] }));
+    // THEN
+    expect(problems.map((p) => p.path)).toEqual(['www.projectName', 'www.domains']);
+  });
+});
