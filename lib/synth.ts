@@ -1,7 +1,9 @@
 /**
- * Synthesizes into a staging directory next to the output directory and swaps it in only when the
- * whole app synthesized (policy pack included), so a failed synth never leaves a half-written
- * `cdktf.out`. The compliance report is written inside it as `gatehouse-compliance.json`.
+ * Synthesizes into a staging directory next to the output directory and moves the result in only
+ * when the whole app synthesized (policy pack included), so a failed synth never leaves a
+ * half-written `cdktf.out`. Moving in replaces only what a synth writes (each stack's files, the
+ * manifest, the report); terraform's own files in the stack directories (`.terraform/`, the lock
+ * file, any state) are kept.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,10 +24,26 @@ export function synthAtomically(
     const report = build(app);
     app.synth();
     if (report) fs.writeFileSync(path.join(staging, COMPLIANCE_REPORT), report.toJson());
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(staging, target);
+    moveIn(staging, target);
     return report;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Move every synthesized entry of `from` into `to`, replacing the same entries and nothing else. */
+function moveIn(from: string, to: string): void {
+  if (!fs.existsSync(to)) {
+    fs.renameSync(from, to);
+    return;
+  }
+  for (const entry of fs.readdirSync(from)) {
+    const [src, dst] = [path.join(from, entry), path.join(to, entry)];
+    if (entry === 'stacks' && fs.existsSync(dst)) {
+      for (const stack of fs.readdirSync(src)) moveIn(path.join(src, stack), path.join(dst, stack));
+      continue;
+    }
+    fs.rmSync(dst, { recursive: true, force: true });
+    fs.renameSync(src, dst);
   }
 }

@@ -57,7 +57,7 @@ describe('synthesis', () => {
     expect(Object.keys(example.access.provider)).toEqual(['cloudflare']);
     expect(Object.keys(example.standby.provider).sort()).toEqual(['cloudflare', 'google']);
     expect(Object.keys(example.production.provider).sort()).toEqual(['cloudflare', 'google', 'null']);
-    expect(example.production.terraform.backend).toEqual({ local: { path: 'terraform.production.tfstate' } });
+    expect(example.production.terraform.backend).toEqual({ local: { path: '../../../terraform.production.tfstate' } });
   });
 
   test('a gcs backend puts each stack under its own prefix', () => {
