@@ -184,7 +184,7 @@ describe('managed-fleet (tunnel, hostname, bucket and scoped keys per tenant)', 
 
   test('the disabled tenant\'s bucket expires everything after its retention', () => {
     const lifecycle = everywhere('cloudflare_r2_bucket_lifecycle').find((l) => String(l.bucket_name).includes('umbrella'))!;
-    expect(lifecycle.rules[1]).toMatchObject({ id: 'retired-expire-all', delete_objects_transition: { condition: { max_age: 45 * 86400 } } });
+    expect(lifecycle.rules[1]).toMatchObject({ id: 'retired-expire-all', delete_objects_transition: { condition: { type: 'Date', date: '2027-01-04T00:00:00Z' } } });
   });
 
   test('the rotation value drives each tenant key trigger; one tenant is gated by Access', () => {

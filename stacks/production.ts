@@ -215,7 +215,7 @@ export class ProductionStack extends TerraformStack {
               },
             }
           : {}),
-        ...(spec.retired ? { retired: { retainDays: spec.retired.retain_days } } : {}),
+        ...(spec.retired ? { retired: { since: spec.retired.since, retainDays: spec.retired.retain_days } } : {}),
       });
       buckets.set(key, bucket);
       const out = key.replace(/-/g, '_');

@@ -47,6 +47,7 @@ export class TenantShardStack extends TerraformStack {
         enabled: spec.enabled,
         rotation: spec.rotation,
         retainDays: spec.retain_days,
+        ...(spec.disabled_on ? { disabledOn: spec.disabled_on } : {}),
         ...(spec.access
           ? {
               access: {

@@ -88,6 +88,7 @@ describe('tenant lifecycle', () => {
   test('disable: removes the tunnel, DNS record and keys, retires the bucket, and touches no other tenant', () => {
     const input = small();
     input.tenants.members[7].enabled = false;
+    input.tenants.members[7].disabled_on = '2026-11-22';
     const after = synthAll(deploymentFrom(input));
     const d = diff(base, after);
     for (const p of [...d.paths(d.removed, 'before'), ...d.paths(d.changed, 'after'), ...d.paths(d.added, 'after')]) expect([p, ofTenant(p)]).toEqual([p, true]);
@@ -107,13 +108,14 @@ describe('tenant lifecycle', () => {
         'output.tenant_tenant_00007_secret_access_key',
       ]),
     );
-    // the bucket stays (same address) and its lifecycle expires everything after retain_days
+    // the bucket stays (same address) and its lifecycle expires everything retain_days after disabled_on
     const shard = after[shardOfTenant(input)];
     const lifecycle = Object.values<SynthJson>(shard.resource.cloudflare_r2_bucket_lifecycle).find((l) =>
       String(l['//'].metadata.path).includes(`tenant-${TENANT}/`),
     )!;
     expect(lifecycle.rules.map((r: SynthJson) => r.id)).toEqual(['abort-multipart', 'retired-expire-all']);
-    expect(lifecycle.rules[1].delete_objects_transition.condition.max_age).toBe(30 * 86400);
+    // a date (disabled_on + retain_days), so objects older than the retention are not deleted at once
+    expect(lifecycle.rules[1].delete_objects_transition.condition).toEqual({ type: 'Date', date: '2026-12-22T00:00:00Z' });
     expect(shard.output.tenant_tenant_00007_enabled.value).toBe(false);
   });
 });
@@ -146,6 +148,7 @@ describe('sharding', () => {
   test('the refresh-cost estimate equals the synthesized cloudflare resources and data sources', () => {
     const input = small();
     input.tenants.members[1].enabled = false;
+    input.tenants.members[1].disabled_on = '2026-11-22';
     input.tenants.members[2].access = { policies: ['allow-staff'] };
     const stacks = synthAll(deploymentFrom(input));
     for (const shard of planShards(deploymentFrom(input))) {

@@ -294,6 +294,9 @@ function checkTenants(
     if (routedHosts.has(host) || gatedBy.has(host)) {
       errors.add(`${at}.subdomain`, `gives ${host}, which routes or apps already use`, tenant.subdomain ?? host);
     }
+    if (!tenant.enabled && !tenant.disabled_on) {
+      errors.add(`${at}.disabled_on`, 'is required with enabled: false: the day retention starts (YYYY-MM-DD)');
+    }
     const bucket = tenantBucketName(d.name, tenant.id);
     if (bucket.length > 63) errors.add(`${at}.id`, `makes the bucket name ${bucket} longer than 63 characters; use a shorter id`, tenant.id);
     if (bucketNames.has(bucket)) errors.add(`${at}.id`, `makes the bucket name ${bucket}, which buckets.${bucketNames.get(bucket)} already uses`, tenant.id);

@@ -243,7 +243,10 @@ export const BucketSchema = z.strictObject({
       }),
     )
     .default({}),
-  retired: z.strictObject({ retain_days: Days.default(30) }).optional(),
+  retired: z
+    .strictObject({ since: isoDate.describe('the day the bucket was retired'), retain_days: Days.default(30) })
+    .optional()
+    .describe('objects expire on since + retain_days; the bucket stays'),
 });
 
 export const TenantSchema = z.strictObject({
@@ -257,7 +260,8 @@ export const TenantSchema = z.strictObject({
     .describe('requested subdomain; default t-<10 hex of sha256(id)>, stable'),
   enabled: z.boolean().default(true),
   rotation: z.number().int().min(0).default(1).describe('bump to rotate the tenant bucket keys'),
-  retain_days: Days.default(30).describe('when disabled, objects expire after this many days'),
+  retain_days: Days.default(30).describe('when disabled, objects expire this many days after disabled_on'),
+  disabled_on: isoDate.optional().describe('the day the tenant was disabled (required with enabled: false)'),
   service: ruled(serviceProblem).optional().describe('origin service on the tenant hub; default tenants.service'),
   shard: z.number().int().min(0).max(999).optional().describe('pin to a shard; default sha256(id) mod shard_count'),
   access: z

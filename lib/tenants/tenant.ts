@@ -41,10 +41,15 @@ export interface ManagedTenantProps {
    */
   readonly rotation?: number;
   /**
-   * Retention of a disabled tenant's objects, in days.
+   * Retention of a disabled tenant's objects, in days after `disabledOn`.
    * @default 30
    */
   readonly retainDays?: number;
+  /**
+   * The day the tenant was disabled (YYYY-MM-DD); required when `enabled` is false.
+   * @default - not disabled
+   */
+  readonly disabledOn?: string;
   /**
    * Gate the hostname with an Access app.
    * @default - public, with `publicReason`
@@ -114,7 +119,7 @@ export class ManagedTenant extends Construct {
     this.bucket = new ManagedBucket(this, 'bucket', {
       accountId: props.accountId,
       bucketName: props.bucketName,
-      ...(this.enabled ? {} : { retired: { retainDays: props.retainDays ?? 30 } }),
+      ...(this.enabled ? {} : { retired: { since: props.disabledOn ?? '', retainDays: props.retainDays ?? 30 } }),
     });
     if (this.enabled) {
       this.credentials = this.bucket.grantReadWrite('hub', {

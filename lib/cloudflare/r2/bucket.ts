@@ -9,7 +9,7 @@ import { R2ManagedDomain } from '@cdktf/provider-cloudflare/lib/r2-managed-domai
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { FACTS, recordFact } from '../../checks/facts';
 import { GatehouseError, ProblemCollector } from '../../core/errors';
-import { bucketNameProblem } from '../../core/rules';
+import { bucketNameProblem, isoDateProblem } from '../../core/rules';
 import { r2S3Endpoint } from '../permissions';
 import { BucketAccess, BucketCredentials, GrantOptions } from './credentials';
 
@@ -108,14 +108,31 @@ export interface ManagedBucketProps {
    */
   readonly public?: BucketPublicAccess;
   /**
-   * Retire the bucket: credentials are refused, public access is removed and every object expires
-   * after `retainDays`. The bucket itself stays; deleting it is a separate, deliberate act.
+   * Retire the bucket: credentials are refused, public access is removed, and every object expires on
+   * `since` + `retainDays` (a date rule, so objects older than the retention are not deleted at once).
+   * The bucket itself stays; deleting it is a separate, deliberate act.
    * @default - in service
    */
-  readonly retired?: { readonly retainDays?: number };
+  readonly retired?: BucketRetirement;
+}
+
+/** When and for how long a retired bucket keeps its objects. */
+export interface BucketRetirement {
+  /** The day the bucket was retired, YYYY-MM-DD (UTC). */
+  readonly since: string;
+  /**
+   * Days the objects are kept after `since`.
+   * @default 30
+   */
+  readonly retainDays?: number;
 }
 
 const DAY = 86_400;
+
+/** `date` + `days`, as an RFC 3339 UTC midnight. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY * 1000).toISOString().replace('.000Z', 'Z');
+}
 
 /**
  * An R2 bucket that never loses data by accident: `prevent_destroy`, an explicit lifecycle (always
@@ -158,6 +175,10 @@ export class ManagedBucket extends Construct {
     days('lifecycle.transitionToInfrequentAccessAfterDays', life.transitionToInfrequentAccessAfterDays);
     days('lockRetainDays', props.lockRetainDays);
     days('retired.retainDays', props.retired?.retainDays);
+    if (props.retired) {
+      const p = isoDateProblem(props.retired.since);
+      if (p) problems.add('retired.since', p, props.retired.since);
+    }
     if (life.deleteAfterDays !== undefined && life.transitionToInfrequentAccessAfterDays !== undefined &&
         life.transitionToInfrequentAccessAfterDays >= life.deleteAfterDays) {
       problems.add('lifecycle.transitionToInfrequentAccessAfterDays', 'must be less than deleteAfterDays', life.transitionToInfrequentAccessAfterDays);
@@ -207,13 +228,20 @@ export class ManagedBucket extends Construct {
         abortMultipartUploadsTransition: { condition: { type: 'Age', maxAge: abortDays * DAY } },
       },
     ];
-    const deleteDays = props.retired ? (props.retired.retainDays ?? 30) : life.deleteAfterDays;
-    if (deleteDays !== undefined) {
+    if (props.retired) {
+      // A date, not an age: an age rule would delete every object already older than the retention at once.
       rules.push({
-        id: props.retired ? 'retired-expire-all' : 'delete-after',
+        id: 'retired-expire-all',
         enabled: true,
         conditions: { prefix: '' },
-        deleteObjectsTransition: { condition: { type: 'Age', maxAge: deleteDays * DAY } },
+        deleteObjectsTransition: { condition: { type: 'Date', date: addDays(props.retired.since, props.retired.retainDays ?? 30) } },
+      });
+    } else if (life.deleteAfterDays !== undefined) {
+      rules.push({
+        id: 'delete-after',
+        enabled: true,
+        conditions: { prefix: '' },
+        deleteObjectsTransition: { condition: { type: 'Age', maxAge: life.deleteAfterDays * DAY } },
       });
     }
     if (life.transitionToInfrequentAccessAfterDays !== undefined && !props.retired) {

@@ -229,44 +229,48 @@ describe('ManagedBucket jurisdiction', () => {
 });
 
 describe('ManagedBucket retired', () => {
-  test('lifecycle becomes the abort rule plus one expire-all rule after 30 days by default', () => {
+  test('lifecycle becomes the abort rule plus one expire-all rule on since + 30 days by default', () => {
     // GIVEN a bucket that had delete and transition rules, now retired without retainDays
-    const s = synthBucket({ lifecycle: { deleteAfterDays: 365, transitionToInfrequentAccessAfterDays: 30 }, retired: {} });
-    // THEN
+    const s = synthBucket({ lifecycle: { deleteAfterDays: 365, transitionToInfrequentAccessAfterDays: 30 }, retired: { since: '2026-11-22' } });
+    // THEN a date rule: objects older than the retention are not deleted at once
     expect(rulesOf(s)).toEqual([
       ABORT_7_DAYS,
-      { id: 'retired-expire-all', enabled: true, conditions: { prefix: '' }, delete_objects_transition: { condition: { type: 'Age', max_age: 30 * DAY } } },
+      { id: 'retired-expire-all', enabled: true, conditions: { prefix: '' }, delete_objects_transition: { condition: { type: 'Date', date: '2026-12-22T00:00:00Z' } } },
     ]);
   });
 
-  test('retainDays sets the expiry age', () => {
-    const rules = rulesOf(synthBucket({ retired: { retainDays: 5 } }));
+  test('retainDays moves the expiry date; month and year ends roll over', () => {
+    const rules = rulesOf(synthBucket({ retired: { since: '2026-12-30', retainDays: 5 } }));
     expect(rules).toHaveLength(2);
     expect(rules[1].id).toBe('retired-expire-all');
-    expect(rules[1].delete_objects_transition.condition.max_age).toBe(5 * DAY);
+    expect(rules[1].delete_objects_transition.condition).toEqual({ type: 'Date', date: '2027-01-04T00:00:00Z' });
+  });
+
+  test('fails if the retirement date is not a calendar date', () => {
+    expectProblem(() => build({ retired: { since: '2026-02-30' } }), 'b.retired.since', 'must be a real calendar date');
   });
 
   test('a retired public bucket loses its custom domain and r2.dev is disabled', () => {
     const s = synthBucket({
       public: { reason: 'serves the public download page', customDomain: { domain: 'files.example.com', zoneId: ZONE_ID } },
-      retired: {},
+      retired: { since: '2026-11-22' },
     });
     expect(s.resources(CUSTOM_DOMAIN)).toEqual([]);
     expect(s.at(MANAGED_DOMAIN, 'b/r2-dev').enabled).toBe(false);
   });
 
   test('a retired public bucket without custom domain has r2.dev disabled', () => {
-    expect(synthBucket({ public: { reason: 'serves the public download page' }, retired: {} }).at(MANAGED_DOMAIN, 'b/r2-dev').enabled).toBe(false);
+    expect(synthBucket({ public: { reason: 'serves the public download page' }, retired: { since: '2026-11-22' } }).at(MANAGED_DOMAIN, 'b/r2-dev').enabled).toBe(false);
   });
 
   test('the bucket itself stays, still protected by prevent_destroy', () => {
-    const s = synthBucket({ retired: { retainDays: 10 } });
+    const s = synthBucket({ retired: { since: '2026-11-22', retainDays: 10 } });
     expect(s.at(BUCKET, 'b/bucket').lifecycle.prevent_destroy).toBe(true);
   });
 
   test('grantRead and grantReadWrite throw', () => {
     // GIVEN a retired bucket
-    const b = build({ retired: {} });
+    const b = build({ retired: { since: '2026-11-22' } });
     // THEN
     expect(b.retired).toBe(true);
     expectProblem(() => b.grantRead('reader'), 'b.grant(reader)', 'the bucket is retired');
@@ -296,7 +300,7 @@ describe('ManagedBucket validation', () => {
     ['lifecycle.abortMultipartAfterDays', (n) => ({ lifecycle: { abortMultipartAfterDays: n } })],
     ['lifecycle.transitionToInfrequentAccessAfterDays', (n) => ({ lifecycle: { transitionToInfrequentAccessAfterDays: n } })],
     ['lockRetainDays', (n) => ({ lockRetainDays: n })],
-    ['retired.retainDays', (n) => ({ retired: { retainDays: n } })],
+    ['retired.retainDays', (n) => ({ retired: { since: '2026-11-22', retainDays: n } })],
   ];
   const BAD_DAYS = [0, -1, 1.5, 36501];
 
