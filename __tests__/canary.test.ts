@@ -56,3 +56,23 @@ test('no secret passed the documented way appears under cdktf.out', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the same holds for the app command run directly (cdktf-cli strips TF_VAR_* before it runs the app)', () => {
+  const dir = tempDir();
+  try {
+    const outdir = path.join(dir, 'cdktf.out');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'synth.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...CANARIES, GATEHOUSE_TODAY: TODAY, CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    for (const f of walk(outdir)) {
+      const text = fs.readFileSync(f, 'latin1');
+      for (const needle of NEEDLES) expect([path.relative(outdir, f), text.includes(needle)]).toEqual([path.relative(outdir, f), false]);
+    }
+    expect(r.stdout + r.stderr).not.toMatch(new RegExp(NEEDLES.join('|')));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

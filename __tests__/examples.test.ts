@@ -171,7 +171,7 @@ describe('managed-fleet (tunnel, hostname, bucket and scoped keys per tenant)', 
 
   test('every enabled tenant has its tunnel, hostname, bucket and keys; the disabled one keeps only its bucket', () => {
     const tunnels = everywhere('cloudflare_zero_trust_tunnel_cloudflared').map((t) => t.name).sort();
-    expect(tunnels).toEqual(['cloud-acme-123', 'cloud-globex', 'cloud-hooli', 'cloud-initech']);
+    expect(tunnels).toEqual(['cloud-t-acme-123', 'cloud-t-globex', 'cloud-t-hooli', 'cloud-t-initech']);
     const records = everywhere('cloudflare_dns_record').map((r) => r.name).sort();
     expect(records).toEqual(
       ['acme-123.example.com', 'hooli-admin.example.com', tenantHostname({ id: 'globex' }, 'example.com'), tenantHostname({ id: 'initech' }, 'example.com')].sort(),

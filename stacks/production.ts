@@ -137,6 +137,14 @@ export class ProductionStack extends TerraformStack {
         );
       }
 
+      // When the primary stops on cutover, its metadata changes only after every record has moved, so DNS
+      // never points at a tunnel whose connector was stopped first.
+      if (primary.host && activateDns && !d.sites!.keep_primary_connector_on_cutover) {
+        // Bare addresses: an fqn token would render as "${...}", which terraform rejects in depends_on.
+        const records = dns.flatMap((g) => [...g.records.values()].map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`));
+        primary.host.instance.dependsOn = [...(primary.host.instance.dependsOn ?? []), ...records];
+      }
+
       new TerraformOutput(this, 'primary_tunnel_id', { value: primary.tunnelId });
       new TerraformOutput(this, 'connector_token', { value: primary.connectorToken, sensitive: true });
       const userData = primary.host ? primary.host.userDataValue : escapeTemplate(externalUserData(d, site as ExternalSiteSpec));

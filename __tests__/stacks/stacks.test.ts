@@ -258,6 +258,9 @@ describe('cutover', () => {
       }).v;
     expect([state(false, false), state(true, false), state(true, true), state(false, true)]).toEqual(['active', 'standby', 'active', 'active']);
     expect(s.production.variable.primary_connector_on).toMatchObject({ type: 'bool', default: false, nullable: false });
+    // the primary's metadata changes only after every record has moved (DNS never points at a stopped connector)
+    const records = Object.keys(s.production.resource.cloudflare_dns_record).map((id) => `cloudflare_dns_record.${id}`);
+    expect(instance.depends_on).toEqual(expect.arrayContaining(records));
     const [[, standbyInstance]] = resources(s.standby, 'google_compute_instance');
     expect(standbyInstance.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "active" : "standby"}');
     expect([...new Set(dependents(s.production))]).toContain('google_compute_instance.metadata.gatehouse-connector');
@@ -266,6 +269,7 @@ describe('cutover', () => {
   test('by default the primary keeps its connector after a cutover', () => {
     const [[, instance]] = resources(example.production, 'google_compute_instance');
     expect(instance.metadata['gatehouse-connector']).toBe('active');
+    expect(JSON.stringify(instance.depends_on)).not.toContain('cloudflare_dns_record');
   });
 
   describe('health gate (precondition evaluated by terraform)', () => {

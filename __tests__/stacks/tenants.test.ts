@@ -53,7 +53,7 @@ describe('tenant lifecycle', () => {
     expect(records.filter((r) => r.name === hostname)).toEqual([
       expect.objectContaining({ type: 'CNAME', proxied: true, ttl: 1, content: expect.stringContaining('.cfargotunnel.com') }),
     ]);
-    const tunnels = Object.values<SynthJson>(shard.resource.cloudflare_zero_trust_tunnel_cloudflared).filter((t) => t.name === `example-${TENANT}`);
+    const tunnels = Object.values<SynthJson>(shard.resource.cloudflare_zero_trust_tunnel_cloudflared).filter((t) => t.name === `example-t-${TENANT}`);
     expect(tunnels).toEqual([expect.objectContaining({ config_src: 'cloudflare' })]);
     const buckets = Object.values<SynthJson>(shard.resource.cloudflare_r2_bucket).filter((b) => b.name === tenantBucketName('example', TENANT));
     expect(buckets).toEqual([expect.objectContaining({ lifecycle: expect.objectContaining({ prevent_destroy: true }) })]);
@@ -132,6 +132,42 @@ describe('sharding', () => {
     for (const t of shrunk) expect(shardOf(t, count)).toBe(before.get(t.id));
   });
 
+  test('on synthesized output: adding tenants leaves every existing tenant in its stack at the same addresses', () => {
+    // GIVEN 60 tenants in 4 shards, synthesized
+    const where = (stacks: Record<string, SynthJson>) => {
+      const at = new Map<string, string>();
+      for (const [stack, json] of Object.entries(stacks)) {
+        for (const byId of Object.values<SynthJson>(json.resource ?? {})) {
+          for (const [id, r] of Object.entries<SynthJson>(byId)) {
+            const m = /\/tenant-(tenant-\d+)\//.exec(String(r['//']?.metadata?.path));
+            if (m) at.set(`${m[1]}|${id}`, stack);
+          }
+        }
+      }
+      return at;
+    };
+    const before = where(synthAll(deploymentFrom(fleetInput(60, 4))));
+    // WHEN 10 more are enrolled and 5 removed
+    const grown = fleetInput(70, 4);
+    grown.tenants.members = grown.tenants.members.filter((_: unknown, i: number) => i % 12 !== 5);
+    const after = where(synthAll(deploymentFrom(grown)));
+    // THEN every remaining tenant keeps its stack and its resource addresses
+    const kept = [...before.entries()].filter(([key]) => grown.tenants.members.some((m: { id: string }) => key.startsWith(`${m.id}|`)));
+    expect(kept.length).toBeGreaterThan(400);
+    for (const [key, stack] of kept) expect([key, after.get(key)]).toEqual([key, stack]);
+  });
+
+  test('every shard below shard_count is planned, even empty, so removing its last tenant still plans the removal', () => {
+    const plan = planShards(deploymentFrom({ ...fleetInput(1, 4) }));
+    expect(plan.map((s) => [s.stackId, s.tenants.length])).toEqual([
+      ['tenants-0', shardOf({ id: 'tenant-00000' }, 4) === 0 ? 1 : 0],
+      ['tenants-1', shardOf({ id: 'tenant-00000' }, 4) === 1 ? 1 : 0],
+      ['tenants-2', shardOf({ id: 'tenant-00000' }, 4) === 2 ? 1 : 0],
+      ['tenants-3', shardOf({ id: 'tenant-00000' }, 4) === 3 ? 1 : 0],
+    ]);
+    expect(planShards(deploymentFrom(fleetInput(0, 4)))).toEqual([]);
+  });
+
   test('a pin places a tenant in a new shard without moving anyone (growth path)', () => {
     expect(shardOf({ id: 'tenant-x', shard: 12 }, 12)).toBe(12);
     const plan = planShards({ tenants: { shard_count: 2, shard_budget: 1000, service: 'http://localhost:80', members: [...ids(4), { ...ids(1, 9)[0], shard: 5 }] } as never });
@@ -188,7 +224,7 @@ describe('limits', () => {
     delete input.cloudflare.limits.account_tokens;
     // the example already has 3 tokens (two restic slots and one deploy key)
     expect(problems(input).filter((l) => l.includes('limits.account_tokens'))).toEqual([]);
-    input.tenants.members.push({ id: 'one-more' });
+    input.api_tokens = { dns: { preset: 'dns-admin', expires: '2030-01-01' } };
     expect(problems(input)).toContain(
       'fleet.yaml: cloudflare.limits.account_tokens: the deployment needs 501 account api tokens; the limit is 500; share credentials, disable tenants, or record a limit cloudflare raised for the account here (got 501)',
     );
@@ -245,7 +281,7 @@ describe('a 1,000-tenant fleet', () => {
     const buckets = names('cloudflare_r2_bucket');
     const tokens = names('cloudflare_account_token');
     for (const t of deployment.tenants.members) {
-      expect(tunnels.has(`example-${t.id}`)).toBe(true);
+      expect(tunnels.has(`example-t-${t.id}`)).toBe(true);
       expect(records.has(tenantHostname(t, 'example.com'))).toBe(true);
       expect(buckets.has(tenantBucketName('example', t.id))).toBe(true);
       expect(tokens.has(`r2-example-t-${t.id}-hub`)).toBe(true);

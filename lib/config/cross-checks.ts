@@ -42,6 +42,14 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
 
   // Names referenced by rules, groups and apps exist.
   const idpNames = Object.keys(d.identity_providers);
+  const secretVariables = new Map<string, string>();
+  for (const [name, idp] of Object.entries(d.identity_providers)) {
+    if (idp.type !== 'google-workspace' && idp.type !== 'entra') continue;
+    const variable = idp.secret_variable ?? `${name.replace(/-/g, '_')}_client_secret`;
+    const other = secretVariables.get(variable);
+    if (other) errors.add(`identity_providers.${name}.secret_variable`, `is also the secret variable of identity provider ${other}; give each its own`, variable);
+    else secretVariables.set(variable, name);
+  }
   const checkRules = (path: string, rules: readonly AccessRuleInput[]) => {
     rules.forEach((rule, i) => {
       if ('group' in rule && !(rule.group in d.access_groups)) {
@@ -129,6 +137,16 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
       if (!(p in d.identity_providers)) errors.add(`${path}.idps[${i}]`, `names no identity provider; declared: ${list(idpNames)}`, p);
     });
     if (new Set(app.policies).size !== app.policies.length) errors.add(`${path}.policies`, 'must not attach a policy twice', app.policies);
+    app.policies.forEach((p, i) => {
+      const policy = d.access_policies[p];
+      if (policy?.decision === 'bypass' && policy.include.some((r) => 'everyone' in r)) {
+        errors.add(
+          `${path}.policies[${i}]`,
+          'bypasses access for everyone, so the app gates nothing; declare its routes public with a reason instead',
+          p,
+        );
+      }
+    });
   }
 
   // Routes: in the zone, never twice, gated or declared public.
@@ -168,6 +186,15 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     }
   }
   const [primary, standby] = [d.sites?.primary, d.sites?.standby];
+  if (primary && standby && !('external' in primary) && !('external' in standby) &&
+      primary.egress === 'cloud-nat' && standby.egress === 'cloud-nat' &&
+      primary.project === standby.project && primary.network === standby.network && primary.region === standby.region) {
+    errors.add(
+      'sites.standby.egress',
+      `both sites would create a Cloud NAT for network ${standby.network} in ${standby.region}, and one network can have only one; set egress: existing on one of them`,
+      standby.egress,
+    );
+  }
   if (primary && standby && siteName(primary) === siteName(standby) &&
       ('external' in primary || 'external' in standby || primary.project === standby.project)) {
     errors.add('sites.standby.name', 'must differ from sites.primary.name when both sites share a project', siteName(standby));
@@ -182,6 +209,16 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     else owners.set(hostname, path);
   };
   for (const r of new Set(d.routes.map((x) => x.hostname))) owners.set(r, 'a tunnel route');
+  for (const [key, bucket] of Object.entries(d.buckets)) {
+    if (bucket.public?.custom_domain && !bucket.retired) own(`buckets.${key}.public.custom_domain`, bucket.public.custom_domain);
+  }
+  d.tenants.members.forEach((m, i) => {
+    if (!m.enabled) return;
+    const host = tenantHostname(m, d.cloudflare.zone);
+    const other = owners.get(host);
+    if (other && other !== 'a tunnel route') errors.add(`tenants.members[${i}].subdomain`, `gives ${host}, already served by ${other}`, m.subdomain ?? host);
+    else if (!other) owners.set(host, `tenants.members[${i}]`);
+  });
   const projects = new Map<string, string>();
   for (const [name, site] of Object.entries(d.pages)) {
     const project = site.project ?? name;
@@ -340,7 +377,9 @@ function checkLimits(d: Deployment, errors: ProblemCollector): void {
   const raise = 'or record a limit cloudflare raised for the account here';
   check('tunnels', 'tunnels', 2 + enabled.length, limits.tunnels ?? MAX_TUNNELS, `disable tenants, use another account, ${raise}`);
   const tokens =
-    liveBuckets.reduce((sum, b) => sum + Object.values(b.credentials).reduce((s, c) => s + (c.two_slot ? 2 : 1), 0), 0) + enabled.length;
+    liveBuckets.reduce((sum, b) => sum + Object.values(b.credentials).reduce((s, c) => s + (c.two_slot ? 2 : 1), 0), 0) +
+    enabled.length +
+    Object.keys(d.api_tokens).length;
   check('account_tokens', 'account api tokens', tokens, limits.account_tokens ?? MAX_ACCOUNT_TOKENS, `share credentials, disable tenants, ${raise}`);
   const hostnames = [
     ...new Set(d.routes.map((r) => r.hostname)),

@@ -17,6 +17,7 @@ import {
   serviceProblem,
   sessionDurationProblem,
 } from '../core/rules';
+import { USER_DATA_RULES } from '../google/user-data';
 
 /** Turn a rule function into a zod refinement that reports the rule's own message. */
 function ruled(rule: (v: string) => string | undefined, description?: string) {
@@ -177,6 +178,10 @@ export const SiteSchema = z.strictObject({
   image: z.string().min(1).default('ubuntu-os-cloud/ubuntu-2404-lts-amd64'),
   network: ruled(gceNameProblem).default('default'),
   ssh_via_iap: z.boolean().default(false).describe('allow SSH from Google IAP (35.235.240.0/20) only'),
+  egress: z
+    .enum(['cloud-nat', 'external-ip', 'existing'])
+    .default('cloud-nat')
+    .describe('how the host reaches Cloudflare: a Cloud NAT of its own, an ephemeral external IP, or egress the network already has'),
 });
 
 /** A host gatehouse does not create (on-prem, bare metal, another cloud): it gets the rendered user-data. */
@@ -185,7 +190,7 @@ export const ExternalSiteSchema = z.strictObject({
     name: ruled(gceNameProblem, 'a name for the site'),
     token_file: z
       .string()
-      .regex(/^\/[^\s]*$/, { error: 'must be an absolute path on the host' })
+      .regex(USER_DATA_RULES.tokenFile.pattern, { error: USER_DATA_RULES.tokenFile.message })
       .default('/etc/gatehouse/tunnel-token')
       .describe('where the operator places the connector token (root-owned, mode 0600)'),
   }),
@@ -197,7 +202,7 @@ export const SitesSchema = z.strictObject({
   keep_primary_connector_on_cutover: z.boolean().default(true),
   cloudflared_version: z
     .string()
-    .regex(/^\d{4}\.\d{1,2}\.\d{1,3}$/, { error: 'must be a cloudflared release such as 2026.7.2' })
+    .regex(USER_DATA_RULES.cloudflaredVersion.pattern, { error: USER_DATA_RULES.cloudflaredVersion.message })
     .default('2026.7.2'),
 });
 

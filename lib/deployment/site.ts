@@ -2,7 +2,7 @@ import type { Deployment, ExternalSiteSpec, GceSiteSpec, SiteSpec } from '../con
 import { zoneOf } from '../config/cross-checks';
 import type { TunnelRoute } from '../cloudflare/ingress';
 import type { GceConnectorHostOptions } from '../google/connector-host';
-import { DEFAULT_CLOUDFLARED_VERSION } from '../google/connector-host';
+import { DEFAULT_CLOUDFLARED_VERSION, HostEgress } from '../google/connector-host';
 import { renderConnectorUserData } from '../google/user-data';
 
 /** The tunnel routes of a deployment; both sites get exactly these. */
@@ -40,6 +40,7 @@ export function siteHostOptions(d: Deployment, site: GceSiteSpec, activation: st
     image: site.image,
     network: site.network,
     sshViaIap: site.ssh_via_iap,
+    egress: site.egress as HostEgress,
     cloudflaredVersion: d.sites?.cloudflared_version ?? DEFAULT_CLOUDFLARED_VERSION,
     activation,
   };

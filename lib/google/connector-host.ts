@@ -158,7 +158,7 @@ export class GceConnectorHost extends Construct {
       replication: { auto: {} },
       labels: { 'managed-by': 'gatehouse' },
     });
-    new SecretManagerSecretVersion(this, 'token-version', {
+    const tokenVersion = new SecretManagerSecretVersion(this, 'token-version', {
       secret: this.tokenSecret.id,
       // secret_data is sensitive and ForceNew: a new token (new tunnel) becomes a new version automatically.
       secretData: props.connectorToken,
@@ -271,7 +271,8 @@ export class GceConnectorHost extends Construct {
       },
       deletionProtection: props.deletionProtection ?? true,
       allowStoppingForUpdate: false,
-      dependsOn: [access],
+      // Booting reads the token, and destroying the tunnel must wait for the host (its connections).
+      dependsOn: [access, tokenVersion],
     });
   }
 }

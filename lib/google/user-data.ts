@@ -62,8 +62,8 @@ const SOURCE = 'renderConnectorUserData';
 /** A cdktf string token such as `${TfToken[TOKEN.3]}`: resolved at synth time, opaque here. */
 const CDKTF_TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
 
-/** Each option's pattern and the message that says what is valid. */
-const RULES = {
+/** Each option's pattern and the message that says what is valid (the deployment schema reuses them). */
+export const USER_DATA_RULES = {
   cloudflaredVersion: {
     pattern: /^20\d\d\.(?:[1-9]|1[0-2])\.(?:0|[1-9]\d*)$/,
     message: 'must be a cloudflared release version YYYY.M.P without leading zeros, e.g. 2026.7.2',
@@ -90,7 +90,7 @@ const RULES = {
   },
 } as const;
 
-type Rule = (typeof RULES)[keyof typeof RULES];
+type Rule = (typeof USER_DATA_RULES)[keyof typeof USER_DATA_RULES];
 
 /**
  * Render the user-data of a connector host: a `#cloud-config` document that installs the pinned
@@ -130,13 +130,13 @@ function placeholderValues(options: ConnectorUserDataOptions): Record<string, st
   const problems = new ProblemCollector();
   const opts = (options ?? {}) as Partial<ConnectorUserDataOptions>;
 
-  const version = checkString(problems, 'cloudflaredVersion', opts.cloudflaredVersion, RULES.cloudflaredVersion);
+  const version = checkString(problems, 'cloudflaredVersion', opts.cloudflaredVersion, USER_DATA_RULES.cloudflaredVersion);
 
   let fingerprint = CLOUDFLARE_APT_KEY_FINGERPRINT;
   if (opts.aptKeyFingerprint !== undefined) {
     const raw = opts.aptKeyFingerprint;
     const normalized = typeof raw === 'string' ? raw.replace(/\s+/g, '').toUpperCase() : raw;
-    fingerprint = checkString(problems, 'aptKeyFingerprint', normalized, RULES.aptKeyFingerprint, raw);
+    fingerprint = checkString(problems, 'aptKeyFingerprint', normalized, USER_DATA_RULES.aptKeyFingerprint, raw);
   }
 
   let tokenSource = '';
@@ -145,10 +145,10 @@ function placeholderValues(options: ConnectorUserDataOptions): Record<string, st
   const source = opts.tokenSource as { kind?: unknown; secretVersion?: unknown; path?: unknown } | undefined;
   if (source?.kind === 'secret-manager') {
     tokenSource = 'secret-manager';
-    secretVersion = checkString(problems, 'tokenSource.secretVersion', source.secretVersion, RULES.secretVersion);
+    secretVersion = checkString(problems, 'tokenSource.secretVersion', source.secretVersion, USER_DATA_RULES.secretVersion);
   } else if (source?.kind === 'file') {
     tokenSource = 'file';
-    tokenFile = checkString(problems, 'tokenSource.path', source.path, RULES.tokenFile);
+    tokenFile = checkString(problems, 'tokenSource.path', source.path, USER_DATA_RULES.tokenFile);
   } else {
     problems.add('tokenSource.kind', 'must be "secret-manager" or "file"', source?.kind);
   }
@@ -158,7 +158,7 @@ function placeholderValues(options: ConnectorUserDataOptions): Record<string, st
   const act = opts.activation as { kind?: unknown; attribute?: unknown } | undefined;
   if (act?.kind === 'gce-metadata') {
     activation = 'gce-metadata';
-    attribute = checkString(problems, 'activation.attribute', act.attribute, RULES.attribute);
+    attribute = checkString(problems, 'activation.attribute', act.attribute, USER_DATA_RULES.attribute);
   } else if (act?.kind === 'always-on') {
     activation = 'always-on';
   } else {

@@ -54,9 +54,14 @@ export interface ShardPlan {
   readonly refreshCost: number;
 }
 
-/** Tenants grouped by shard, shards in ascending order, tenants in file order. */
+/**
+ * Tenants grouped by shard, shards in ascending order, tenants in file order. Once there are tenants,
+ * every shard below `shard_count` (and every pinned shard) is planned, even when empty, so removing
+ * the last tenant of a shard still plans its removal instead of silently orphaning its resources.
+ */
 export function planShards(d: Pick<Deployment, 'tenants'>): ShardPlan[] {
   const byShard = new Map<number, TenantSpec[]>();
+  if (d.tenants.members.length > 0) for (let s = 0; s < d.tenants.shard_count; s++) byShard.set(s, []);
   for (const t of d.tenants.members) {
     const s = shardOf(t, d.tenants.shard_count);
     byShard.set(s, [...(byShard.get(s) ?? []), t]);

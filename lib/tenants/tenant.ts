@@ -19,7 +19,7 @@ export interface ManagedTenantProps {
   readonly zoneId: string;
   /** Zero Trust team name, for the Access app and the connector-side JWT check. */
   readonly teamName: string;
-  /** Tenant id (stable): names the tunnel `<tunnelPrefix>-<id>` and the token. */
+  /** Tenant id (stable): names the tunnel `<tunnelPrefix>-t-<id>`. */
   readonly tenantId: string;
   /** Tunnel name prefix, usually the deployment name. */
   readonly tunnelPrefix: string;
@@ -103,7 +103,8 @@ export class ManagedTenant extends Construct {
       }
       this.site = new TunnelHost(this, 'site', {
         accountId: props.accountId,
-        tunnelName: `${props.tunnelPrefix}-${props.tenantId}`,
+        // `-t-` keeps tenant tunnels apart from the sites' `<name>-primary` and `<name>-standby`.
+        tunnelName: `${props.tunnelPrefix}-t-${props.tenantId}`,
         routes: [
           {
             hostname: props.hostname,

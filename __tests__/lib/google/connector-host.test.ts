@@ -127,7 +127,10 @@ describe('GceConnectorHost: instance defaults', () => {
   });
 
   test('depends on the IAM grant, so the token is readable at first boot', () => {
-    expect(instance.depends_on).toEqual([`${IAM}.${out.logicalId('host/token-access')}`]);
+    expect(instance.depends_on).toEqual([
+      `${IAM}.${out.logicalId('host/token-access')}`,
+      `google_secret_manager_secret_version.${out.logicalId('host/token-version')}`,
+    ]);
   });
 
   test('exposes its resources', () => {
