@@ -60,6 +60,19 @@ describe('synthesis', () => {
     expect(example.production.terraform.backend).toEqual({ local: { path: '../../../terraform.production.tfstate' } });
   });
 
+  test('site options reach the hosts: deletion protection, stopping for updates, egress', () => {
+    const input = exampleInput();
+    Object.assign(input.sites.primary, { deletion_protection: false, allow_stopping_for_update: true, egress: 'external-ip' });
+    const s = synthAll(deploymentFrom(input));
+    const [[, primary]] = resources(s.production, 'google_compute_instance');
+    expect(primary).toMatchObject({ deletion_protection: false, allow_stopping_for_update: true });
+    expect(primary.network_interface[0].access_config).toEqual([{}]);
+    expect(resources(s.production, 'google_compute_router_nat')).toEqual([]);
+    const [[, standby]] = resources(s.standby, 'google_compute_instance');
+    expect(standby).toMatchObject({ deletion_protection: true, allow_stopping_for_update: false });
+    expect(resources(s.standby, 'google_compute_router_nat')).toHaveLength(1);
+  });
+
   test('a gcs backend puts each stack under its own prefix', () => {
     const input = exampleInput();
     input.backend = { type: 'gcs', bucket: 'example-tfstate', prefix: 'edge/' };

@@ -178,6 +178,8 @@ export const SiteSchema = z.strictObject({
   image: z.string().min(1).default('ubuntu-os-cloud/ubuntu-2404-lts-amd64'),
   network: ruled(gceNameProblem).default('default'),
   ssh_via_iap: z.boolean().default(false).describe('allow SSH from Google IAP (35.235.240.0/20) only'),
+  deletion_protection: z.boolean().default(true).describe('turn off only to rebuild the host on purpose'),
+  allow_stopping_for_update: z.boolean().default(false).describe('let terraform stop the host for a machine_type change'),
   egress: z
     .enum(['cloud-nat', 'external-ip', 'existing'])
     .default('cloud-nat')

@@ -41,6 +41,8 @@ export function siteHostOptions(d: Deployment, site: GceSiteSpec, activation: st
     network: site.network,
     sshViaIap: site.ssh_via_iap,
     egress: site.egress as HostEgress,
+    deletionProtection: site.deletion_protection,
+    allowStoppingForUpdate: site.allow_stopping_for_update,
     cloudflaredVersion: d.sites?.cloudflared_version ?? DEFAULT_CLOUDFLARED_VERSION,
     activation,
   };

@@ -83,6 +83,11 @@ export interface GceConnectorHostOptions {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Let terraform stop the host to change its machine type (a short outage of this site's connector).
+   * @default false
+   */
+  readonly allowStoppingForUpdate?: boolean;
 }
 
 /** Props for `GceConnectorHost`. */
@@ -270,7 +275,7 @@ export class GceConnectorHost extends Construct {
         'block-project-ssh-keys': 'TRUE',
       },
       deletionProtection: props.deletionProtection ?? true,
-      allowStoppingForUpdate: false,
+      allowStoppingForUpdate: props.allowStoppingForUpdate ?? false,
       // Booting reads the token, and destroying the tunnel must wait for the host (its connections).
       dependsOn: [access, tokenVersion],
     });
