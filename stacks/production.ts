@@ -12,11 +12,10 @@ import { PagesSite } from '../lib/cloudflare/pages';
 import { Jurisdiction, ManagedBucket, StorageClass } from '../lib/cloudflare/r2/bucket';
 import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
 import { WorkerEndpoint } from '../lib/cloudflare/worker';
-import type { Deployment, ExternalSiteSpec } from '../lib/config/schema';
+import type { Deployment } from '../lib/config/schema';
 import { declaredZones } from '../lib/config/cross-checks';
-import { escapeTemplate } from '../lib/core/terraform';
 import { configureBackend } from '../lib/deployment/backend';
-import { byZone, deploymentRoutes, externalUserData, isGceSite, siteHostOptions, tunnelName, zoneIdOf } from '../lib/deployment/site';
+import { byZone, deploymentRoutes, isGceSite, siteHostOptions, siteUserDataValue, tunnelName, zoneIdOf } from '../lib/deployment/site';
 import { activateDnsVariable, PRIMARY_CONNECTOR_ON, SKIP_HEALTH_GATE } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
@@ -147,8 +146,7 @@ export class ProductionStack extends TerraformStack {
 
       new TerraformOutput(this, 'primary_tunnel_id', { value: primary.tunnelId });
       new TerraformOutput(this, 'connector_token', { value: primary.connectorToken, sensitive: true });
-      const userData = primary.host ? primary.host.userDataValue : escapeTemplate(externalUserData(d, site as ExternalSiteSpec));
-      new TerraformOutput(this, 'user_data', { value: userData, sensitive: true });
+      new TerraformOutput(this, 'user_data', { value: siteUserDataValue(d, site, primary.host), sensitive: true });
       new TerraformOutput(this, 'dns_target', { value: target });
     }
     this.dns = dns;

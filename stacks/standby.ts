@@ -4,10 +4,9 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { IAccessGatedApp } from '../lib/cloudflare/access/app';
 import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
-import type { Deployment, ExternalSiteSpec, SiteSpec } from '../lib/config/schema';
-import { escapeTemplate } from '../lib/core/terraform';
+import type { Deployment, SiteSpec } from '../lib/config/schema';
 import { configureBackend } from '../lib/deployment/backend';
-import { deploymentRoutes, externalUserData, isGceSite, siteHostOptions, tunnelName } from '../lib/deployment/site';
+import { deploymentRoutes, isGceSite, siteHostOptions, siteUserDataValue, tunnelName } from '../lib/deployment/site';
 import { activateDnsVariable } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
@@ -60,7 +59,6 @@ export class StandbyStack extends TerraformStack {
 
     new TerraformOutput(this, 'tunnel_id', { value: site.tunnelId });
     new TerraformOutput(this, 'connector_token', { value: site.connectorToken, sensitive: true });
-    const userData = site.host ? site.host.userDataValue : escapeTemplate(externalUserData(d, props.site as ExternalSiteSpec));
-    new TerraformOutput(this, 'user_data', { value: userData, sensitive: true });
+    new TerraformOutput(this, 'user_data', { value: siteUserDataValue(d, props.site, site.host), sensitive: true });
   }
 }

@@ -17,6 +17,7 @@ import {
   serviceProblem,
   sessionDurationProblem,
 } from '../core/rules';
+import { API_REQUESTS_PER_WINDOW } from '../core/limits';
 import { USER_DATA_RULES } from '../google/user-data';
 
 /** Turn a rule function into a zod refinement that reports the rule's own message. */
@@ -283,7 +284,7 @@ export const TenantsSchema = z.strictObject({
     .number()
     .int()
     .min(50)
-    .max(1200)
+    .max(API_REQUESTS_PER_WINDOW)
     .default(1000)
     .describe('max estimated refresh API calls per shard stack (cloudflare allows 1200 per 5 minutes)'),
   service: ruled(serviceProblem).default('http://localhost:80').describe('default origin service on a tenant hub'),

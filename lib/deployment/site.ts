@@ -3,6 +3,7 @@ import { zoneOf } from '../config/cross-checks';
 import type { TunnelRoute } from '../cloudflare/ingress';
 import type { GceConnectorHostOptions } from '../google/connector-host';
 import { DEFAULT_CLOUDFLARED_VERSION, HostEgress } from '../google/connector-host';
+import { escapeTemplate } from '../core/terraform';
 import { renderConnectorUserData } from '../google/user-data';
 
 /** The tunnel routes of a deployment; both sites get exactly these. */
@@ -58,6 +59,16 @@ export function externalUserData(d: Deployment, site: ExternalSiteSpec): string 
     tokenSource: { kind: 'file', path: site.external.token_file },
     activation: { kind: 'always-on' },
   });
+}
+
+/**
+ * The user-data a site's host boots with, escaped for a terraform string: the GCE host's own, or
+ * the rendered user-data for a host gatehouse does not create.
+ */
+export function siteUserDataValue(d: Deployment, site: SiteSpec, host: { readonly userDataValue: string } | undefined): string {
+  if (host) return host.userDataValue;
+  if (isGceSite(site)) throw new Error('a GCE site always has a host');
+  return escapeTemplate(externalUserData(d, site));
 }
 
 /** Tunnel names are unique per account: `<deployment>-<role>`. */
