@@ -217,6 +217,28 @@ describe('cutover', () => {
     }
   });
 
+  test('npm run cutover:plan prints every record before and after', () => {
+    const outdir = tempDir();
+    try {
+      const r = spawnSync(process.execPath, ['bin/synth.js', 'scripts/cutover-plan.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, GATEHOUSE_TODAY: TODAY, CDKTF_OUTDIR: path.join(outdir, 'out') },
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+        'hostname           activate_dns=false -> activate_dns=true',
+        'admin.example.com  example-primary-id.cfargotunnel.com -> example-standby-id.cfargotunnel.com',
+        'api.example.com    example-primary-id.cfargotunnel.com -> example-standby-id.cfargotunnel.com',
+        'labs.example.com   example-primary-id.cfargotunnel.com -> example-standby-id.cfargotunnel.com',
+        'www.example.com    example-primary-id.cfargotunnel.com -> example-standby-id.cfargotunnel.com',
+        '4 records; the same 4 addresses under both values (in-place content update)',
+      ]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   test('no count or for_each depends on activate_dns, so addresses are identical for both values', () => {
     for (const s of ['access', 'standby', 'production']) {
       const meta = strings(example[s].resource).filter(([at, v]) => /\.(count|for_each)$/.test(at) && v.includes('var.activate_dns'));
