@@ -13,6 +13,7 @@ import {
 import { AccessPolicy, IAccessPolicy } from '../lib/cloudflare/access/policy';
 import { AccessDecision, AccessRule } from '../lib/cloudflare/access/rules';
 import { AccessServiceToken } from '../lib/cloudflare/access/service-token';
+import { idpSecretVariable } from '../lib/config/schema';
 import type { AccessRuleInput, Deployment } from '../lib/config/schema';
 import { configureBackend } from '../lib/deployment/backend';
 import { secretVariable } from '../lib/deployment/variables';
@@ -43,10 +44,6 @@ export class AccessStack extends TerraformStack {
 
     const idps = new Map<string, IIdentityProvider>();
     for (const [name, spec] of Object.entries(d.identity_providers)) {
-      const variableName = () =>
-        (spec.type === 'google-workspace' || spec.type === 'entra') && spec.secret_variable
-          ? spec.secret_variable
-          : `${name.replace(/-/g, '_')}_client_secret`;
       switch (spec.type) {
         case 'google-workspace':
           idps.set(
@@ -56,7 +53,7 @@ export class AccessStack extends TerraformStack {
               name,
               clientId: spec.client_id,
               appsDomain: spec.apps_domain,
-              clientSecret: secretVariable(this, variableName(), `OAuth client secret of identity provider ${name}`),
+              clientSecret: secretVariable(this, idpSecretVariable(name, spec), `OAuth client secret of identity provider ${name}`),
             }),
           );
           break;
@@ -70,7 +67,7 @@ export class AccessStack extends TerraformStack {
               directoryId: spec.directory_id,
               supportGroups: spec.support_groups,
               ...(spec.secret_expires ? { secretExpiresOn: spec.secret_expires } : {}),
-              clientSecret: secretVariable(this, variableName(), `client secret of Entra identity provider ${name}`),
+              clientSecret: secretVariable(this, idpSecretVariable(name, spec), `client secret of Entra identity provider ${name}`),
             }),
           );
           break;

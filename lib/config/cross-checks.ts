@@ -3,7 +3,7 @@
  * every referenced name exists, every route gated or declared public, sane combinations.
  */
 import { ProblemCollector } from '../core/errors';
-import { inZone } from '../core/rules';
+import { bucketNameProblem, inZone } from '../core/rules';
 import {
   MAX_ACCESS_APPS,
   MAX_ACCOUNT_TOKENS,
@@ -13,6 +13,7 @@ import {
   MAX_TUNNELS,
 } from '../core/limits';
 import { planShards, shardStackId, tenantBucketName, tenantHostname } from '../tenants/plan';
+import { idpSecretVariable } from './schema';
 import type { AccessRuleInput, Deployment } from './schema';
 
 export interface CrossCheckOptions {
@@ -45,7 +46,7 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   const secretVariables = new Map<string, string>();
   for (const [name, idp] of Object.entries(d.identity_providers)) {
     if (idp.type !== 'google-workspace' && idp.type !== 'entra') continue;
-    const variable = idp.secret_variable ?? `${name.replace(/-/g, '_')}_client_secret`;
+    const variable = idpSecretVariable(name, idp);
     const other = secretVariables.get(variable);
     if (other) errors.add(`identity_providers.${name}.secret_variable`, `is also the secret variable of identity provider ${other}; give each its own`, variable);
     else secretVariables.set(variable, name);
@@ -254,7 +255,7 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   for (const [key, bucket] of Object.entries(d.buckets)) {
     const path = `buckets.${key}`;
     const name = bucket.name ?? key;
-    if (!bucket.name && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(key)) {
+    if (!bucket.name && bucketNameProblem(key)) {
       errors.add(path, 'key is used as the bucket name and must be 3-63 characters; set name: instead', key);
     }
     const other = bucketNames.get(name);

@@ -371,3 +371,8 @@ export type BucketSpec = Deployment['buckets'][string];
 export type AppSpec = Deployment['apps'][string];
 export type PolicySpec = Deployment['access_policies'][string];
 export type TenantSpec = Deployment['tenants']['members'][number];
+
+/** The sensitive terraform variable that holds an identity provider's client secret (TF_VAR_<this>). */
+export function idpSecretVariable(name: string, spec: { readonly secret_variable?: string }): string {
+  return spec.secret_variable ?? `${name.replace(/-/g, '_')}_client_secret`;
+}
