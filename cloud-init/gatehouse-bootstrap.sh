@@ -73,9 +73,16 @@ apt_get() {
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
 }
 
-installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == 'install ok installed' ]]; }
+# dpkg's status of a package: "install ok installed", or "hold ok installed" once it is held.
+status_of() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null; }
+installed() { [[ $(status_of "$1") =~ ^(install|hold)\ ok\ installed$ ]]; }
+held() { [[ $(status_of "$1") == 'hold ok installed' ]]; }
 cloudflared_pinned() {
   installed cloudflared && [[ $(dpkg-query -W -f='${Version}' cloudflared 2>/dev/null) == "$version" ]]
+}
+# Hold the package (apt-mark takes the dpkg lock, so only when it is not held yet).
+hold() {
+  held cloudflared || apt-mark hold cloudflared >/dev/null || fail "apt-mark hold cloudflared failed"
 }
 
 # --- process handling --------------------------------------------------------------------------
@@ -141,7 +148,7 @@ attempt() {
   # 0. Already done (every boot after the first): no network needed.
   for p in "${prerequisites[@]}"; do installed "$p" || missing+=("$p"); done
   if ((${#missing[@]} == 0)) && cloudflared_pinned; then
-    apt-mark hold cloudflared >/dev/null || fail "apt-mark hold cloudflared failed" || return 1
+    hold || return 1
     return 0
   fi
 
@@ -167,7 +174,7 @@ attempt() {
     apt_get install --yes --no-install-recommends --allow-downgrades --allow-change-held-packages "cloudflared=$version" ||
       fail "apt-get install cloudflared=$version failed" || return 1
   fi
-  apt-mark hold cloudflared >/dev/null || fail "apt-mark hold cloudflared failed" || return 1
+  hold || return 1
   out=$(cloudflared --version 2>&1) || fail "cloudflared --version failed" || return 1
   [[ $out =~ (^|[[:space:]])${version//./\\.}([[:space:]]|$) ]] ||
     fail "cloudflared --version says '${out%%$'\n'*}', not $version" || return 1

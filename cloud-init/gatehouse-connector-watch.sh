@@ -134,10 +134,15 @@ sleep_ms() {
   interruptible sleep "$((ms / 1000)).$(printf '%03d' "$((ms % 1000))")"
 }
 
-# Milliseconds since the epoch (bash 5 EPOCHREALTIME; the radix is the locale's).
+# Milliseconds since the epoch (bash 5 EPOCHREALTIME, whose radix is the locale's; whole seconds before).
 now_ms() {
-  local t=${EPOCHREALTIME/[.,]/}
-  echo $((t / 1000))
+  local t=${EPOCHREALTIME:-}
+  if [[ -n $t ]]; then
+    t=${t/[.,]/}
+    echo $((10#$t / 1000))
+  else
+    printf '%(%s)T000\n' -1
+  fi
 }
 
 failures=0 # consecutive errors, for the back-off

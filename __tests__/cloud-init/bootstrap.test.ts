@@ -56,7 +56,8 @@ afterAll(() => {
  * - installed: "<package> <version>" lines (what dpkg-query reports);
  * - curl-failures: how many more curl calls time out (exit 28);
  * - break-next-install: the next install of cloudflared is cut off half-way (dpkg left interrupted);
- * - interrupted: dpkg --audit reports a half-configured package; apt-get refuses to install.
+ * - interrupted: dpkg --audit reports a half-configured package; apt-get refuses to install;
+ * - held: packages held with apt-mark (dpkg-query then reports "hold ok installed").
  */
 const FAKES: Record<string, string> = {
   curl: `#!/bin/bash
@@ -82,6 +83,7 @@ done
 `,
   'apt-mark': `#!/bin/bash
 printf 'apt-mark %s\\n' "$*" >>"$FAKE/calls.log"
+[[ $1 == hold ]] && echo "$2" >>"$FAKE/held"
 `,
   dpkg: `#!/bin/bash
 printf 'dpkg %s\\n' "$*" >>"$FAKE/calls.log"
@@ -91,7 +93,8 @@ if [[ $1 == --configure ]]; then rm -f "$FAKE/interrupted"; fi
   'dpkg-query': `#!/bin/bash
 format=$2; name=$3
 line=$(grep "^$name " "$FAKE/installed") || { echo "dpkg-query: no packages found matching $name" >&2; exit 1; }
-case $format in *Status*) printf 'install ok installed' ;; *Version*) printf '%s' "\${line#* }" ;; esac
+grep -qx "$name" "$FAKE/held" 2>/dev/null && want=hold || want=install
+case $format in *Status*) printf '%s ok installed' "$want" ;; *Version*) printf '%s' "\${line#* }" ;; esac
 `,
   cloudflared: `#!/bin/bash
 line=$(grep '^cloudflared ' "$FAKE/installed") || exit 127
@@ -211,10 +214,16 @@ describe('gatehouse-bootstrap', () => {
 
     // WHEN it runs again (every later boot)
     const again = host.run();
-    // THEN it is a quick success with no network and no package changes
+    // THEN it is a quick success with no network and no package changes (held stays held)
     expect(again.status).toBe(0);
     expect(again.stderr).toContain('(attempt 1)');
-    expect(again.calls).toEqual(['apt-mark hold cloudflared']);
+    expect(again.calls).toEqual([]);
+
+    // AND if the hold was lifted by hand, it is put back, still without the network
+    fs.writeFileSync(path.join(host.fake, 'held'), '');
+    const unheld = host.run();
+    expect(unheld.status).toBe(0);
+    expect(unheld.calls).toEqual(['apt-mark hold cloudflared']);
   });
 
   test('trusts no key but the pinned one: refuses, retries, and gives up only when told to', () => {
