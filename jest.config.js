@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': '<rootDir>/jest.transform.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  // __tests__/cloud-init/connector-watch.test.ts runs its waiting scenarios concurrently (all at once).
+  maxConcurrency: 16,
 };

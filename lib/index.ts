@@ -16,6 +16,8 @@ export * from './cloudflare/r2/bucket';
 export * from './cloudflare/r2/credentials';
 export * from './google/connector-host';
 export * from './google/user-data';
+export * from './google/firewall-model';
+export * from './google/guest-attributes';
 export * from './app';
 export * from './synth';
 export * from './checks/rule';

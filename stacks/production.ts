@@ -15,7 +15,7 @@ import { WorkerEndpoint } from '../lib/cloudflare/worker';
 import type { Deployment } from '../lib/config/schema';
 import { declaredZones } from '../lib/config/cross-checks';
 import { configureBackend } from '../lib/deployment/backend';
-import { byZone, deploymentRoutes, isGceSite, siteHostOptions, siteUserDataValue, tunnelName, zoneIdOf } from '../lib/deployment/site';
+import { byZone, deploymentRoutes, isGceSite, siteHostOptions, siteTokenRotation, siteUserDataValue, tunnelName, zoneIdOf } from '../lib/deployment/site';
 import { activateDnsVariable, PRIMARY_CONNECTOR_ON, SKIP_HEALTH_GATE } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
@@ -89,6 +89,7 @@ export class ProductionStack extends TerraformStack {
         tunnelName: tunnelName(d, 'primary'),
         routes: deploymentRoutes(d),
         accessApps,
+        tokenRotation: siteTokenRotation(site),
         ...(gce ? { host: siteHostOptions(d, gce, primaryActivation) } : {}),
       });
       this.primary = primary;

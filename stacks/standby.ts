@@ -6,7 +6,7 @@ import type { IAccessGatedApp } from '../lib/cloudflare/access/app';
 import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
 import type { Deployment, SiteSpec } from '../lib/config/schema';
 import { configureBackend } from '../lib/deployment/backend';
-import { deploymentRoutes, isGceSite, siteHostOptions, siteUserDataValue, tunnelName } from '../lib/deployment/site';
+import { deploymentRoutes, isGceSite, siteHostOptions, siteTokenRotation, siteUserDataValue, tunnelName } from '../lib/deployment/site';
 import { activateDnsVariable } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
@@ -44,6 +44,7 @@ export class StandbyStack extends TerraformStack {
       tunnelName: tunnelName(d, 'standby'),
       routes: deploymentRoutes(d),
       accessApps: props.accessApps,
+      tokenRotation: siteTokenRotation(props.site),
       ...(gce
         ? {
             host: siteHostOptions(

@@ -29,12 +29,23 @@ const FILE_ALWAYS_ON: ConnectorUserDataOptions = {
   tokenSource: { kind: 'file', path: '/etc/gatehouse/tunnel-token' },
   activation: { kind: 'always-on' },
 };
+const DNS_RECORD = '_gatehouse-example-standby.example.com';
+const FILE_DNS_TXT: ConnectorUserDataOptions = { ...FILE_ALWAYS_ON, activation: { kind: 'dns-txt', record: DNS_RECORD } };
 const BRANCHES: Array<[string, ConnectorUserDataOptions]> = [
   ['secret-manager + gce-metadata', BASE],
   ['secret-manager + always-on', { ...BASE, activation: { kind: 'always-on' } }],
   ['file + gce-metadata', { ...FILE_ALWAYS_ON, activation: { kind: 'gce-metadata', attribute: 'edge-connector_2' } }],
   ['file + always-on', FILE_ALWAYS_ON],
+  ['file + dns-txt', FILE_DNS_TXT],
 ];
+/** Every host script: where it lands, and its source file. */
+const SCRIPTS: Array<[string, string]> = [
+  ['/usr/local/sbin/gatehouse-bootstrap', 'gatehouse-bootstrap.sh'],
+  ['/usr/local/sbin/gatehouse-fetch-token', 'gatehouse-fetch-token.sh'],
+  ['/usr/local/sbin/gatehouse-connector-watch', 'gatehouse-connector-watch.sh'],
+  ['/usr/local/sbin/gatehouse-status', 'gatehouse-status.sh'],
+];
+const UNITS = ['gatehouse-bootstrap.service', 'cloudflared.service', 'gatehouse-connector-watch.service'];
 
 interface WriteFile {
   path: string;
@@ -43,7 +54,8 @@ interface WriteFile {
   permissions?: string;
 }
 interface CloudConfig {
-  packages: string[];
+  packages?: string[];
+  package_update?: boolean;
   write_files: WriteFile[];
   runcmd: Array<string | string[]>;
   bootcmd?: Array<string | string[]>;
@@ -130,11 +142,15 @@ describe('template', () => {
     expect(placeholders).toEqual([
       '@@ACTIVATION@@',
       '@@ATTRIBUTE@@',
+      '@@BOOTSTRAP_SCRIPT@@',
       '@@CLOUDFLARED_VERSION@@',
       '@@CLOUDFLARE_APT_KEY_FINGERPRINT@@',
       '@@CONNECTOR_WATCH_SCRIPT@@',
+      '@@DNS_RECORD@@',
       '@@FETCH_TOKEN_SCRIPT@@',
+      '@@GUEST_ATTRIBUTES@@',
       '@@SECRET_VERSION@@',
+      '@@STATUS_SCRIPT@@',
       '@@TOKEN_FILE@@',
       '@@TOKEN_SOURCE@@',
     ]);
@@ -152,36 +168,70 @@ describe('rendered user-data', () => {
     expect(CONNECTOR_ACTIVATION_ATTRIBUTE).toBe('gatehouse-connector');
   });
 
-  test('installs cloudflared from the Cloudflare apt repository, key checked by fingerprint, version pinned and held', () => {
-    const { config } = rendered();
-    expect(config.packages).toEqual(expect.arrayContaining(['curl', 'jq', 'gnupg', 'ca-certificates']));
-    const install = file(config, '/usr/local/sbin/gatehouse-install-cloudflared');
-    expect(install.permissions).toBe('0755');
-    const script = install.content;
-    expect(script).toContain(`fingerprint='${CLOUDFLARE_APT_KEY_FINGERPRINT}'`);
-    expect(script).toContain("key_url='https://pkg.cloudflare.com/cloudflare-main.gpg'");
-    expect(script).toContain("keyring='/usr/share/keyrings/cloudflare-main.gpg'");
-    expect(script).toContain('deb [signed-by=$keyring] https://pkg.cloudflare.com/cloudflared any main');
-    expect(script).toContain('gpg --batch --export "$fingerprint"');
-    expect(script).toContain("version='2026.7.2'");
-    expect(script).toContain('apt-get install --yes --no-install-recommends "cloudflared=$version"');
-    expect(script).toContain('apt-mark hold cloudflared');
-    // The install runs before the watcher is enabled, and any failure stops the sequence.
+  test.each(BRANCHES)('%s: no one-shot installer: cloud-init installs no package and only writes files and enables units', (_name, options) => {
+    // GIVEN the rendered user-data
+    const { config } = rendered(options);
+    // THEN nothing needs the network at first boot
+    expect(config.packages).toBeUndefined();
+    expect(config.package_update).toBeUndefined();
+    expect(Object.keys(config).sort()).toEqual(['bootcmd', 'runcmd', 'write_files']);
+    // AND runcmd only reloads and enables, without `set -e` (each line runs whatever happened before)
     expect(config.runcmd).toEqual([
-      'set -e',
-      '/usr/local/sbin/gatehouse-install-cloudflared',
       'systemctl daemon-reload',
-      'systemctl enable --now gatehouse-connector-watch.service',
+      'systemctl enable --now --no-block gatehouse-bootstrap.service gatehouse-connector-watch.service',
     ]);
+    // AND bootcmd (every boot) enables and starts the same units once their files exist
+    expect(config.bootcmd).toEqual([
+      'if [ -f /etc/systemd/system/gatehouse-bootstrap.service ] && [ -f /etc/systemd/system/gatehouse-connector-watch.service ]; ' +
+        'then systemctl enable --now --no-block gatehouse-bootstrap.service gatehouse-connector-watch.service; fi',
+    ]);
+  });
+
+  test('the installer pins the version and the key fingerprint through connector.env, and installs the prerequisites itself', () => {
+    const { config } = rendered();
+    expect(envSettings(config)).toMatchObject({
+      GATEHOUSE_CLOUDFLARED_VERSION: '2026.7.2',
+      GATEHOUSE_APT_KEY_FINGERPRINT: CLOUDFLARE_APT_KEY_FINGERPRINT,
+    });
+    const script = file(config, '/usr/local/sbin/gatehouse-bootstrap').content;
+    expect(script).toContain("key_url=${GATEHOUSE_APT_KEY_URL:-https://pkg.cloudflare.com/cloudflare-main.gpg}");
+    expect(script).toContain('https://pkg.cloudflare.com/cloudflared any main');
+    expect(script).toContain('prerequisites=(ca-certificates curl gnupg jq)');
+    expect(script).toContain('"cloudflared=$version"');
+    expect(script).toContain('apt-mark hold cloudflared');
+    expect(script).toContain('dpkg --configure -a');
+  });
+
+  test('the installer unit is a oneshot that restarts on failure without a start limit, enabled at boot', () => {
+    const { config } = rendered();
+    const unit = file(config, '/etc/systemd/system/gatehouse-bootstrap.service');
+    expect(unit.permissions).toBe('0644');
+    expect(settings(unit.content)).toEqual(
+      expect.arrayContaining([
+        'After=network-online.target',
+        'Wants=network-online.target',
+        'StartLimitIntervalSec=0',
+        'Type=oneshot',
+        'RemainAfterExit=yes',
+        'ExecStart=/usr/local/sbin/gatehouse-bootstrap',
+        'Restart=on-failure',
+        'RestartSec=30s',
+        'TimeoutStartSec=infinity',
+        'StateDirectory=gatehouse',
+        '[Install]',
+        'WantedBy=multi-user.target',
+      ]),
+    );
   });
 
   test('pins another cloudflared version and a custom fingerprint (normalized)', () => {
     const fingerprint = 'fba8 c0ee 6361 7c5e ed69  5c43 254b 391d 8cac cbf8';
-    const { config } = rendered({ ...BASE, cloudflaredVersion: '2025.11.1', aptKeyFingerprint: fingerprint });
-    const script = file(config, '/usr/local/sbin/gatehouse-install-cloudflared').content;
-    expect(script).toContain("version='2025.11.1'");
-    expect(script).toContain("fingerprint='FBA8C0EE63617C5EED695C43254B391D8CACCBF8'");
-    expect(script).not.toContain(CLOUDFLARE_APT_KEY_FINGERPRINT);
+    const { config, text } = rendered({ ...BASE, cloudflaredVersion: '2025.11.1', aptKeyFingerprint: fingerprint });
+    expect(envSettings(config)).toMatchObject({
+      GATEHOUSE_CLOUDFLARED_VERSION: '2025.11.1',
+      GATEHOUSE_APT_KEY_FINGERPRINT: 'FBA8C0EE63617C5EED695C43254B391D8CACCBF8',
+    });
+    expect(text).not.toContain(CLOUDFLARE_APT_KEY_FINGERPRINT);
   });
 
   test('writes a hardened cloudflared unit that takes the token only from its environment file', () => {
@@ -216,30 +266,34 @@ describe('rendered user-data', () => {
     expect(lines.some((l) => l.startsWith('WantedBy='))).toBe(false);
   });
 
-  test('writes an enabled watcher unit that restarts always (except after always-on is done)', () => {
+  test('writes an enabled watcher unit that restarts always (except after a clean stop), ordered after the installer', () => {
     const { config } = rendered();
     const lines = settings(file(config, '/etc/systemd/system/gatehouse-connector-watch.service').content);
     expect(lines).toEqual(
       expect.arrayContaining([
+        'After=network-online.target gatehouse-bootstrap.service',
+        'Wants=network-online.target gatehouse-bootstrap.service',
         'ExecStart=/usr/local/sbin/gatehouse-connector-watch',
         'Restart=always',
         'RestartPreventExitStatus=0',
         'ConfigurationDirectory=cloudflared',
         'ConfigurationDirectoryMode=0700',
+        'StateDirectory=gatehouse',
         'NoNewPrivileges=yes',
         'ProtectSystem=strict',
         '[Install]',
         'WantedBy=multi-user.target',
       ]),
     );
+    // Ordering alone does not make a failed install wait: the watcher also checks bootstrap-done itself.
+    expect(file(config, '/usr/local/sbin/gatehouse-connector-watch').content).toContain('bootstrap_done() { [[ -s $state_dir/bootstrap-done ]]; }');
   });
 
-  test('inlines both host scripts byte for byte, executable and root-owned', () => {
+  test('inlines every host script byte for byte, executable and root-owned', () => {
     const { config } = rendered();
-    for (const [target, source] of [
-      ['/usr/local/sbin/gatehouse-fetch-token', 'gatehouse-fetch-token.sh'],
-      ['/usr/local/sbin/gatehouse-connector-watch', 'gatehouse-connector-watch.sh'],
-    ]) {
+    const inlined = config.write_files.filter((f) => f.content.startsWith('#!')).map((f) => f.path);
+    expect(inlined).toEqual(SCRIPTS.map(([target]) => target));
+    for (const [target, source] of SCRIPTS) {
       const entry = file(config, target);
       expect(entry.content).toBe(fs.readFileSync(path.join(CLOUD_INIT_DIR, source), 'utf8'));
       expect(entry.permissions).toBe('0755');
@@ -247,40 +301,59 @@ describe('rendered user-data', () => {
     }
   });
 
-  test('secret-manager + gce-metadata settings', () => {
+  test('secret-manager + gce-metadata settings: guest attributes on', () => {
     const { config } = rendered();
     expect(envSettings(config)).toEqual({
+      GATEHOUSE_CLOUDFLARED_VERSION: '2026.7.2',
+      GATEHOUSE_APT_KEY_FINGERPRINT: CLOUDFLARE_APT_KEY_FINGERPRINT,
       GATEHOUSE_TOKEN_SOURCE: 'secret-manager',
       GATEHOUSE_SECRET_VERSION: SECRET_VERSION,
       GATEHOUSE_TOKEN_FILE: '',
       GATEHOUSE_ACTIVATION: 'gce-metadata',
       GATEHOUSE_ATTRIBUTE: 'gatehouse-connector',
+      GATEHOUSE_DNS_RECORD: '',
+      GATEHOUSE_GUEST_ATTRIBUTES: 'true',
     });
     expect(file(config, '/etc/gatehouse/connector.env').permissions).toBe('0644');
   });
 
-  test('file + always-on settings', () => {
+  test('file + always-on settings: no metadata server, so no guest attributes', () => {
     const { config } = rendered(FILE_ALWAYS_ON);
     expect(envSettings(config)).toEqual({
+      GATEHOUSE_CLOUDFLARED_VERSION: '2026.5.0',
+      GATEHOUSE_APT_KEY_FINGERPRINT: CLOUDFLARE_APT_KEY_FINGERPRINT,
       GATEHOUSE_TOKEN_SOURCE: 'file',
       GATEHOUSE_SECRET_VERSION: '',
       GATEHOUSE_TOKEN_FILE: '/etc/gatehouse/tunnel-token',
       GATEHOUSE_ACTIVATION: 'always-on',
       GATEHOUSE_ATTRIBUTE: '',
+      GATEHOUSE_DNS_RECORD: '',
+      GATEHOUSE_GUEST_ATTRIBUTES: 'false',
     });
-    expect(file(config, '/usr/local/sbin/gatehouse-install-cloudflared').content).toContain("version='2026.5.0'");
   });
 
-  test('mixed branches: secret-manager + always-on, file + gce-metadata', () => {
+  test('file + dns-txt settings: the record, and no guest attributes', () => {
+    expect(envSettings(rendered(FILE_DNS_TXT).config)).toMatchObject({
+      GATEHOUSE_TOKEN_SOURCE: 'file',
+      GATEHOUSE_ACTIVATION: 'dns-txt',
+      GATEHOUSE_ATTRIBUTE: '',
+      GATEHOUSE_DNS_RECORD: DNS_RECORD,
+      GATEHOUSE_GUEST_ATTRIBUTES: 'false',
+    });
+  });
+
+  test('mixed branches: secret-manager + always-on, file + gce-metadata (both on GCE: guest attributes on)', () => {
     expect(envSettings(rendered(BRANCHES[1][1]).config)).toMatchObject({
       GATEHOUSE_TOKEN_SOURCE: 'secret-manager',
       GATEHOUSE_ACTIVATION: 'always-on',
       GATEHOUSE_ATTRIBUTE: '',
+      GATEHOUSE_GUEST_ATTRIBUTES: 'true',
     });
     expect(envSettings(rendered(BRANCHES[2][1]).config)).toMatchObject({
       GATEHOUSE_TOKEN_SOURCE: 'file',
       GATEHOUSE_ACTIVATION: 'gce-metadata',
       GATEHOUSE_ATTRIBUTE: 'edge-connector_2',
+      GATEHOUSE_GUEST_ATTRIBUTES: 'true',
     });
   });
 
@@ -309,6 +382,7 @@ describe('rendered user-data', () => {
     expect(renderConnectorUserData(BASE)).toBe(first);
     expect(renderConnectorUserData(reordered)).toBe(first);
     expect(renderConnectorUserData(FILE_ALWAYS_ON)).toBe(renderConnectorUserData(FILE_ALWAYS_ON));
+    expect(renderConnectorUserData(FILE_DNS_TXT)).toBe(renderConnectorUserData({ ...FILE_DNS_TXT, activation: { record: DNS_RECORD, kind: 'dns-txt' } }));
   });
 });
 
@@ -367,10 +441,31 @@ describe('validation', () => {
     expect(message).toContain("a-z, 0-9, '-' and '_'");
   });
 
+  test.each([
+    'gatehouse-example-standby.example.com',
+    '_gatehouse-example-standby',
+    '_gatehouse-Example.example.com',
+    '_gatehouse-.example.com',
+    '_gatehouse-example.example.com.',
+    `_gatehouse-${'x'.repeat(53)}.example.com`,
+    `_gatehouse-x.${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.example.com`, // 280 characters
+    '_gatehouse-x.example.com\nGATEHOUSE_ACTIVATION=always-on',
+    '',
+  ])('fails if activation.record is %j', (record) => {
+    const message = failure({ ...FILE_DNS_TXT, activation: { kind: 'dns-txt', record } });
+    expect(message).toContain('activation.record');
+    expect(message).toContain(JSON.stringify(record).slice(0, 40));
+    expect(message).toContain("first label starts with '_gatehouse-'");
+  });
+
+  test('fails if the dns-txt record is missing', () => {
+    expect(failure({ ...FILE_DNS_TXT, activation: { kind: 'dns-txt' } })).toMatch(/activation\.record: is required and must be a lower-case DNS name/);
+  });
+
   test('fails if the token source or activation kind is unknown', () => {
     const message = failure({ ...BASE, tokenSource: { kind: 'metadata' }, activation: { kind: 'cron' } });
     expect(message).toContain('tokenSource.kind: must be "secret-manager" or "file" (got "metadata")');
-    expect(message).toContain('activation.kind: must be "gce-metadata" or "always-on" (got "cron")');
+    expect(message).toContain('activation.kind: must be "gce-metadata", "dns-txt" or "always-on" (got "cron")');
   });
 
   test('fails listing every problem, one line each', () => {
@@ -408,113 +503,45 @@ describe('real tools', () => {
     expect(result.output).toContain('permissions');
   });
 
-  test.each(BRANCHES)('%s: every script passes shellcheck', (_name, options) => {
+  test.each(BRANCHES)('%s: every script is shellcheck-clean (inlined files byte for byte; runcmd and bootcmd as sh)', (_name, options) => {
+    // GIVEN every script in the rendered user-data
     const { config } = rendered(options);
-    const scripts: Array<[string, string]> = config.write_files
-      .filter((f) => f.content.startsWith('#!'))
-      .map((f) => [f.path, f.content]);
-    scripts.push(['runcmd', commandsAsScript(config.runcmd)]);
-    if (config.bootcmd) scripts.push(['bootcmd', commandsAsScript(config.bootcmd)]);
-    expect(scripts.map(([p]) => p)).toEqual([
-      '/usr/local/sbin/gatehouse-install-cloudflared',
-      '/usr/local/sbin/gatehouse-fetch-token',
-      '/usr/local/sbin/gatehouse-connector-watch',
-      'runcmd',
-    ]);
-    for (const [where, script] of scripts) {
-      const result = run('shellcheck', [`--shell=${shellOf(script)}`, '--external-sources', '-'], script);
+    const inlined = config.write_files.filter((f) => f.content.startsWith('#!'));
+    // THEN the inlined ones are exactly the checked files in cloud-init/ (next test) ...
+    expect(inlined.map((f) => [f.path, f.content])).toEqual(
+      SCRIPTS.map(([target, source]) => [target, fs.readFileSync(path.join(CLOUD_INIT_DIR, source), 'utf8')]),
+    );
+    // ... AND runcmd and bootcmd, as cloud-init runs them (one sh script each), pass shellcheck
+    for (const [where, script] of [
+      ['runcmd', commandsAsScript(config.runcmd)],
+      ['bootcmd', commandsAsScript(config.bootcmd ?? [])],
+    ]) {
+      const result = run('shellcheck', [`--shell=${shellOf(script)}`, '-'], script);
       expect({ where, ...result }).toEqual({ where, status: 0, output: '' });
     }
   });
 
   test('the script files in cloud-init/ pass shellcheck', () => {
     const files = fs.readdirSync(CLOUD_INIT_DIR).filter((f) => f.endsWith('.sh'));
-    expect(files.sort()).toEqual(['gatehouse-connector-watch.sh', 'gatehouse-fetch-token.sh']);
+    expect(files.sort()).toEqual(SCRIPTS.map(([, source]) => source).sort());
     const result = run('shellcheck', files.map((f) => path.join(CLOUD_INIT_DIR, f)));
     expect(result).toEqual({ status: 0, output: '' });
   });
 
-  // gpg is required (.ci/run installs gnupg): a missing tool fails instead of skipping.
-  test('the install script trusts only the pinned key and installs the pinned version', () => {
-    const dir = fs.mkdtempSync(path.join(tmp, 'install-'));
-    const gnupgHome = path.join(dir, 'gnupg');
-    fs.mkdirSync(gnupgHome, { mode: 0o700 });
-    const gpg = (...args: string[]) => {
-      const result = spawnSync('gpg', ['--batch', ...args], { env: { ...process.env, GNUPGHOME: gnupgHome }, encoding: 'utf8' });
-      expect(result.status).toBe(0);
-      return result.stdout;
-    };
-    // Two throwaway keys in one file: the pinned one and another that must not be trusted.
-    gpg('--passphrase', '', '--quick-gen-key', 'Example Packaging <packages@example.com>', 'ed25519', 'sign', 'never');
-    gpg('--passphrase', '', '--quick-gen-key', 'Example Other <other@example.com>', 'ed25519', 'sign', 'never');
-    const fingerprints = gpg('--with-colons', '--list-keys')
-      .split('\n')
-      .filter((l) => l.startsWith('fpr:'))
-      .map((l) => l.split(':')[9]);
-    expect(fingerprints).toHaveLength(2);
-    const keyFile = path.join(dir, 'served.asc');
-    fs.writeFileSync(keyFile, gpg('--armor', '--export'));
-    spawnSync('gpgconf', ['--kill', 'all'], { env: { ...process.env, GNUPGHOME: gnupgHome } });
-
-    // Stand-ins: curl serves the local key file; apt-get, apt-mark and cloudflared only log.
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    const log = path.join(dir, 'calls.log');
-    fs.writeFileSync(
-      path.join(bin, 'curl'),
-      `#!/bin/bash\nprintf 'curl %s\\n' "$*" >>"${log}"\nwhile [[ $# -gt 0 ]]; do if [[ $1 == -o ]]; then cp "${keyFile}" "$2"; fi; shift; done\n`,
-      { mode: 0o755 },
-    );
-    for (const command of ['apt-get', 'apt-mark', 'cloudflared']) {
-      fs.writeFileSync(path.join(bin, command), `#!/bin/sh\nprintf '${command} %s\\n' "$*" >>"${log}"\n`, { mode: 0o755 });
-    }
-
-    const install = (fingerprint: string) => {
-      fs.writeFileSync(log, '');
-      const keyring = path.join(dir, 'out', 'cloudflare-main.gpg');
-      const sourceList = path.join(dir, 'out', 'cloudflared.list');
-      fs.rmSync(path.join(dir, 'out'), { recursive: true, force: true });
-      fs.mkdirSync(path.join(dir, 'out'));
-      const script = file(rendered({ ...BASE, aptKeyFingerprint: fingerprint }).config, '/usr/local/sbin/gatehouse-install-cloudflared')
-        .content.replace("keyring='/usr/share/keyrings/cloudflare-main.gpg'", `keyring='${keyring}'`)
-        .replace("source_list='/etc/apt/sources.list.d/cloudflared.list'", `source_list='${sourceList}'`);
-      const result = spawnSync('bash', ['-c', script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
-      return { status: result.status, stderr: result.stderr, keyring, sourceList, calls: fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
-    };
-
-    const good = install(fingerprints[0]);
-    expect(good.status).toBe(0);
-    const trusted = gpg('--with-colons', '--show-keys', good.keyring);
-    const trustedPrimaries = trusted.split('\n').filter((l) => l.startsWith('pub:'));
-    expect(trustedPrimaries).toHaveLength(1);
-    expect(trusted).toContain(`fpr:::::::::${fingerprints[0]}:`);
-    expect(trusted).not.toContain(fingerprints[1]);
-    expect(fs.readFileSync(good.sourceList, 'utf8')).toBe(
-      `deb [signed-by=${good.keyring}] https://pkg.cloudflare.com/cloudflared any main\n`,
-    );
-    expect(good.calls[0]).toMatch(/^curl .*--proto =https .*https:\/\/pkg\.cloudflare\.com\/cloudflare-main\.gpg$/);
-    expect(good.calls.slice(1)).toEqual([
-      'apt-get update',
-      'apt-get install --yes --no-install-recommends cloudflared=2026.7.2',
-      'apt-mark hold cloudflared',
-      'cloudflared --version',
-    ]);
-
-    const wrong = install(CLOUDFLARE_APT_KEY_FINGERPRINT);
-    expect(wrong.status).toBe(1);
-    expect(wrong.stderr).toContain(`does not hold the pinned key ${CLOUDFLARE_APT_KEY_FINGERPRINT}`);
-    expect(fs.existsSync(wrong.keyring)).toBe(false);
-    expect(fs.existsSync(wrong.sourceList)).toBe(false);
-    expect(wrong.calls.filter((c) => !c.startsWith('curl '))).toEqual([]);
+  test('shellcheck really rejects a broken script (the check has teeth)', () => {
+    const result = run('shellcheck', ['--shell=bash', '-'], '#!/bin/bash\nrm -rf $1/*\n');
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('SC2115');
   });
 
   // systemd-analyze is required (.ci/run installs systemd): a missing tool fails instead of skipping.
-  test('systemd units parse without warnings (systemd-analyze verify)', () => {
-    const { config } = rendered();
-    const units = config.write_files.filter((f) => f.path.endsWith('.service'));
-    expect(units.map((u) => path.basename(u.path))).toEqual(['cloudflared.service', 'gatehouse-connector-watch.service']);
+  test('every systemd unit parses without warnings (systemd-analyze verify), and the units are the same in every branch', () => {
+    const units = (options: ConnectorUserDataOptions) => rendered(options).config.write_files.filter((f) => f.path.endsWith('.service'));
+    const all = units(BASE);
+    expect(all.map((u) => path.basename(u.path))).toEqual(UNITS);
+    for (const [, options] of BRANCHES) expect(units(options)).toEqual(all);
     const dir = fs.mkdtempSync(path.join(tmp, 'units-'));
-    const paths = units.map((u) => {
+    const paths = all.map((u) => {
       const target = path.join(dir, path.basename(u.path));
       // The binaries do not exist here; everything else is checked as written.
       fs.writeFileSync(target, u.content.replace(/^ExecStart=.*$/m, 'ExecStart=/bin/true'));
@@ -522,5 +549,12 @@ describe('real tools', () => {
     });
     const result = run('systemd-analyze', ['verify', '--man=no', ...paths]);
     expect(result).toEqual({ status: 0, output: '' });
+  });
+
+  test('systemd-analyze verify really rejects a broken unit (the check has teeth)', () => {
+    const target = path.join(tmp, 'broken.service');
+    fs.writeFileSync(target, '[Service]\nType=oneshot\nExecStart=/bin/true\nRestart=sometimes\n');
+    const result = run('systemd-analyze', ['verify', '--man=no', target]);
+    expect(result.output).toContain('Failed to parse service restart specifier');
   });
 });

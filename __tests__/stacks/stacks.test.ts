@@ -144,8 +144,16 @@ describe('tunnels', () => {
     for (const f of firewalls.filter((x) => x.direction === 'INGRESS' && x.allow)) {
       expect(f.source_ranges).not.toContain('0.0.0.0/0');
     }
-    const deny = firewalls.find((f) => f.deny);
-    expect(deny).toMatchObject({ direction: 'INGRESS', source_ranges: ['0.0.0.0/0'], deny: [{ protocol: 'tcp', ports: ['80', '443'] }] });
+    const denies = firewalls.filter((f) => f.deny && f.direction === 'INGRESS').map((f) => ({ source_ranges: f.source_ranges, deny: f.deny }));
+    expect(denies).toHaveLength(2);
+    expect(denies).toEqual(
+      expect.arrayContaining([
+        { source_ranges: ['0.0.0.0/0'], deny: [{ protocol: 'tcp', ports: ['80', '443'] }] },
+        { source_ranges: ['0.0.0.0/0'], deny: [{ protocol: 'tcp', ports: ['22', '3389'] }] },
+      ]),
+    );
+    // and egress is limited: a deny of everything else at 65000
+    expect(firewalls.filter((f) => f.direction === 'EGRESS' && f.deny).map((f) => [f.priority, f.deny])).toEqual([[65000, [{ protocol: 'all' }]]]);
   });
 });
 
@@ -301,6 +309,38 @@ describe('cutover', () => {
     expect([...new Set(dependents(s.production))]).toContain('google_compute_instance.metadata.gatehouse-connector');
   });
 
+  test('token_rotation reaches both tunnels as an in-place tunnel_secret; nothing else changes, nothing is replaced', () => {
+    // GIVEN token_rotation on both sites
+    const input = exampleInput();
+    input.sites.primary.token_rotation = 1;
+    input.sites.standby.token_rotation = 2;
+    const rotated = synthAll(deploymentFrom(input));
+    for (const [stack, generation] of [['production', 1], ['standby', 2]] as const) {
+      // THEN the only changed attributes are the tunnel secret (and the new generator)
+      const diff = new Set<string>();
+      for (const [type, byId] of Object.entries<Record<string, SynthJson>>(rotated[stack].resource)) {
+        for (const [id, config] of Object.entries(byId)) {
+          const before = example[stack].resource[type]?.[id];
+          if (!before) diff.add(`${type} (new)`);
+          else for (const k of new Set([...Object.keys(before), ...Object.keys(config)])) if (JSON.stringify(before[k]) !== JSON.stringify(config[k])) diff.add(`${type}.${k}`);
+        }
+      }
+      expect([...diff].sort()).toEqual(['cloudflare_zero_trust_tunnel_cloudflared.tunnel_secret', 'terraform_data (new)']);
+      expect(FORCES_REPLACEMENT.cloudflare_zero_trust_tunnel_cloudflared).not.toContain('tunnel_secret');
+      const [[, generator]] = resources(rotated[stack], 'terraform_data');
+      expect(generator.triggers_replace).toEqual({ rotation: generation });
+    }
+    // AND terraform makes a base64 secret of 32 bytes from it, a new one each time it is evaluated
+    const [[, generator]] = resources(rotated.production, 'terraform_data');
+    const inner = (generator.input.secret as string).replace(/^\$\{sensitive\((.*)\)\}$/, '$1');
+    const values = evaluate({ expressions: { a: `\${${inner}}`, b: `\${${inner}}` }, variables: {} }) as Record<string, string>;
+    for (const v of Object.values(values)) {
+      expect(v).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      expect(Buffer.from(v, 'base64')).toHaveLength(32);
+    }
+    expect(values.a).not.toBe(values.b);
+  });
+
   test('by default the primary keeps its connector after a cutover', () => {
     const [[, instance]] = resources(example.production, 'google_compute_instance');
     expect(instance.metadata['gatehouse-connector']).toBe('active');
@@ -402,10 +442,10 @@ describe('command line', () => {
     const r = run({});
     expect([r.status, r.stderr]).toEqual([
       0,
-      'gatehouse policy pack: 19 rules checked 127 times: 127 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
+      'gatehouse policy pack: 20 rules checked 153 times: 153 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
     ]);
     expect(r.report.version).toBe(1);
-    expect(r.report.findings).toHaveLength(127);
+    expect(r.report.findings).toHaveLength(153);
     expect(r.report.findings[0]).toEqual({
       stack: 'access',
       rule: expect.stringMatching(/^Gatehouse-/),

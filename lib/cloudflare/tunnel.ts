@@ -1,4 +1,4 @@
-import { Fn, Token } from 'cdktf';
+import { DataResource, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
 import { ZeroTrustTunnelCloudflaredConfigA } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config';
@@ -40,6 +40,15 @@ export interface TunnelHostProps {
    */
   readonly dnsZoneId?: string;
   /**
+   * Token rotation generation. 0 leaves the tunnel secret to the API (it never changes). Any N >= 1
+   * sets `tunnel_secret` to a random 32-byte secret generated once per N: raising N rotates the secret,
+   * an in-place update of the tunnel (same id, same CNAME target; provider 5.14 `tunnel_secret` has no
+   * replace modifier). The connector token changes with it; a GCE host picks the new token up from
+   * Secret Manager within five minutes, without a reboot. The secret is kept (sensitive) in state.
+   * @default 0
+   */
+  readonly tokenRotation?: number;
+  /**
    * A GCE host that runs the connector, its service account, Secret Manager token and firewall.
    * @default - no host: run the connector yourself with `connectorToken` (see `renderConnectorUserData`)
    */
@@ -50,7 +59,7 @@ export interface TunnelHostProps {
  * A remotely-managed Cloudflare Tunnel (`config_src = "cloudflare"`), its ingress with the mandatory
  * catch-all, optionally its proxied CNAMEs, and optionally a GCE host whose cloud-init runs the connector.
  *
- * Construct ids of the children (`tunnel`, `config`, `token`, `dns`, `host`) are public API.
+ * Construct ids of the children (`tunnel`, `tunnel-secret`, `config`, `token`, `dns`, `host`) are public API.
  *
  * @example
  * const site = new TunnelHost(this, 'primary', {
@@ -74,6 +83,8 @@ export class TunnelHost extends Construct implements ITunnel {
   /** The routes as configured, with Access enforcement filled in. */
   public readonly routes: readonly TunnelRoute[];
   public readonly tunnel: ZeroTrustTunnelCloudflared;
+  /** The generator of the tunnel secret (`tokenRotation` >= 1 only). */
+  public readonly tunnelSecret?: DataResource;
   public readonly config: ZeroTrustTunnelCloudflaredConfigA;
   public readonly dns?: TunnelCnames;
   public readonly host?: GceConnectorHost;
@@ -85,6 +96,10 @@ export class TunnelHost extends Construct implements ITunnel {
       problems.add('tunnelName', 'must be 1-63 letters, digits, dots, hyphens or underscores', props.tunnelName);
     }
     validateRoutes(props.routes, problems);
+    const rotation = props.tokenRotation ?? 0;
+    if (!Token.isUnresolved(rotation) && !(Number.isSafeInteger(rotation) && rotation >= 0)) {
+      problems.add('tokenRotation', 'must be a whole number, 0 (no rotation) or more', rotation);
+    }
     problems.throwIfAny();
 
     this.routes = props.routes.map((route) => {
@@ -93,11 +108,23 @@ export class TunnelHost extends Construct implements ITunnel {
       return { ...route, access: { teamName: apps[0].teamName, audTags: apps.map((a) => a.aud) } };
     });
 
+    if (rotation !== 0) {
+      // A fresh random secret per rotation generation: uuid() changes on every plan, so the input is
+      // ignored after creation and only a new generation (triggers_replace) makes a new one.
+      this.tunnelSecret = new DataResource(this, 'tunnel-secret', {
+        input: { secret: Fn.sensitive(Fn.base64sha256(Fn.join('', [Fn.uuid(), Fn.uuid()]))) },
+        triggersReplace: { rotation },
+        lifecycle: { ignoreChanges: ['input'] },
+      });
+    }
+
     this.tunnel = new ZeroTrustTunnelCloudflared(this, 'tunnel', {
       accountId: props.accountId,
       name: props.tunnelName,
       // The provider default is "local"; changing it later replaces the tunnel (new id, token and CNAME).
       configSrc: 'cloudflare',
+      // Base64 of 32 bytes (the API's minimum); changing it is an in-place PATCH of the same tunnel.
+      ...(this.tunnelSecret ? { tunnelSecret: this.tunnelSecret.getStringAttribute('output.secret') } : {}),
     });
     this.tunnelId = this.tunnel.id;
     this.tunnelCname = `${this.tunnel.id}.cfargotunnel.com`;

@@ -20,6 +20,14 @@ import {
 import { API_REQUESTS_PER_WINDOW } from '../core/limits';
 import { USER_DATA_RULES } from '../google/user-data';
 
+/** A site's tunnel token rotation generation: raise it to rotate the tunnel secret (README "Rotating a tunnel token"). */
+const tokenRotation = z
+  .number()
+  .int()
+  .min(0, { error: 'must be 0 (no rotation) or a generation number >= 1, raised by one to rotate the tunnel secret' })
+  .default(0)
+  .describe('tunnel token rotation generation: 0 = the API-generated secret; raise it to rotate the tunnel secret in place');
+
 /** Turn a rule function into a zod refinement that reports the rule's own message. */
 function ruled(rule: (v: string) => string | undefined, description?: string) {
   const s = z.string().superRefine((value, ctx) => {
@@ -185,6 +193,7 @@ export const SiteSchema = z.strictObject({
     .enum(['cloud-nat', 'external-ip', 'existing'])
     .default('cloud-nat')
     .describe('how the host reaches Cloudflare: a Cloud NAT of its own, an ephemeral external IP, or egress the network already has'),
+  token_rotation: tokenRotation,
 });
 
 /** A host gatehouse does not create (on-prem, bare metal, another cloud): it gets the rendered user-data. */
@@ -196,6 +205,7 @@ export const ExternalSiteSchema = z.strictObject({
       .regex(USER_DATA_RULES.tokenFile.pattern, { error: USER_DATA_RULES.tokenFile.message })
       .default('/etc/gatehouse/tunnel-token')
       .describe('where the operator places the connector token (root-owned, mode 0600)'),
+    token_rotation: tokenRotation,
   }),
 });
 

@@ -4,7 +4,7 @@ import type { TunnelRoute } from '../cloudflare/ingress';
 import type { GceConnectorHostOptions } from '../google/connector-host';
 import { DEFAULT_CLOUDFLARED_VERSION, HostEgress } from '../google/connector-host';
 import { escapeTemplate } from '../core/terraform';
-import { renderConnectorUserData } from '../google/user-data';
+import { ConnectorUserDataOptions, renderConnectorUserData } from '../google/user-data';
 
 /** The tunnel routes of a deployment; both sites get exactly these. */
 export function deploymentRoutes(d: Deployment): TunnelRoute[] {
@@ -50,15 +50,25 @@ export function siteHostOptions(d: Deployment, site: GceSiteSpec, activation: st
 }
 
 /**
- * User-data for a site gatehouse does not create: the token comes from a file the operator places and
- * the connector is always on (a running standby connector moves no traffic; DNS decides).
+ * User-data for a site gatehouse does not create: the token comes from a file the operator places.
+ * By default the connector is always on (a running standby connector moves no traffic; DNS decides);
+ * `{kind: 'dns-txt', record}` makes it follow the site's `_gatehouse-...` TXT record instead.
  */
-export function externalUserData(d: Deployment, site: ExternalSiteSpec): string {
+export function externalUserData(
+  d: Deployment,
+  site: ExternalSiteSpec,
+  activation: ConnectorUserDataOptions['activation'] = { kind: 'always-on' },
+): string {
   return renderConnectorUserData({
     cloudflaredVersion: d.sites?.cloudflared_version ?? DEFAULT_CLOUDFLARED_VERSION,
     tokenSource: { kind: 'file', path: site.external.token_file },
-    activation: { kind: 'always-on' },
+    activation,
   });
+}
+
+/** The site's tunnel token rotation generation (`token_rotation`, 0 = never rotated): `TunnelHost.tokenRotation`. */
+export function siteTokenRotation(site: SiteSpec): number {
+  return (isGceSite(site) ? site.token_rotation : site.external.token_rotation) ?? 0;
 }
 
 /**

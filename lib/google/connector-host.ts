@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Token } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
@@ -12,7 +12,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ProblemCollector } from '../core/errors';
 import { escapeTemplate } from '../core/terraform';
 import { gceNameProblem, gcpProjectProblem } from '../core/rules';
-import { GOOGLE_ROLES, IAP_TCP_FORWARDING_RANGE } from './roles';
+import { GOOGLE_ROLES, IAP_TCP_FORWARDING_RANGE, METADATA_SERVER_RANGE, REMOTE_ADMIN_DENY_PRIORITY } from './roles';
 import { CONNECTOR_ACTIVATION_ATTRIBUTE, renderConnectorUserData } from './user-data';
 
 /** Activation states of a connector host (the value of the `gatehouse-connector` metadata attribute). */
@@ -105,8 +105,12 @@ export const DEFAULT_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
  * A GCE host that runs the cloudflared connector, outbound only:
  * - its own service account, allowed to read only its own tunnel token secret;
  * - the token in Secret Manager, fetched at boot into a root-only file (never argv, metadata or user-data);
- * - cloud-init that installs a pinned cloudflared and an activation watcher on the metadata attribute;
- * - firewall rules: 80/443 denied from the internet, SSH only from IAP if enabled, egress to 7844.
+ * - cloud-init that writes a retrying installer of the pinned cloudflared and an activation watcher on
+ *   the metadata attribute, which also picks up a rotated token; the host publishes its state as guest
+ *   attributes (`gatehouse/*`);
+ * - firewall rules: 80/443 and 22/3389 denied from the internet (SSH only from IAP if enabled), egress
+ *   limited to 7844 tcp/udp, 443, 80 and the metadata server;
+ * - with Cloud NAT (the default) a router and NAT that the instance waits for.
  *
  * @example
  * new GceConnectorHost(this, 'host', {
@@ -165,8 +169,10 @@ export class GceConnectorHost extends Construct {
     });
     const tokenVersion = new SecretManagerSecretVersion(this, 'token-version', {
       secret: this.tokenSecret.id,
-      // secret_data is sensitive and ForceNew: a new token (new tunnel) becomes a new version automatically.
+      // secret_data is sensitive and ForceNew: a new token (a rotated secret) becomes a new version
+      // automatically. Created before the old one is destroyed, so `versions/latest` always resolves.
       secretData: props.connectorToken,
+      lifecycle: { createBeforeDestroy: true },
     });
     const access = new SecretManagerSecretIamMember(this, 'token-access', {
       project: props.project,
@@ -175,51 +181,110 @@ export class GceConnectorHost extends Construct {
       member: this.serviceAccount.member,
     });
 
-    const firewalls: ComputeFirewall[] = [
-      new ComputeFirewall(this, 'deny-web', {
+    // Ingress: the tunnel is the only way in. The denies beat the default network's 65534 allow rules
+    // (default-allow-ssh, default-allow-rdp) and, at equal priority, any allow (deny wins a tie).
+    const world = ['0.0.0.0/0'];
+    const denyWeb = new ComputeFirewall(this, 'deny-web', {
+      project: props.project,
+      name: `${props.name}-deny-web`,
+      network,
+      direction: 'INGRESS',
+      priority: 900,
+      deny: [{ protocol: 'tcp', ports: ['80', '443'] }],
+      sourceRanges: world,
+      targetTags: [this.networkTag],
+      description: 'gatehouse: the tunnel is the only way in; no web port is open to the internet',
+    });
+    // Egress: allows at 1000 for what the host needs, everything else denied at 65000 (GCP's implied
+    // allow-all egress sits at 65535). The metadata server (169.254.169.254: metadata, DNS, NTP) is always
+    // allowed by GCP; the rule states it.
+    const tunnelEgress = new ComputeFirewall(this, 'allow-tunnel-egress', {
+      project: props.project,
+      name: `${props.name}-tunnel-egress`,
+      network,
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [
+        { protocol: 'tcp', ports: ['7844', '443'] },
+        { protocol: 'udp', ports: ['7844'] },
+      ],
+      destinationRanges: world,
+      targetTags: [this.networkTag],
+      description: 'gatehouse: cloudflared dials out on 7844 (QUIC/HTTP2); 443 for apt and Secret Manager',
+    });
+    const aptEgress = new ComputeFirewall(this, 'allow-apt-egress', {
+      project: props.project,
+      name: `${props.name}-apt-egress`,
+      network,
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [{ protocol: 'tcp', ports: ['80'] }],
+      destinationRanges: world,
+      targetTags: [this.networkTag],
+      description: "gatehouse: Ubuntu's apt mirrors on GCE are http://<region>.gce.archive.ubuntu.com (signed packages)",
+    });
+    const metadataEgress = new ComputeFirewall(this, 'allow-metadata-egress', {
+      project: props.project,
+      name: `${props.name}-metadata-egress`,
+      network,
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [
+        { protocol: 'tcp', ports: ['53', '80'] },
+        { protocol: 'udp', ports: ['53', '123'] },
+      ],
+      destinationRanges: [METADATA_SERVER_RANGE],
+      targetTags: [this.networkTag],
+      description: 'gatehouse: the metadata server (metadata, guest attributes, DNS, NTP); GCP always allows it',
+    });
+    const firewalls: ComputeFirewall[] = [denyWeb, tunnelEgress];
+    let iapSsh: ComputeFirewall | undefined;
+    if (props.sshViaIap) {
+      iapSsh = new ComputeFirewall(this, 'allow-iap-ssh', {
         project: props.project,
-        name: `${props.name}-deny-web`,
+        name: `${props.name}-iap-ssh`,
         network,
         direction: 'INGRESS',
-        priority: 900,
-        deny: [{ protocol: 'tcp', ports: ['80', '443'] }],
-        sourceRanges: ['0.0.0.0/0'],
+        // Below the 22/3389 deny (900), so IAP still gets through.
+        priority: 800,
+        allow: [{ protocol: 'tcp', ports: ['22'] }],
+        sourceRanges: [IAP_TCP_FORWARDING_RANGE],
         targetTags: [this.networkTag],
-        description: 'gatehouse: the tunnel is the only way in; no web port is open to the internet',
-      }),
-      new ComputeFirewall(this, 'allow-tunnel-egress', {
-        project: props.project,
-        name: `${props.name}-tunnel-egress`,
-        network,
-        direction: 'EGRESS',
-        priority: 1000,
-        allow: [
-          { protocol: 'tcp', ports: ['7844', '443'] },
-          { protocol: 'udp', ports: ['7844'] },
-        ],
-        destinationRanges: ['0.0.0.0/0'],
-        targetTags: [this.networkTag],
-        description: 'gatehouse: cloudflared dials out on 7844 (QUIC/HTTP2); 443 for apt and Secret Manager',
-      }),
-    ];
-    if (props.sshViaIap) {
-      firewalls.push(
-        new ComputeFirewall(this, 'allow-iap-ssh', {
-          project: props.project,
-          name: `${props.name}-iap-ssh`,
-          network,
-          direction: 'INGRESS',
-          priority: 1000,
-          allow: [{ protocol: 'tcp', ports: ['22'] }],
-          sourceRanges: [IAP_TCP_FORWARDING_RANGE],
-          targetTags: [this.networkTag],
-          description: 'gatehouse: SSH only through Identity-Aware Proxy',
-        }),
-      );
+        description: 'gatehouse: SSH only through Identity-Aware Proxy',
+      });
+      firewalls.push(iapSsh);
     }
+    const denyRemoteAdmin = new ComputeFirewall(this, 'deny-remote-admin', {
+      project: props.project,
+      name: `${props.name}-deny-remote-admin`,
+      network,
+      direction: 'INGRESS',
+      priority: REMOTE_ADMIN_DENY_PRIORITY,
+      deny: [{ protocol: 'tcp', ports: ['22', '3389'] }],
+      sourceRanges: world,
+      targetTags: [this.networkTag],
+      description: "gatehouse: no SSH or RDP from the internet, whatever the network's own rules say (IAP SSH is allowed above this)",
+      // Created after the IAP allow, so turning this on never cuts an IAP session.
+      ...(iapSsh ? { dependsOn: [iapSsh] } : {}),
+    });
+    const denyOtherEgress = new ComputeFirewall(this, 'deny-other-egress', {
+      project: props.project,
+      name: `${props.name}-deny-other-egress`,
+      network,
+      direction: 'EGRESS',
+      priority: 65000,
+      deny: [{ protocol: 'all' }],
+      destinationRanges: world,
+      targetTags: [this.networkTag],
+      description: 'gatehouse: no other egress (the allows above are the whole list)',
+      // Created after the allows and destroyed before them: the host never loses its tunnel egress.
+      dependsOn: [tunnelEgress, aptEgress, metadataEgress],
+    });
+    firewalls.push(aptEgress, metadataEgress, denyRemoteAdmin, denyOtherEgress);
     this.firewalls = firewalls;
 
     const egress = props.egress ?? HostEgress.CLOUD_NAT;
+    const egressResources: TerraformResource[] = [];
     if (egress === HostEgress.CLOUD_NAT) {
       const router = new ComputeRouter(this, 'router', {
         project: props.project,
@@ -227,7 +292,7 @@ export class GceConnectorHost extends Construct {
         region: props.region,
         network,
       });
-      new ComputeRouterNat(this, 'nat', {
+      const nat = new ComputeRouterNat(this, 'nat', {
         project: props.project,
         name: `${props.name}-nat`,
         router: router.name,
@@ -235,6 +300,7 @@ export class GceConnectorHost extends Construct {
         natIpAllocateOption: 'AUTO_ONLY',
         sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
       });
+      egressResources.push(router, nat);
     }
 
     this.userData = renderConnectorUserData({
@@ -273,11 +339,14 @@ export class GceConnectorHost extends Construct {
         [CONNECTOR_ACTIVATION_ATTRIBUTE]: props.activation,
         'enable-oslogin': 'TRUE',
         'block-project-ssh-keys': 'TRUE',
+        // The host publishes its state (bootstrap, connector, token_version, ...) under gatehouse/.
+        'enable-guest-attributes': 'TRUE',
       },
       deletionProtection: props.deletionProtection ?? true,
       allowStoppingForUpdate: props.allowStoppingForUpdate ?? false,
-      // Booting reads the token, and destroying the tunnel must wait for the host (its connections).
-      dependsOn: [access, tokenVersion],
+      // Booting reads the token and needs its egress (NAT, firewall allows), and destroying the tunnel
+      // must wait for the host (its connections).
+      dependsOn: [access, tokenVersion, ...egressResources, tunnelEgress, aptEgress, metadataEgress],
     });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Renders the `#cloud-config` user-data of a cloudflared connector host.
  *
- * The template (`cloud-init/connector-host.yaml`) and the two host scripts (`cloud-init/*.sh`) are
+ * The template (`cloud-init/connector-host.yaml`) and the host scripts (`cloud-init/*.sh`) are
  * real files, linted and tested on their own; this module only fills in the `@@NAME@@` placeholders
  * and inlines the scripts. The output is deterministic (same options, byte-identical text) and
  * never contains a secret: the tunnel token reaches the host at runtime.
@@ -40,6 +40,16 @@ export interface ConnectorUserDataOptions {
         /** Instance metadata attribute whose value is `active` or `standby`, e.g. "gatehouse-connector". */
         readonly attribute: string;
       }
+    | {
+        /**
+         * A TXT record whose content is `active` or `standby`, read through DNS-over-HTTPS (credential-free;
+         * for hosts gatehouse does not create). A missing or unreadable answer keeps the current state;
+         * until the first good answer the host starts nothing.
+         */
+        readonly kind: 'dns-txt';
+        /** The record's name, starting with `_gatehouse-`, e.g. "_gatehouse-example-standby.example.com". */
+        readonly record: string;
+      }
     | { readonly kind: 'always-on' };
 }
 
@@ -55,8 +65,13 @@ export const CLOUDFLARE_APT_KEY_FINGERPRINT = 'CC94B39C77AE7342A68B89628A682D308
 
 const CLOUD_INIT_DIR = path.join(PROJECT_ROOT, 'cloud-init');
 const TEMPLATE_FILE = 'connector-host.yaml';
-const FETCH_TOKEN_FILE = 'gatehouse-fetch-token.sh';
-const CONNECTOR_WATCH_FILE = 'gatehouse-connector-watch.sh';
+/** The host scripts, inlined into the template by placeholder. */
+const SCRIPT_FILES = {
+  BOOTSTRAP_SCRIPT: 'gatehouse-bootstrap.sh',
+  FETCH_TOKEN_SCRIPT: 'gatehouse-fetch-token.sh',
+  CONNECTOR_WATCH_SCRIPT: 'gatehouse-connector-watch.sh',
+  STATUS_SCRIPT: 'gatehouse-status.sh',
+} as const;
 const SOURCE = 'renderConnectorUserData';
 
 /** A cdktf string token such as `${TfToken[TOKEN.3]}`: resolved at synth time, opaque here. */
@@ -88,13 +103,22 @@ export const USER_DATA_RULES = {
     pattern: /^[a-z0-9_-]{1,128}$/,
     message: `must be an instance metadata key of 1 to 128 characters from a-z, 0-9, '-' and '_', e.g. ${CONNECTOR_ACTIVATION_ATTRIBUTE}`,
   },
+  dnsRecord: {
+    // `_gatehouse-` plus a label (63 characters in all), then at least one more label; 253 characters at most.
+    pattern: /^(?=.{1,253}$)_gatehouse-[a-z0-9](?:[a-z0-9-]{0,50}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    message:
+      "must be a lower-case DNS name whose first label starts with '_gatehouse-' (labels of 1-63 letters, digits and " +
+      "hyphens, 253 characters at most), e.g. _gatehouse-example-standby.example.com",
+  },
 } as const;
 
 type Rule = (typeof USER_DATA_RULES)[keyof typeof USER_DATA_RULES];
 
 /**
- * Render the user-data of a connector host: a `#cloud-config` document that installs the pinned
- * cloudflared, its hardened (never enabled) unit, the token fetcher and the activation watcher.
+ * Render the user-data of a connector host: a `#cloud-config` document that writes the settings, the
+ * host scripts and three units (the retrying installer of the pinned cloudflared, the hardened and
+ * never enabled cloudflared unit, and the activation watcher) and enables the installer and the
+ * watcher. Nothing in it needs the network at first boot.
  *
  * @throws GatehouseError listing every invalid option, one line each.
  */
@@ -155,18 +179,25 @@ function placeholderValues(options: ConnectorUserDataOptions): Record<string, st
 
   let activation = '';
   let attribute = '';
-  const act = opts.activation as { kind?: unknown; attribute?: unknown } | undefined;
+  let dnsRecord = '';
+  const act = opts.activation as { kind?: unknown; attribute?: unknown; record?: unknown } | undefined;
   if (act?.kind === 'gce-metadata') {
     activation = 'gce-metadata';
     attribute = checkString(problems, 'activation.attribute', act.attribute, USER_DATA_RULES.attribute);
+  } else if (act?.kind === 'dns-txt') {
+    activation = 'dns-txt';
+    dnsRecord = checkString(problems, 'activation.record', act.record, USER_DATA_RULES.dnsRecord);
   } else if (act?.kind === 'always-on') {
     activation = 'always-on';
   } else {
-    problems.add('activation.kind', 'must be "gce-metadata" or "always-on"', act?.kind);
+    problems.add('activation.kind', 'must be "gce-metadata", "dns-txt" or "always-on"', act?.kind);
   }
 
   problems.throwIfAny(SOURCE);
 
+  // Only a GCE host has a metadata server to publish guest attributes to (both of these need one).
+  const onGce = tokenSource === 'secret-manager' || activation === 'gce-metadata';
+  const scripts = Object.fromEntries(Object.entries(SCRIPT_FILES).map(([name, file]) => [name, readCloudInitFile(file)]));
   return {
     CLOUDFLARED_VERSION: version,
     CLOUDFLARE_APT_KEY_FINGERPRINT: fingerprint,
@@ -175,8 +206,9 @@ function placeholderValues(options: ConnectorUserDataOptions): Record<string, st
     TOKEN_FILE: tokenFile,
     ACTIVATION: activation,
     ATTRIBUTE: attribute,
-    FETCH_TOKEN_SCRIPT: readCloudInitFile(FETCH_TOKEN_FILE),
-    CONNECTOR_WATCH_SCRIPT: readCloudInitFile(CONNECTOR_WATCH_FILE),
+    DNS_RECORD: dnsRecord,
+    GUEST_ATTRIBUTES: onGce ? 'true' : 'false',
+    ...scripts,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   GceLeastPrivilege,
   GceNoExternalSsh,
   GceNoOpenWebPorts,
+  GceRemoteAdminDenied,
   OutputSecretsSensitive,
   R2DevDisabled,
   R2Lifecycle,
@@ -993,6 +994,69 @@ describeRule(GceNoExternalSsh, () => {
     ['protocol all', { protocol: 'all' }],
   ])('%s from outside IAP is non-compliant', (_label, allow) => {
     expectNonCompliant(check(rule, firewall({ source_ranges: ['198.51.100.0/24'], allow: [allow] })), 'allows SSH from 198.51.100.0/24');
+  });
+});
+
+describeRule(GceRemoteAdminDenied, () => {
+  const rule = GceRemoteAdminDenied;
+  const TAG = 'edge-primary-connector';
+  const instance = (config: Json = {}) =>
+    element(INSTANCE, { name: 'edge-primary', tags: [TAG], labels: { role: 'cloudflared-connector' }, network_interface: [{ network: 'default' }], ...config }, { id: 'host' });
+  const firewall = (id: string, config: Json) =>
+    element(FIREWALL, { name: id, network: 'default', direction: 'INGRESS', source_ranges: ['0.0.0.0/0'], target_tags: [TAG], ...config }, { id });
+  const DENY = firewall('deny-remote-admin', { priority: 900, deny: [{ protocol: 'tcp', ports: ['22', '3389'] }] });
+  const checkWith = (subject: ElementView, ...firewalls: ElementView[]) => check(rule, subject, context([subject, ...firewalls]));
+
+  test('applies to connector instances only', () => {
+    expect(rule.appliesTo(instance())).toBe(true);
+    expect(rule.appliesTo(instance({ labels: { role: 'web' } }))).toBe(false);
+    expect(rule.appliesTo(element(INSTANCE, { name: 'other' }))).toBe(false);
+    expect(rule.appliesTo(DENY)).toBe(false);
+  });
+
+  test('a deny of tcp 22 and 3389 from 0.0.0.0/0 for its tag below 65534 is compliant (also with the IAP allow above it)', () => {
+    // GIVEN the rules GceConnectorHost creates
+    const iap = firewall('iap', { priority: 800, allow: [{ protocol: 'tcp', ports: ['22'] }], source_ranges: [IAP] });
+    // THEN
+    expectCompliant(checkWith(instance(), DENY));
+    expectCompliant(checkWith(instance(), DENY, iap));
+    // AND a deny of everything, or one without target tags, also counts
+    expectCompliant(checkWith(instance(), firewall('deny-all', { priority: 100, deny: [{ protocol: 'all' }], target_tags: undefined })));
+  });
+
+  test('no deny: the default network rules admit SSH and RDP (non-compliant, naming them)', () => {
+    // GIVEN an instance with no firewall of its own
+    const verdict = checkWith(instance());
+    // THEN both ports are reported, with the rule that admits them
+    expectNonCompliant(verdict, 'tcp 22 from the internet is admitted by default-allow-ssh (priority 65534); tcp 3389 from the internet is admitted by default-allow-rdp (priority 65534)');
+    expect(verdict.message).toContain(`for tag ${TAG} at a priority below 65534`);
+  });
+
+  test.each([
+    ['only 22 denied', [firewall('deny-ssh', { priority: 900, deny: [{ protocol: 'tcp', ports: ['22'] }] })], 'tcp 3389 from the internet is admitted by default-allow-rdp'],
+    ['the deny at 65535', [firewall('deny', { priority: 65535, deny: [{ protocol: 'tcp', ports: ['22', '3389'] }] })], 'tcp 22 from the internet is admitted by default-allow-ssh'],
+    ['the deny for another tag', [firewall('deny', { priority: 900, deny: [{ protocol: 'tcp', ports: ['22', '3389'] }], target_tags: ['web'] })], 'admitted by default-allow-ssh'],
+    ['the deny on another network', [firewall('deny', { priority: 900, network: 'other', deny: [{ protocol: 'tcp', ports: ['22', '3389'] }] })], 'admitted by default-allow-ssh'],
+    ['the deny disabled', [firewall('deny', { priority: 900, disabled: true, deny: [{ protocol: 'tcp', ports: ['22', '3389'] }] })], 'admitted by default-allow-ssh'],
+    ['an allow from the internet above the deny', [DENY, firewall('open', { priority: 800, allow: [{ protocol: 'tcp', ports: ['3389'] }] })], 'tcp 3389 from the internet is admitted by open (priority 800)'],
+  ])('%s is non-compliant', (_label, firewalls, message) => {
+    expectNonCompliant(checkWith(instance(), ...firewalls), message);
+  });
+
+  test('an instance on a custom network is judged against that network (which may carry the same default rules)', () => {
+    const custom = instance({ network_interface: [{ network: 'edge-vpc' }] });
+    expectCompliant(checkWith(custom, firewall('deny', { network: 'edge-vpc', priority: 900, deny: [{ protocol: 'tcp', ports: ['22', '3389'] }] })));
+    expectNonCompliant(checkWith(custom, DENY), 'admitted by default-allow-ssh');
+  });
+
+  test.each([
+    ['tags are an expression', instance({ tags: '${var.tags}' }), [DENY], 'the network tags are an expression'],
+    ['the network is an expression', instance({ network_interface: [{ network: '${google_compute_network.n.name}' }] }), [DENY], 'the network is an expression'],
+    ['a firewall range is an expression', instance(), [firewall('deny', { priority: 900, deny: [{ protocol: 'tcp', ports: ['22', '3389'] }], source_ranges: ['${var.r}'] })], 'has an expression'],
+    ['a firewall network is an expression', instance(), [firewall('deny', { network: '${var.n}', deny: [{ protocol: 'all' }] })], 'has a network expression'],
+    ['a firewall uses service accounts', instance(), [firewall('sa', { target_tags: undefined, target_service_accounts: ['sa@example-prod.iam.gserviceaccount.com'], deny: [{ protocol: 'all' }] })], 'uses service accounts'],
+  ])('%s: could not validate', (_label, subject, firewalls, message) => {
+    expectUnknown(checkWith(subject, ...firewalls), message);
   });
 });
 

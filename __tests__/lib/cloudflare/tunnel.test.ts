@@ -411,6 +411,87 @@ describe('TunnelHost: host', () => {
   });
 });
 
+describe('TunnelHost: token rotation', () => {
+  const HOST = { project: 'example-prod', region: 'europe-west1', zone: 'europe-west1-b', name: 'edge-primary', activation: 'active' };
+  // Attributes that force replacement (provider 5.14 / google 6.50 schemas): nothing here may depend on tokenRotation.
+  const FORCES_REPLACEMENT: Record<string, string[]> = {
+    cloudflare_dns_record: ['zone_id', 'type'],
+    cloudflare_zero_trust_tunnel_cloudflared: ['account_id', 'config_src'],
+    cloudflare_zero_trust_tunnel_cloudflared_config: ['account_id', 'tunnel_id'],
+    google_compute_instance: ['name', 'zone', 'project', 'boot_disk', 'metadata_startup_script', 'network_interface'],
+    google_compute_firewall: ['name', 'project', 'direction'],
+    google_secret_manager_secret: ['secret_id', 'project', 'replication'],
+    google_secret_manager_secret_version: ['secret', 'secret_data'],
+    google_service_account: ['account_id', 'project'],
+  };
+  // GIVEN the same tunnel with a host and CNAMEs at generations 0, 1 and 2
+  const [zero, one, two] = [0, 1, 2].map((tokenRotation) => synthTunnel({ tokenRotation, host: HOST, dnsZoneId: ZONE_ID }).out);
+
+  /** Every "type.attribute" (top level) whose synthesized value differs between two synths. */
+  const changed = (a: Synthesized, b: Synthesized): string[] => {
+    const out = new Set<string>();
+    for (const [type, byId] of Object.entries<Record<string, Json>>(b.json.resource)) {
+      for (const [id, config] of Object.entries(byId)) {
+        const before = a.json.resource[type]?.[id];
+        if (!before) {
+          out.add(`${type} (new)`);
+          continue;
+        }
+        for (const key of new Set([...Object.keys(before), ...Object.keys(config)])) {
+          if (JSON.stringify(before[key]) !== JSON.stringify(config[key])) out.add(`${type}.${key}`);
+        }
+      }
+    }
+    for (const type of Object.keys(a.json.resource)) if (!b.json.resource[type]) out.add(`${type} (gone)`);
+    return [...out].sort();
+  };
+
+  test('0 (the default) sets no tunnel secret and creates nothing more: byte-identical to leaving it out', () => {
+    expect(zero.at(TUNNEL, 'primary/tunnel')).not.toHaveProperty('tunnel_secret');
+    expect(zero.json.resource).not.toHaveProperty('terraform_data');
+    expect(JSON.stringify(synthTunnel({ host: HOST, dnsZoneId: ZONE_ID }).out.json)).toBe(JSON.stringify(zero.json));
+  });
+
+  test('N >= 1 sets tunnel_secret from a terraform_data generated once per N (uuid() ignored after creation)', () => {
+    // THEN the generator: a sensitive base64 of 32 bytes, replaced only when the generation changes
+    expect(one.at('terraform_data', 'primary/tunnel-secret')).toEqual({
+      input: { secret: '${sensitive(base64sha256(join("", [uuid(), uuid()])))}' },
+      triggers_replace: { rotation: 1 },
+      lifecycle: { ignore_changes: ['input'] },
+    });
+    expect(one.at(TUNNEL, 'primary/tunnel').tunnel_secret).toBe(`\${terraform_data.${one.logicalId('primary/tunnel-secret')}.output.secret}`);
+    expect(two.at('terraform_data', 'primary/tunnel-secret').triggers_replace).toEqual({ rotation: 2 });
+  });
+
+  test('rotating changes only tunnel_secret and the generator: nothing that forces a replacement', () => {
+    // WHEN the generation goes 0 -> 1 and 1 -> 2
+    // THEN only the tunnel secret (in place, same id and CNAME) and the generator change
+    expect(changed(zero, one)).toEqual(['cloudflare_zero_trust_tunnel_cloudflared.tunnel_secret', 'terraform_data (new)']);
+    expect(changed(one, two)).toEqual(['terraform_data.triggers_replace']);
+    expect(FORCES_REPLACEMENT.cloudflare_zero_trust_tunnel_cloudflared).not.toContain('tunnel_secret');
+    // AND nothing but the tunnel secret refers to the generator
+    for (const [type, byId] of Object.entries<Record<string, Json>>(two.json.resource)) {
+      for (const config of Object.values(byId)) {
+        const refs = Object.entries(config).filter(([, v]) => JSON.stringify(v).includes('terraform_data.'));
+        for (const [key] of refs) {
+          expect(`${type}.${key}`).toBe('cloudflare_zero_trust_tunnel_cloudflared.tunnel_secret');
+          expect(FORCES_REPLACEMENT[type] ?? []).not.toContain(key);
+        }
+      }
+    }
+  });
+
+  test('the host picks the new token up by itself: its user-data and metadata do not change', () => {
+    const instance = (out: Synthesized) => out.at('google_compute_instance', 'primary/host/instance');
+    expect(instance(two)).toEqual(instance(zero));
+  });
+
+  test.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('fails if tokenRotation is %p', (tokenRotation) => {
+    const problem = expectProblem(() => build({ tokenRotation }), 'primary.tokenRotation', 'must be a whole number, 0 (no rotation) or more');
+    expect(problem.value).toEqual(tokenRotation);
+  });
+});
+
 describe('TunnelHost: values that must pass', () => {
   test.each<[string, TunnelRoute[]]>([
     [

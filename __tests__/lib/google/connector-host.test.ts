@@ -18,6 +18,7 @@ import {
   HostEgress,
   serviceAccountId,
 } from '../../../lib/google/connector-host';
+import { defaultNetworkRules, evaluateFirewall, FirewallRule } from '../../../lib/google/firewall-model';
 
 const INSTANCE = 'google_compute_instance';
 const FIREWALL = 'google_compute_firewall';
@@ -30,6 +31,8 @@ const IAM = 'google_secret_manager_secret_iam_member';
 /** A fake connector token (base64 of a JSON object, like a real one). */
 const FAKE_TOKEN = 'eyJhIjoiZXhhbXBsZS1hY2NvdW50IiwidCI6ImZha2UtdHVubmVsIiwicyI6ImZha2Utc2VjcmV0In0=';
 const SA_ID = /^[a-z]([-a-z0-9]*[a-z0-9])$/;
+/** The firewall rules of every host (`allow-iap-ssh` comes after `allow-tunnel-egress` when enabled). */
+const FIREWALL_IDS = ['deny-web', 'allow-tunnel-egress', 'allow-apt-egress', 'allow-metadata-egress', 'deny-remote-admin', 'deny-other-egress'];
 
 function baseProps(overrides: Partial<GceConnectorHostProps> = {}): GceConnectorHostProps {
   return {
@@ -107,8 +110,16 @@ describe('GceConnectorHost: instance defaults', () => {
     expect(instance.labels).toEqual({ 'managed-by': 'gatehouse', role: 'cloudflared-connector' });
   });
 
-  test('metadata keys are exactly user-data, gatehouse-connector, enable-oslogin and block-project-ssh-keys', () => {
-    expect(Object.keys(instance.metadata).sort()).toEqual(['block-project-ssh-keys', 'enable-oslogin', 'gatehouse-connector', 'user-data']);
+  test('metadata keys are exactly user-data, gatehouse-connector, enable-oslogin, block-project-ssh-keys and enable-guest-attributes', () => {
+    expect(Object.keys(instance.metadata).sort()).toEqual([
+      'block-project-ssh-keys',
+      'enable-guest-attributes',
+      'enable-oslogin',
+      'gatehouse-connector',
+      'user-data',
+    ]);
+    // the host publishes its state (gatehouse/bootstrap, connector, ...) as guest attributes
+    expect(instance.metadata['enable-guest-attributes']).toBe('TRUE');
     expect(instance.metadata['enable-oslogin']).toBe('TRUE');
     expect(instance.metadata['block-project-ssh-keys']).toBe('TRUE');
     expect(instance.metadata['gatehouse-connector']).toBe('active');
@@ -126,10 +137,15 @@ describe('GceConnectorHost: instance defaults', () => {
     expect(host.userDataValue).toBe(escapeTemplate(host.userData));
   });
 
-  test('depends on the IAM grant, so the token is readable at first boot', () => {
+  test('depends on the IAM grant, the token, its Cloud Router and NAT and its egress allows, so the first boot has them', () => {
     expect(instance.depends_on).toEqual([
       `${IAM}.${out.logicalId('host/token-access')}`,
       `google_secret_manager_secret_version.${out.logicalId('host/token-version')}`,
+      `${ROUTER}.${out.logicalId('host/router')}`,
+      `${NAT}.${out.logicalId('host/nat')}`,
+      `${FIREWALL}.${out.logicalId('host/allow-tunnel-egress')}`,
+      `${FIREWALL}.${out.logicalId('host/allow-apt-egress')}`,
+      `${FIREWALL}.${out.logicalId('host/allow-metadata-egress')}`,
     ]);
   });
 
@@ -137,7 +153,7 @@ describe('GceConnectorHost: instance defaults', () => {
     expect(host.instance.node.id).toBe('instance');
     expect(host.serviceAccount.node.id).toBe('service-account');
     expect(host.tokenSecret.node.id).toBe('token-secret');
-    expect(host.firewalls.map((f) => f.node.id)).toEqual(['deny-web', 'allow-tunnel-egress']);
+    expect(host.firewalls.map((f) => f.node.id)).toEqual(FIREWALL_IDS);
   });
 });
 
@@ -159,7 +175,7 @@ describe('GceConnectorHost: instance options', () => {
     const { out } = synthHost({ network: 'edge-vpc', sshViaIap: true });
     // THEN
     expect(out.at(INSTANCE, 'host/instance').network_interface).toEqual([{ network: 'edge-vpc' }]);
-    expect(firewalls(out).map((f) => f.network)).toEqual(['edge-vpc', 'edge-vpc', 'edge-vpc']);
+    expect(firewalls(out).map((f) => f.network)).toEqual(Array(FIREWALL_IDS.length + 1).fill('edge-vpc'));
     expect(out.at(ROUTER, 'host/router').network).toBe('edge-vpc');
   });
 
@@ -255,6 +271,8 @@ describe('GceConnectorHost: token secret', () => {
     expect(out.at(VERSION, 'host/token-version')).toEqual({
       secret: ref(out, SECRET, 'host/token-secret', 'id'),
       secret_data: FAKE_TOKEN,
+      // a rotated token is a new version, created before the old one goes: versions/latest always resolves
+      lifecycle: { create_before_destroy: true },
     });
   });
 
@@ -280,11 +298,13 @@ describe('GceConnectorHost: token secret', () => {
 });
 
 describe('GceConnectorHost: firewall', () => {
+  // GIVEN the defaults, and IAP SSH
+  const plain = synthHost();
+  const iap = synthHost({ sshViaIap: true });
+
   test('denies tcp 80/443 from the internet to the host, at priority 900', () => {
-    // GIVEN / WHEN
-    const { out } = synthHost();
     // THEN
-    expect(out.at(FIREWALL, 'host/deny-web')).toEqual({
+    expect(plain.out.at(FIREWALL, 'host/deny-web')).toEqual({
       project: 'example-prod',
       name: 'edge-primary-deny-web',
       network: 'default',
@@ -297,10 +317,23 @@ describe('GceConnectorHost: firewall', () => {
     });
   });
 
-  test('allows egress on tcp 7844+443 and udp 7844', () => {
-    const { out } = synthHost();
-    const egress = out.at(FIREWALL, 'host/allow-tunnel-egress');
-    expect(egress).toMatchObject({
+  test('denies tcp 22/3389 from the internet at 900: beats the default network 65534 rules and ties with any allow', () => {
+    expect(plain.out.at(FIREWALL, 'host/deny-remote-admin')).toEqual({
+      project: 'example-prod',
+      name: 'edge-primary-deny-remote-admin',
+      network: 'default',
+      direction: 'INGRESS',
+      priority: 900,
+      deny: [{ protocol: 'tcp', ports: ['22', '3389'] }],
+      source_ranges: ['0.0.0.0/0'],
+      target_tags: ['edge-primary-connector'],
+      description: "gatehouse: no SSH or RDP from the internet, whatever the network's own rules say (IAP SSH is allowed above this)",
+    });
+  });
+
+  test('egress: allows tcp 7844+443 and udp 7844, tcp 80, and the metadata server at 1000; denies everything else at 65000', () => {
+    const egress = (id: string) => plain.out.at(FIREWALL, `host/${id}`);
+    expect(egress('allow-tunnel-egress')).toEqual({
       project: 'example-prod',
       name: 'edge-primary-tunnel-egress',
       network: 'default',
@@ -312,38 +345,72 @@ describe('GceConnectorHost: firewall', () => {
       ],
       destination_ranges: ['0.0.0.0/0'],
       target_tags: ['edge-primary-connector'],
+      description: 'gatehouse: cloudflared dials out on 7844 (QUIC/HTTP2); 443 for apt and Secret Manager',
     });
-    expect(egress).not.toHaveProperty('source_ranges');
-    expect(egress).not.toHaveProperty('deny');
+    expect(egress('allow-apt-egress')).toMatchObject({
+      name: 'edge-primary-apt-egress',
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [{ protocol: 'tcp', ports: ['80'] }],
+      destination_ranges: ['0.0.0.0/0'],
+      target_tags: ['edge-primary-connector'],
+    });
+    expect(egress('allow-metadata-egress')).toMatchObject({
+      name: 'edge-primary-metadata-egress',
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [
+        { protocol: 'tcp', ports: ['53', '80'] },
+        { protocol: 'udp', ports: ['53', '123'] },
+      ],
+      destination_ranges: ['169.254.169.254/32'],
+      target_tags: ['edge-primary-connector'],
+    });
+    expect(egress('deny-other-egress')).toEqual({
+      project: 'example-prod',
+      name: 'edge-primary-deny-other-egress',
+      network: 'default',
+      direction: 'EGRESS',
+      priority: 65000,
+      deny: [{ protocol: 'all' }],
+      destination_ranges: ['0.0.0.0/0'],
+      target_tags: ['edge-primary-connector'],
+      description: 'gatehouse: no other egress (the allows above are the whole list)',
+      // created after the allows, destroyed before them
+      depends_on: ['allow-tunnel-egress', 'allow-apt-egress', 'allow-metadata-egress'].map((id) => `${FIREWALL}.${plain.out.logicalId(`host/${id}`)}`),
+    });
+    for (const id of ['allow-tunnel-egress', 'allow-apt-egress', 'allow-metadata-egress']) {
+      expect(egress(id)).not.toHaveProperty('source_ranges');
+      expect(egress(id)).not.toHaveProperty('deny');
+    }
   });
 
-  test('by default: only these two rules, and no SSH', () => {
-    const { out } = synthHost();
-    expect(firewalls(out).map((f) => f.name).sort()).toEqual(['edge-primary-deny-web', 'edge-primary-tunnel-egress']);
-    expect(firewalls(out).flatMap((f) => f.allow ?? []).flatMap((a: Json) => a.ports)).not.toContain('22');
+  test('by default: these six rules, and no SSH allowed', () => {
+    expect(firewalls(plain.out).map((f) => f.name).sort()).toEqual(
+      ['apt-egress', 'deny-other-egress', 'deny-remote-admin', 'deny-web', 'metadata-egress', 'tunnel-egress'].map((n) => `edge-primary-${n}`),
+    );
+    expect(firewalls(plain.out).flatMap((f) => f.allow ?? []).flatMap((a: Json) => a.ports)).not.toContain('22');
   });
 
-  test('sshViaIap adds tcp 22 from the IAP range only', () => {
-    // GIVEN sshViaIap
-    const { out, host } = synthHost({ sshViaIap: true });
-    // THEN
-    expect(out.at(FIREWALL, 'host/allow-iap-ssh')).toEqual({
+  test('sshViaIap adds tcp 22 from the IAP range only, at 800 (above the 22 deny), created before the deny', () => {
+    expect(iap.out.at(FIREWALL, 'host/allow-iap-ssh')).toEqual({
       project: 'example-prod',
       name: 'edge-primary-iap-ssh',
       network: 'default',
       direction: 'INGRESS',
-      priority: 1000,
+      priority: 800,
       allow: [{ protocol: 'tcp', ports: ['22'] }],
       source_ranges: ['35.235.240.0/20'],
       target_tags: ['edge-primary-connector'],
       description: 'gatehouse: SSH only through Identity-Aware Proxy',
     });
-    expect(firewalls(out)).toHaveLength(3);
-    expect(host.firewalls.map((f) => f.node.id)).toEqual(['deny-web', 'allow-tunnel-egress', 'allow-iap-ssh']);
+    expect(iap.out.at(FIREWALL, 'host/deny-remote-admin').depends_on).toEqual([`${FIREWALL}.${iap.out.logicalId('host/allow-iap-ssh')}`]);
+    expect(firewalls(iap.out)).toHaveLength(7);
+    expect(iap.host.firewalls.map((f) => f.node.id)).toEqual(['deny-web', 'allow-tunnel-egress', 'allow-iap-ssh', ...FIREWALL_IDS.slice(2)]);
   });
 
   test('sshViaIap false is the default', () => {
-    expect(firewalls(synthHost({ sshViaIap: false }).out)).toHaveLength(2);
+    expect(firewalls(synthHost({ sshViaIap: false }).out)).toHaveLength(6);
   });
 
   test.each<[string, Partial<GceConnectorHostProps>, number]>([
@@ -362,6 +429,58 @@ describe('GceConnectorHost: firewall', () => {
       expect(rule.source_ranges).not.toContain('0.0.0.0/0');
       expect(rule.source_ranges).toEqual(['35.235.240.0/20']);
     }
+  });
+
+  describe('what the rules admit (GCP firewall semantics, with the default network rules present)', () => {
+    const TAGS = ['edge-primary-connector'];
+    const decide = (out: Synthesized, direction: 'INGRESS' | 'EGRESS', protocol: string, port: number | undefined, remote: string) =>
+      evaluateFirewall([...(firewalls(out) as FirewallRule[]), ...defaultNetworkRules()], {
+        direction,
+        protocol,
+        ...(port === undefined ? {} : { port }),
+        remote,
+        tags: TAGS,
+        network: 'default',
+      });
+
+    test.each<[string, string, number | undefined, string, string]>([
+      ['Secret Manager and the token endpoint (https)', 'tcp', 443, '142.250.74.10', 'edge-primary-tunnel-egress'],
+      ['pkg.cloudflare.com (https)', 'tcp', 443, '203.0.113.10', 'edge-primary-tunnel-egress'],
+      ['the Ubuntu GCE mirror (http)', 'tcp', 80, '198.51.100.20', 'edge-primary-apt-egress'],
+      ['the connector over http2', 'tcp', 7844, '198.41.192.7', 'edge-primary-tunnel-egress'],
+      ['the connector over QUIC', 'udp', 7844, '198.41.200.13', 'edge-primary-tunnel-egress'],
+      ['the metadata server (metadata and guest attributes)', 'tcp', 80, '169.254.169.254', 'always allowed (metadata server)'],
+      ['DNS through the metadata server', 'udp', 53, '169.254.169.254', 'always allowed (metadata server)'],
+      ['NTP through the metadata server', 'udp', 123, '169.254.169.254', 'always allowed (metadata server)'],
+    ])('egress admitted: %s', (_what, protocol, port, remote, rule) => {
+      for (const out of [plain.out, iap.out]) expect(decide(out, 'EGRESS', protocol, port, remote)).toMatchObject({ action: 'allow', rule });
+    });
+
+    test.each<[string, string, number | undefined, string]>([
+      ['mail (tcp 25)', 'tcp', 25, '203.0.113.25'],
+      ['NTP to the internet (udp 123)', 'udp', 123, '203.0.113.123'],
+      ['DNS to a public resolver (udp 53)', 'udp', 53, '8.8.8.8'],
+      ['SSH out (tcp 22)', 'tcp', 22, '203.0.113.22'],
+      ['ICMP', 'icmp', undefined, '203.0.113.1'],
+    ])('egress denied: %s', (_what, protocol, port, remote) => {
+      expect(decide(plain.out, 'EGRESS', protocol, port, remote)).toEqual({ action: 'deny', rule: 'edge-primary-deny-other-egress', priority: 65000 });
+    });
+
+    test.each<[string, number, string]>([
+      ['SSH', 22, 'edge-primary-deny-remote-admin'],
+      ['RDP', 3389, 'edge-primary-deny-remote-admin'],
+      ['http', 80, 'edge-primary-deny-web'],
+      ['https', 443, 'edge-primary-deny-web'],
+    ])('ingress %s from the internet is denied, even with default-allow-ssh/rdp at 65534', (_what, port, rule) => {
+      for (const out of [plain.out, iap.out]) expect(decide(out, 'INGRESS', 'tcp', port, '203.0.113.9')).toEqual({ action: 'deny', rule, priority: 900 });
+    });
+
+    test('SSH from the IAP range is admitted if and only if sshViaIap', () => {
+      expect(decide(iap.out, 'INGRESS', 'tcp', 22, '35.235.240.10')).toEqual({ action: 'allow', rule: 'edge-primary-iap-ssh', priority: 800 });
+      expect(decide(plain.out, 'INGRESS', 'tcp', 22, '35.235.240.10')).toEqual({ action: 'deny', rule: 'edge-primary-deny-remote-admin', priority: 900 });
+      // RDP from the IAP range is never admitted
+      expect(decide(iap.out, 'INGRESS', 'tcp', 3389, '35.235.240.10').action).toBe('deny');
+    });
   });
 });
 
@@ -393,6 +512,8 @@ describe('GceConnectorHost: egress', () => {
     expect(out.at(INSTANCE, 'host/instance').network_interface).toEqual([{ network: 'default', access_config: [{}] }]);
     expect(out.json.resource[ROUTER]).toBeUndefined();
     expect(out.json.resource[NAT]).toBeUndefined();
+    // and so nothing of the kind to wait for
+    expect(out.at(INSTANCE, 'host/instance').depends_on.filter((d: string) => d.startsWith('google_compute_router'))).toEqual([]);
   });
 
   test('EXISTING: neither an external IP nor a router or NAT', () => {
@@ -442,13 +563,17 @@ describe('GceConnectorHost: user-data', () => {
 
   test('pins the default cloudflared version', () => {
     expect(DEFAULT_CLOUDFLARED_VERSION).toBe('2026.7.2');
-    expect(userData()).toContain(`version='${DEFAULT_CLOUDFLARED_VERSION}'`);
+    expect(envFile(userData())).toContain(`GATEHOUSE_CLOUDFLARED_VERSION=${DEFAULT_CLOUDFLARED_VERSION}\n`);
   });
 
   test('cloudflaredVersion reaches the user-data', () => {
-    const text = userData({ cloudflaredVersion: '2026.9.0' });
-    expect(text).toContain("version='2026.9.0'");
-    expect(text).not.toContain(`version='${DEFAULT_CLOUDFLARED_VERSION}'`);
+    const env = envFile(userData({ cloudflaredVersion: '2026.9.0' }));
+    expect(env).toContain('GATEHOUSE_CLOUDFLARED_VERSION=2026.9.0\n');
+    expect(env).not.toContain(`GATEHOUSE_CLOUDFLARED_VERSION=${DEFAULT_CLOUDFLARED_VERSION}\n`);
+  });
+
+  test('publishes guest attributes (a GCE host has a metadata server)', () => {
+    expect(envFile(userData())).toContain('GATEHOUSE_GUEST_ATTRIBUTES=true\n');
   });
 
   test('does not depend on the activation (changing it never changes the user-data)', () => {

@@ -10,6 +10,7 @@ import { AccessSessionDuration } from './access-session-duration';
 import { GceLeastPrivilege } from './gce-least-privilege';
 import { GceNoExternalSsh } from './gce-no-external-ssh';
 import { GceNoOpenWebPorts } from './gce-no-open-web-ports';
+import { GceRemoteAdminDenied } from './gce-remote-admin-denied';
 import { OutputSecretsSensitive } from './output-secrets-sensitive';
 import { R2DevDisabled } from './r2-dev-disabled';
 import { R2Lifecycle } from './r2-lifecycle';
@@ -44,6 +45,7 @@ export const RULES: readonly GatehouseRule[] = [
   GceNoOpenWebPorts,
   GceLeastPrivilege,
   GceNoExternalSsh,
+  GceRemoteAdminDenied,
   OutputSecretsSensitive,
 ];
 
@@ -59,6 +61,7 @@ export {
   GceLeastPrivilege,
   GceNoExternalSsh,
   GceNoOpenWebPorts,
+  GceRemoteAdminDenied,
   OutputSecretsSensitive,
   R2DevDisabled,
   R2Lifecycle,
