@@ -1,7 +1,7 @@
 #!/bin/bash
 # gatehouse-bootstrap: install what the connector needs, and keep trying until it works.
 #
-# Run by gatehouse-bootstrap.service (Type=oneshot) on every boot. Each attempt:
+# Run by gatehouse-bootstrap.service (Type=exec, so boot never waits for it) on every boot. Each attempt:
 #   0. quick success when the pinned cloudflared and the prerequisites are already installed;
 #   1. finishes an interrupted dpkg run (dpkg --configure -a) if dpkg reports one;
 #   2. installs the prerequisites (ca-certificates curl gnupg jq) from the distribution's mirrors;

@@ -202,7 +202,7 @@ describe('rendered user-data', () => {
     expect(script).toContain('dpkg --configure -a');
   });
 
-  test('the installer unit is a oneshot that restarts on failure without a start limit, enabled at boot', () => {
+  test('the installer unit runs as exec (boot never waits for it), restarts on failure without a start limit, enabled at boot', () => {
     const { config } = rendered();
     const unit = file(config, '/etc/systemd/system/gatehouse-bootstrap.service');
     expect(unit.permissions).toBe('0644');
@@ -211,7 +211,7 @@ describe('rendered user-data', () => {
         'After=network-online.target',
         'Wants=network-online.target',
         'StartLimitIntervalSec=0',
-        'Type=oneshot',
+        'Type=exec',
         'RemainAfterExit=yes',
         'ExecStart=/usr/local/sbin/gatehouse-bootstrap',
         'Restart=on-failure',
