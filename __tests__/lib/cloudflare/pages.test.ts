@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import { PagesSite, PagesSiteProps } from '../../../lib/cloudflare/pages';
+import { evaluate } from '../../../lib/cutover/evaluate';
 import { ACCOUNT_ID, expectProblem, newStack, problemsOf, synth } from './access/support';
 
 const PROJECT = 'cloudflare_pages_project';
@@ -30,7 +31,26 @@ describe('PagesSite with one domain and defaults', () => {
   test('creates exactly one project with the account, the name and production branch "main"', () => {
     // THEN
     expect(s.resources(PROJECT)).toHaveLength(1);
-    expect(s.at(PROJECT, 'www/project')).toEqual({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'main' });
+    expect(s.at(PROJECT, 'www/project')).toMatchObject({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'main' });
+  });
+
+  test('a postcondition requires the computed subdomain to be <project>.pages.dev (terraform evaluates it)', () => {
+    // GIVEN the postcondition on the project
+    const [post] = s.at(PROJECT, 'www/project').lifecycle.postcondition;
+    expect(post.error_message).toContain('not example-www.pages.dev');
+    // WHEN terraform evaluates it for the subdomain Pages gives, and for one with a suffix (name taken elsewhere)
+    const withSelf = (subdomain: string) => post.condition.replace('self.subdomain', JSON.stringify(subdomain));
+    const values = evaluate({ expressions: { ok: withSelf('example-www.pages.dev'), taken: withSelf('example-www-4x2.pages.dev') }, variables: {} });
+    // THEN only the exact name passes
+    expect(values).toEqual({ ok: true, taken: false });
+  });
+
+  test('exposes the pages.dev host and its previews as literals', () => {
+    const site = build();
+    expect(site.projectName).toBe('example-www');
+    expect(site.pagesDevHostnames).toEqual(['example-www.pages.dev', '*.example-www.pages.dev']);
+    expect(site.pagesDevPublicReason).toBeUndefined();
+    expect(build({ pagesDevPublic: { reason: 'the public web site' } }).pagesDevPublicReason).toBe('the public web site');
   });
 
   test('creates one Pages domain that references the project by name', () => {
@@ -70,7 +90,7 @@ describe('PagesSite with a custom production branch', () => {
     // WHEN
     const s = synth((scope) => new PagesSite(scope, 'www', props({ productionBranch: 'release' })));
     // THEN
-    expect(s.at(PROJECT, 'www/project')).toEqual({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'release' });
+    expect(s.at(PROJECT, 'www/project')).toMatchObject({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'release' });
   });
 });
 
@@ -204,6 +224,10 @@ describe('PagesSite validation', () => {
       'must be a literal hostname',
     );
     expect(p.value).toBe(hostname);
+  });
+
+  test('fails if the pages.dev hosts are declared public with a short reason', () => {
+    expectProblem(() => build({ pagesDevPublic: { reason: ' public ' } }), 'www.pagesDevPublic.reason', 'must give a reason of at least 10 characters');
   });
 
   test('reports every problem at once', () => {

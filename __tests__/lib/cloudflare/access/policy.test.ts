@@ -47,7 +47,7 @@ describe('AccessRule selectors', () => {
 });
 
 describe('AccessPolicy allow', () => {
-  test('renders account, name, decision, one selector per include element and the default 24h session', () => {
+  test("renders account, name, decision, one selector per include element and no session of its own (a written 24h would override the apps' sessions)", () => {
     // GIVEN an allow policy over a group, an email, an email domain and an Entra group
     const config = policyConfig({
       include: [
@@ -61,7 +61,7 @@ describe('AccessPolicy allow', () => {
     expect(config.account_id).toBe(ACCOUNT_ID);
     expect(config.name).toBe('allow staff');
     expect(config.decision).toBe('allow');
-    expect(config.session_duration).toBe('24h');
+    expect(config).not.toHaveProperty('session_duration');
     expect(config.include).toEqual([
       { group: { id: STAFF.groupId } },
       { email: { email: 'ada@example.com' } },
@@ -143,7 +143,7 @@ describe('AccessPolicy non_identity', () => {
       { service_token: { token_id: `\${cloudflare_zero_trust_access_service_token.${token}.id}` } },
       { service_token: { token_id: TOKEN.serviceTokenId } },
     ]);
-    expect(config.session_duration).toBe('24h');
+    expect(config).not.toHaveProperty('session_duration');
   });
 });
 
