@@ -66,7 +66,7 @@ describe('onprem-gateway (SME: four domains, on-prem services through a tunnel, 
     const apps = Object.fromEntries(all(stacks.access, 'cloudflare_zero_trust_access_application').map((a) => [a.name, a]));
     expect(Object.keys(apps).sort()).toEqual(['internal-data', 'internal-docs', 'internal-tools']);
     // the outside consultant signs in with a one-time PIN (Workspace signs in example.com accounts only)
-    for (const app of Object.values(apps)) expect(app.allowed_idps).toHaveLength(2);
+    for (const app of Object.values<SynthJson>(apps)) expect(app.allowed_idps).toHaveLength(2);
   });
 
   test('the internal manual on Pages is gated on its domain, on onprem-manual.pages.dev and on every preview, by an app of its own', () => {

@@ -64,14 +64,34 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   });
 
   const zones = declaredZones(d);
-  const checkInZone = (path: string, hostname: string) => {
-    if (zoneOf(d, hostname)) return;
-    if (zones.length === 1) errors.add(path, `must lie in the zone ${zone} (e.g. app.${zone})`, hostname);
-    else errors.add(path, `must lie in a declared zone (${zones.join(', ')})`, hostname);
-  };
   // `<project>.pages.dev` and `*.<project>.pages.dev` of a declared Pages site may be app destinations (they lie in no zone).
   const pagesDevOf = new Map<string, string>();
   for (const [name, site] of Object.entries(d.pages)) for (const h of pagesDevHostnames(site.project ?? name)) pagesDevOf.set(h, name);
+  // When no hostname of the file lies in any declared zone, the zone is the mistake (a typo, or the
+  // wrong file): one line naming it, instead of one per hostname.
+  const named = [...new Set([
+    ...Object.values(d.apps).flatMap((a) => a.hostnames.filter((h) => !pagesDevOf.has(h))),
+    ...d.routes.map((r) => r.hostname),
+    ...Object.values(d.pages).flatMap((p) => p.domains),
+    ...Object.values(d.workers).map((w) => w.hostname),
+    ...Object.values(d.buckets).flatMap((b) => (b.public?.custom_domain ? [b.public.custom_domain] : [])),
+  ])];
+  const zoneIsWrong = named.length >= 2 && !named.some((h) => zoneOf(d, h));
+  if (zoneIsWrong) {
+    errors.add(
+      'cloudflare.zone',
+      `holds none of the ${named.length} hostnames this file names (e.g. ${named[0]})${zones.length > 1 ? `, nor does any extra zone` : ''}; ` +
+        'write the zone they lie in',
+      zone,
+    );
+  }
+  /** Whether a hostname lies in a declared zone; reports it when it does not. */
+  const checkInZone = (path: string, hostname: string): boolean => {
+    if (zoneOf(d, hostname) || zoneIsWrong) return true;
+    if (zones.length === 1) errors.add(path, `must lie in the zone ${zone} (e.g. app.${zone})`, hostname);
+    else errors.add(path, `must lie in a declared zone (${zones.join(', ')})`, hostname);
+    return false;
+  };
 
   // Names referenced by rules, groups and apps exist.
   const idpNames = Object.keys(d.identity_providers);
@@ -149,15 +169,13 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
 
   // Apps: references, destination limit, hostnames in the zone, each hostname on one app only.
   const gatedBy = new Map<string, string>();
-  const gatedAt = new Map<string, string>();
   for (const [name, app] of Object.entries(d.apps)) {
     const path = `apps.${name}`;
     app.hostnames.forEach((h, i) => {
       if (!pagesDevOf.has(h)) checkInZone(`${path}.hostnames[${i}]`, h);
       const other = gatedBy.get(h);
-      if (other === name) errors.add(`${path}.hostnames[${i}]`, `is listed twice in this app (first at ${gatedAt.get(h)})`, h);
-      else if (other) errors.add(`${path}.hostnames[${i}]`, `is already gated by app ${other}; a hostname belongs to one app`, h);
-      else [gatedBy, gatedAt].forEach((m, k) => m.set(h, k === 0 ? name : `hostnames[${i}]`));
+      if (other) errors.add(`${path}.hostnames[${i}]`, `is already gated by app ${other}; a hostname belongs to one app`, h);
+      else gatedBy.set(h, name);
     });
     app.policies.forEach((p, i) => {
       if (!(p in d.access_policies)) {
@@ -187,7 +205,8 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   const routed = new Map<string, number>();
   d.routes.forEach((route, i) => {
     const path = `routes[${i}]`;
-    checkInZone(`${path}.hostname`, route.hostname);
+    // A hostname outside the zones is the root cause: whether it is gated or routed twice follows from it.
+    if (!checkInZone(`${path}.hostname`, route.hostname)) return;
     const key = `${route.hostname}${route.path ?? ''}`;
     const first = routed.get(key);
     if (first !== undefined) {
@@ -250,8 +269,10 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     if (!m.enabled) return;
     const host = tenantHostname(m, d.cloudflare.zone);
     const other = owners.get(host);
-    if (other && other !== 'a tunnel route') errors.add(`tenants.members[${i}].subdomain`, `gives ${host}, already served by ${other}`, m.subdomain ?? host);
-    else if (!other) owners.set(host, `tenants.members[${i}]`);
+    // Two tenants on one hostname are reported by checkTenants, once.
+    if (other && other !== 'a tunnel route' && !other.startsWith('tenants.')) {
+      errors.add(`tenants.members[${i}].subdomain`, `gives ${host}, already served by ${other}`, m.subdomain ?? host);
+    } else if (!other) owners.set(host, `tenants.members[${i}]`);
   });
   const projects = new Map<string, string>();
   for (const [name, site] of Object.entries(d.pages)) {
@@ -263,11 +284,8 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   const databases = new Map<string, string>();
   for (const [name, w] of Object.entries(d.workers)) {
     own(`workers.${name}.hostname`, w.hostname);
-    if (w.module_file && options.deploymentDir) {
-      const file = path.resolve(options.deploymentDir, w.module_file);
-      if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
-        errors.add(`workers.${name}.module_file`, `names no file (looked for ${file}); module files are relative to the deployment file`, w.module_file);
-      }
+    if (w.d1 && !w.module_file && !w.access_app) {
+      errors.add(`workers.${name}.module_file`, 'is required with d1: the database is bound to the deployed script as DB');
     }
     if (w.d1) {
       if (databases.has(w.d1.database)) errors.add(`workers.${name}.d1.database`, `is also created by workers.${databases.get(w.d1.database)}`, w.d1.database);
@@ -308,13 +326,15 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
         today,
         bucketName: name,
         confirmDelete: bucket.retired.confirm_delete,
+        startField: 'since',
         confirmField: 'retired.confirm_delete',
       });
       if (clock) errors.add(`${path}.retired.since`, clock, bucket.retired.since);
       const confirm = deletionConfirmationProblem(name, bucket.retired.confirm_delete);
       if (confirm) errors.add(`${path}.retired.confirm_delete`, confirm, bucket.retired.confirm_delete);
     }
-    if (bucket.credentials && Object.values(bucket.credentials).some((c) => c.deliver_to && !isGce(d.sites?.[c.deliver_to]))) {
+    // Without sites at all, the missing sites are the root cause (reported once, above).
+    if (!errors.problems.some((p) => p.path === 'sites') && Object.values(bucket.credentials).some((c) => c.deliver_to && !isGce(d.sites?.[c.deliver_to]))) {
       for (const [consumer, c] of Object.entries(bucket.credentials)) {
         if (c.deliver_to && !isGce(d.sites?.[c.deliver_to])) {
           errors.add(`${path}.credentials.${consumer}.deliver_to`, 'must name a GCE site (Secret Manager delivery needs a GCE host)', c.deliver_to);
@@ -358,6 +378,17 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     }
   }
 
+  // Files the document names are looked for once the document itself is sound, so a mistake in the
+  // document is reported alone (and a fixed document then reports a missing file, by its field).
+  if (options.deploymentDir && errors.problems.length === 0) {
+    for (const [name, w] of Object.entries(d.workers)) {
+      if (!w.module_file) continue;
+      const file = path.resolve(options.deploymentDir, w.module_file);
+      if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+        errors.add(`workers.${name}.module_file`, `must be an existing file, relative to the deployment file (looked for ${file})`, w.module_file);
+      }
+    }
+  }
   checkReachableIdentities(d, warnings);
   return { errors, warnings };
 }
@@ -380,8 +411,11 @@ function checkTenants(
     else ids.set(tenant.id, i);
     const host = tenantHostname(tenant, d.cloudflare.zone);
     const other = hosts.get(host);
-    if (other !== undefined) errors.add(`${at}.subdomain`, `gives ${host}, already used by tenants.members[${other}]`, tenant.subdomain ?? host);
-    else hosts.set(host, i);
+    // A repeated id gives the same default subdomain: the id is the root cause, reported above.
+    const derivedFromRepeatedId = first !== undefined && !tenant.subdomain;
+    if (other !== undefined && !derivedFromRepeatedId) {
+      errors.add(`${at}.subdomain`, `gives ${host}, already used by tenants.members[${other}]`, tenant.subdomain ?? host);
+    } else if (other === undefined) hosts.set(host, i);
     if (routedHosts.has(host) || gatedBy.has(host)) {
       errors.add(`${at}.subdomain`, `gives ${host}, which routes or apps already use`, tenant.subdomain ?? host);
     }
@@ -395,6 +429,7 @@ function checkTenants(
         today,
         bucketName: bucket,
         confirmDelete: tenant.confirm_delete,
+        startField: 'disabled_on',
         confirmField: `${at}.confirm_delete`,
       });
       if (clock) errors.add(`${at}.disabled_on`, clock, tenant.disabled_on);
@@ -494,6 +529,12 @@ function checkPagesGating(d: Deployment, errors: ProblemCollector, gatedBy: Read
   for (const [name, site] of Object.entries(d.pages)) {
     const at = `pages.${name}`;
     const project = site.project ?? name;
+    const [dev, previews] = pagesDevHostnames(project);
+    const devApp = gatedBy.get(dev) ?? gatedBy.get(previews);
+    if (site.pages_dev && devApp) {
+      errors.add(`${at}.pages_dev.public`, `contradicts app ${devApp}, which gates the pages.dev hosts; remove one of them`, site.pages_dev.public);
+      continue;
+    }
     const apps = site.domains.map((h) => gatedBy.get(h));
     const first = apps.findIndex((a) => a !== undefined);
     if (first < 0) continue;
@@ -511,7 +552,6 @@ function checkPagesGating(d: Deployment, errors: ProblemCollector, gatedBy: Read
       );
     });
     if (split) continue;
-    const [dev, previews] = pagesDevHostnames(project);
     for (const host of [dev, previews]) {
       const other = gatedBy.get(host);
       if (other && other !== app) {
@@ -519,10 +559,6 @@ function checkPagesGating(d: Deployment, errors: ProblemCollector, gatedBy: Read
         errors.add(`apps.${other}.hostnames[${i}]`, `is a pages.dev host of ${at}, whose custom domains app ${app} gates; gate it with app ${app} (gatehouse adds it there)`, host);
         split = true;
       }
-    }
-    if (site.pages_dev && [dev, previews].some((h) => gatedBy.has(h))) {
-      errors.add(`${at}.pages_dev.public`, `contradicts app ${gatedBy.get(dev) ?? gatedBy.get(previews)}, which gates the pages.dev hosts; remove one of them`, site.pages_dev.public);
-      continue;
     }
     if (split || site.pages_dev) continue;
     const hosts = [dev, previews].filter((h) => !d.apps[app].hostnames.includes(h));

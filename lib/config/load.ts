@@ -204,9 +204,9 @@ function secretHome(raw: Record<string, unknown>, at: readonly PropertyKey[]): s
     const idp = (raw.identity_providers as Record<string, Record<string, unknown>> | undefined)?.[at[1]];
     const declared = typeof idp?.secret_variable === 'string' && /^[a-z][a-z0-9_]{0,62}$/.test(idp.secret_variable) ? idp.secret_variable : undefined;
     const variable = idpSecretVariable(at[1], declared ? { secret_variable: declared } : {});
-    return `an identity provider's client secret comes only from the environment, TF_VAR_${variable} (secret_variable names the variable; default ${idpSecretVariable(at[1], {})})`;
+    return `the client secret comes only from the environment: set TF_VAR_${variable}${declared ? ' (named by secret_variable)' : ''}`;
   }
-  if (at[0] === 'cloudflare') return 'the Cloudflare provider reads its API token from the environment, CLOUDFLARE_API_TOKEN';
+  if (at[0] === 'cloudflare') return 'the Cloudflare provider reads its API token from the environment: set CLOUDFLARE_API_TOKEN';
   if (at[0] === 'backend') return 'terraform reads Google credentials from the environment (application default credentials)';
   if (at[0] === 'sites') return "a site's tunnel token is the sensitive output connector_token; the operator places it in token_file on the host";
   if (at[0] === 'service_tokens') return "a service token's id and secret are sensitive outputs of the access stack";
@@ -215,7 +215,7 @@ function secretHome(raw: Record<string, unknown>, at: readonly PropertyKey[]): s
 }
 
 function secretValueMessage(raw: Record<string, unknown>, at: readonly PropertyKey[], value: string): string {
-  const rotate = 'secrets never go in the deployment file (remove it, and rotate it: it was written down)';
+  const rotate = 'secrets never go in the deployment file: remove it and rotate it (it was written down)';
   if (hasUrlPassword(value) && !looksLikeSecret(value.replace(/:[^:@/\s]+@/g, '@'))) {
     return `carries a password in a URL (user:password@); ${rotate}`;
   }
@@ -244,7 +244,7 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
         message: SECRET_KEY.test(key)
-          ? `is not a field: secrets never go in the deployment file (remove it, and rotate the secret: it was written down); ${secretHome(ctx.raw, issue.path)}`
+          ? `is not a field: secrets never go in the deployment file (remove it and rotate the secret); ${secretHome(ctx.raw, issue.path)}`
           : 'is not a known field; check the spelling against deployment.schema.json',
       }));
     case 'invalid_key':

@@ -41,7 +41,7 @@ const nameRef = (what: string) => z.string().describe(`the name of ${what} decla
 const hostname = ruled(hostnameProblem, 'a fully qualified hostname in the zone');
 const zoneApex = ruled(zoneProblem, 'a zone apex such as example.com');
 /** A hostname that gets its own record (Pages, Worker and bucket custom domains): never a wildcard. */
-const customDomain = ruled((h) => (h.startsWith('*.') ? 'must be one hostname, not a wildcard' : hostnameProblem(h)), 'a hostname in a declared zone');
+const customDomain = ruled((h) => hostnameProblem(h) ?? (h.startsWith('*.') ? 'must not be a wildcard' : undefined), 'a hostname in a declared zone');
 const emailDomain = ruled(emailDomainProblem, 'a plain email domain such as example.com');
 const reason = ruled(reasonProblem, 'why, in at least 10 characters; recorded for review');
 const sessionDuration = ruled(sessionDurationProblem, 'a Go duration such as 8h or 24h');
@@ -99,7 +99,9 @@ const EntraIdp = z.strictObject({
 const OtpIdp = z.strictObject({ type: z.literal('one-time-pin') });
 const ExistingIdp = z.strictObject({
   type: z.literal('existing'),
-  id: z.string().uuid({ error: 'must be the identity provider id, a uuid' }),
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: 'must be the identity provider id, a uuid' }),
 });
 export const IdentityProviderSchema = z.discriminatedUnion('type', [GoogleWorkspaceIdp, EntraIdp, OtpIdp, ExistingIdp]);
 
@@ -369,8 +371,9 @@ export const BackendSchema = z.discriminatedUnion('type', [
     bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, { error: 'must be a GCS bucket name' }),
     prefix: z
       .string()
+      .regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a path prefix such as gatehouse/' })
       .regex(/^(?!\.\.?(\/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*(\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)*\/?$/, {
-        error: "must be a relative object prefix such as gatehouse/edge: letters, digits, '.', '_', '-' and '/', no empty, '.' or '..' segment",
+        error: "must be a relative path prefix such as gatehouse/edge: no leading '/', no empty, '.' or '..' segment",
       })
       .optional()
       .describe('state lives under <prefix>/<stack>; default gatehouse/<name>, so two deployments never share state'),

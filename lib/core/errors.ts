@@ -50,7 +50,6 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'`]*):([^\s/?#@"'`]+)@/
 const CANDIDATE = /[A-Za-z0-9+/=_.~-]{16,}/g;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CLOUDFLARE_ID = /^[0-9a-f]{32}$/i;
 /** 32 hex (Cloudflare ids) and 40 hex (SHA-1 digests, OpenPGP key fingerprints) identify, they do not authenticate. */
 const HEX_IDENTIFIER = /^(?:[0-9a-f]{32}|[0-9a-f]{40})$/i;
 const HOSTNAME_LIKE = /^(\*\.)?([A-Za-z0-9_-]{1,63}\.)+[A-Za-z]{2,63}$/;

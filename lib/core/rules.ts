@@ -152,11 +152,16 @@ export function pathRegexProblem(path: string): string | undefined {
   if (/\\[1-9]/.test(path)) return 'must not use backreferences; cloudflared uses go regexp (re2), which has none';
   try {
     RE2JS.compile(path);
+    return undefined;
   } catch (e) {
     const why = (e as Error).message.replace(/^error parsing regexp: /, '');
+    try {
+      new RegExp(path);
+    } catch {
+      return 'must be a valid regular expression'; // not a regular expression in any dialect
+    }
     return `must be a regular expression that go regexp (re2) accepts: ${why}`;
   }
-  return undefined;
 }
 
 /** `date` (YYYY-MM-DD) plus `days`, as YYYY-MM-DD. */
@@ -176,6 +181,8 @@ export interface DeletionClock {
   readonly bucketName: string;
   /** The typed confirmation: the bucket's exact name, or undefined. */
   readonly confirmDelete?: string;
+  /** How the start field is written where the message is read (`since`, `disabled_on`). */
+  readonly startField: string;
   /** How the confirmation field is written where the message is read (`retired.confirm_delete`). */
   readonly confirmField: string;
 }
@@ -192,9 +199,9 @@ export function deletionClockProblem(clock: DeletionClock): string | undefined {
   const ends = addDaysToDate(clock.start, clock.retainDays);
   if (ends > addDaysToDate(clock.today, 1) || clock.confirmDelete === clock.bucketName) return undefined;
   return (
-    `deletes every object of bucket ${clock.bucketName} on ${ends}, ${ends <= clock.today ? 'which has passed' : 'tomorrow'} ` +
-    `(today is ${clock.today}; start + ${clock.retainDays} days of retention); write the day retention really starts, ` +
-    `or confirm the deletion with ${clock.confirmField}: ${clock.bucketName}`
+    `deletes every object of bucket ${clock.bucketName} on ${ends} (${clock.startField} + ${clock.retainDays} days), ` +
+    `${ends <= clock.today ? 'a day that has passed' : 'tomorrow'} (today is ${clock.today}); write the day retention ` +
+    `really starts, or confirm the deletion with ${clock.confirmField}: ${clock.bucketName}`
   );
 }
 

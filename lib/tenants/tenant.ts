@@ -115,6 +115,7 @@ export class ManagedTenant extends Construct {
           today,
           bucketName: props.bucketName,
           confirmDelete: props.confirmDelete,
+          startField: 'disabledOn',
           confirmField: 'confirmDelete',
         });
         if (clock) problems.add('disabledOn', clock, props.disabledOn);

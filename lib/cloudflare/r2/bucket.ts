@@ -201,6 +201,7 @@ export class ManagedBucket extends Construct {
           today,
           bucketName: props.bucketName,
           confirmDelete: props.retired.confirmDelete,
+          startField: 'since',
           confirmField: 'retired.confirmDelete',
         });
         if (clock) problems.add('retired.since', clock, props.retired.since);

@@ -292,7 +292,7 @@ describe('ManagedBucket retirement dates cannot destroy (the same rule as the de
 
   test('fails if the deletion date is tomorrow, accepts the day after', () => {
     // GIVEN today 2026-11-22: deletion 2026-11-23 is refused, 2026-11-24 accepted
-    expectProblem(() => build({ retired: { since: '2026-11-13', retainDays: 10 } }), 'b.retired.since', 'on 2026-11-23, tomorrow');
+    expectProblem(() => build({ retired: { since: '2026-11-13', retainDays: 10 } }), 'b.retired.since', 'on 2026-11-23 (since + 10 days), tomorrow');
     expect(() => build({ retired: { since: '2026-11-14', retainDays: 10 } })).not.toThrow();
   });
 
