@@ -5,7 +5,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GatehouseError, ProblemCollector } from '../core/errors';
-import { bucketNameProblem, deletionClockProblem, deletionConfirmationProblem, inZone, isoDateProblem, pagesDevHostnames } from '../core/rules';
+import {
+  bucketNameProblem,
+  deletionClockProblem,
+  deletionConfirmationProblem,
+  inZone,
+  isoDateProblem,
+  looksLikeTypo,
+  pagesDevHostnames,
+} from '../core/rules';
 import {
   MAX_ACCESS_APPS,
   MAX_ACCOUNT_TOKENS,
@@ -169,10 +177,12 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
 
   // Apps: references, destination limit, hostnames in the zone, each hostname on one app only.
   const gatedBy = new Map<string, string>();
+  /** App hostnames outside every zone: a route they were meant to gate is not also reported as ungated. */
+  const misplaced: string[] = [];
   for (const [name, app] of Object.entries(d.apps)) {
     const path = `apps.${name}`;
     app.hostnames.forEach((h, i) => {
-      if (!pagesDevOf.has(h)) checkInZone(`${path}.hostnames[${i}]`, h);
+      if (!pagesDevOf.has(h) && !checkInZone(`${path}.hostnames[${i}]`, h)) misplaced.push(h);
       const other = gatedBy.get(h);
       if (other) errors.add(`${path}.hostnames[${i}]`, `is already gated by app ${other}; a hostname belongs to one app`, h);
       else gatedBy.set(h, name);
@@ -215,7 +225,7 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
       routed.set(key, i);
     }
     const app = gatedBy.get(route.hostname);
-    if (!app && !route.public) {
+    if (!app && !route.public && !misplaced.some((h) => looksLikeTypo(h, route.hostname))) {
       errors.add(
         `${path}.hostname`,
         'is routed through the tunnel but no access app gates it; add it to an app, or declare `public: {reason: ...}`',

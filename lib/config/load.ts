@@ -7,6 +7,7 @@ import * as path from 'path';
 import { Document, isScalar, parseDocument } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { GatehouseError, hasUrlPassword, looksLikeSecret, Problem } from '../core/errors';
+import { looksLikeTypo } from '../core/rules';
 import { PROJECT_ROOT } from '../core/paths';
 import { crossCheck, CrossCheckOptions } from './cross-checks';
 import { Deployment, DeploymentSchema, idpSecretVariable } from './schema';
@@ -120,7 +121,7 @@ export function parseDeployment(text: string, source: string, options: CrossChec
     const issues = parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i, { doc, raw: raw as Record<string, unknown> }));
     // A secret is the root cause at its path: the field's own complaint about it would be a second line.
     const covered = (p: string) => secrets.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
-    throw new GatehouseError([...secrets, ...issues.filter((p) => !covered(p.path))], source);
+    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)))], source);
   }
   const { errors, warnings } = crossCheck(parsed.data, options);
   errors.throwIfAny(source);
@@ -129,6 +130,28 @@ export function parseDeployment(text: string, source: string, options: CrossChec
     source,
     warnings: new GatehouseError(warnings.problems, source).lines(),
   };
+}
+
+const UNKNOWN_FIELD = 'is not a known field; check the spelling against deployment.schema.json';
+
+/**
+ * A misspelled required field is one mistake, not two: `bukket:` next to a missing `bucket` becomes
+ * one line at the misspelled key that names the field it was meant to be.
+ */
+function mergeMisspelledFields(problems: Problem[]): Problem[] {
+  const parentOf = (p: string) => p.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+  const keyOf = (p: string) => p.slice(parentOf(p).length + 1);
+  const dropped = new Set<Problem>();
+  const merged = new Map<Problem, Problem>();
+  for (const unknown of problems.filter((p) => p.message === UNKNOWN_FIELD)) {
+    const missing = problems.find(
+      (p) => /^is required \(/.test(p.message) && !dropped.has(p) && parentOf(p.path) === parentOf(unknown.path) && looksLikeTypo(keyOf(unknown.path), keyOf(p.path)),
+    );
+    if (!missing) continue;
+    dropped.add(missing);
+    merged.set(unknown, { path: unknown.path, message: `is not a known field; did you mean ${keyOf(missing.path)}, which is required?` });
+  }
+  return problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? p);
 }
 
 function firstLine(message: string): string {
@@ -245,7 +268,7 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
         path: formatPath([...issue.path, key]),
         message: SECRET_KEY.test(key)
           ? `is not a field: secrets never go in the deployment file (remove it and rotate the secret); ${secretHome(ctx.raw, issue.path)}`
-          : 'is not a known field; check the spelling against deployment.schema.json',
+          : UNKNOWN_FIELD,
       }));
     case 'invalid_key':
       return issue.issues.map((inner) => ({ path: at, message: lowerFirst(inner.message), value: inner.input }));
@@ -258,7 +281,11 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
       // A tagged choice (rules, identity providers, backends): report the branch that got furthest,
       // or the list of accepted shapes when none fits.
       const branches = issue.errors.filter((b) => b.length > 0);
-      const best = branches.find((b) => b.every((i) => i.code !== 'unrecognized_keys' && i.path.length > 0));
+      // A branch whose issues all lie below the value itself fits its shape (e.g. `external:` with a
+      // misspelled field inside) and says more than "no accepted shape".
+      const best =
+        branches.find((b) => b.every((i) => i.code !== 'unrecognized_keys' && i.path.length > 0)) ??
+        branches.find((b) => b.every((i) => i.path.length > 0));
       if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] } as $ZodIssue, ctx));
       return [{ path: at, message: unionHint(issue.path), value: issue.input }];
     }

@@ -27,6 +27,22 @@ export function inZone(hostname: string, zone: string): boolean {
   return bare === zone || bare.endsWith(`.${zone}`);
 }
 
+/** Levenshtein distance: how many single-character edits turn `a` into `b` (typo detection). */
+export function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** True when `typed` is plausibly a typo of `meant` (at most 2 edits, fewer for short words). */
+export function looksLikeTypo(typed: string, meant: string): boolean {
+  return typed !== meant && editDistance(typed, meant) <= Math.min(2, Math.floor(meant.length / 3));
+}
+
 /** A zone apex (`cloudflare.zone`, `extra_zones[].zone`): a hostname without a wildcard. */
 export function zoneProblem(zone: string): string | undefined {
   if (zone.includes('*')) return 'must be the zone apex, such as example.com, not a wildcard';

@@ -289,6 +289,21 @@ describe('input hygiene', () => {
     expect(problems((d) => (d.routes[0].hostname = 8080))).toEqual(['deploy.yaml: routes[0].hostname: must be a fully qualified hostname such as app.example.com (got 8080)']);
   });
 
+  test('a misspelled required field is one line naming the field it was meant to be, also inside a union branch', () => {
+    expect(problems((d) => (d.backend = { type: 'gcs', bukket: 'example-tfstate' }))).toEqual([
+      'deploy.yaml: backend.bukket: is not a known field; did you mean bucket, which is required?',
+    ]);
+    expect(problems((d) => (d.sites.primary = { external: { nam: 'onprem' } }))).toEqual([
+      'deploy.yaml: sites.primary.external.nam: is not a known field; did you mean name, which is required?',
+    ]);
+  });
+
+  test('a misspelled app hostname is one line: the route it was meant to gate is not also reported as ungated', () => {
+    expect(problems((d) => (d.apps.internal.hostnames[0] = 'admin.exmaple.com'))).toEqual([
+      'deploy.yaml: apps.internal.hostnames[0]: must lie in the zone example.com (e.g. app.example.com) (got "admin.exmaple.com")',
+    ]);
+  });
+
   test('construct limits are checked in the file, by field: wildcard Pages and Worker domains, 40-character GCE names, blank reasons', () => {
     expect(problems((d) => (d.pages = { www: { domains: ['*.example.com'] } }))).toEqual(['deploy.yaml: pages.www.domains[0]: must not be a wildcard (got "*.example.com")']);
     expect(problems((d) => (d.sites.primary.name = `p${'a'.repeat(40)}`))[0]).toContain('sites.primary.name: must be at most 40 characters');
