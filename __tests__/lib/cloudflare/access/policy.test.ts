@@ -215,3 +215,12 @@ describe('AccessPolicy validation', () => {
     expect(problems.map((p) => p.path)).toEqual(['p.include[0]', 'p.include[1]', 'p.include[2]']);
   });
 });
+
+describe('AccessRule identities (issue 14)', () => {
+  test('an email domain must be a plain domain, an entra group an object id', () => {
+    expect(() => AccessRule.emailDomain('*.example.com')).toThrow('emailDomain: must be a plain email domain such as example.com');
+    expect(() => AccessRule.emailDomain('@example.com')).toThrow('without @');
+    expect(() => AccessRule.entraGroup('Engineering', ENTRA)).toThrow("entraGroup: must be the entra group's object id, a uuid");
+    expect(AccessRule.entraGroup('eeeeeeee-0000-4000-8000-000000000001', ENTRA).kind).toBe('entra_group');
+  });
+});
