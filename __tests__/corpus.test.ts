@@ -47,7 +47,8 @@ describe('fails with its own line', () => {
     const [expected] = expectations(file);
     const { status, lines, wrote } = synth(file);
     expect(status).toBe(1);
-    expect(lines).toContain(`  ${expected}`);
+    // one mistake, one line: the expected one, and no symptom of it
+    expect(lines).toEqual(['gatehouse: 1 problem; nothing was synthesized', `  ${expected}`]);
     expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
     expect(wrote).toBe(false);
   });

@@ -29,10 +29,11 @@ describe('onprem-gateway (SME: four domains, on-prem services through a tunnel, 
   const { stacks } = synthesized['onprem-gateway'];
   const production = stacks.production;
 
-  test('four domains in one account: each public site is a Pages project with a proxied CNAME in its own zone', () => {
-    const projects = all(production, 'cloudflare_pages_project').map((p) => p.name).sort();
+  test('four domains in one account: each public site is a Pages project with a proxied CNAME in its own zone, in the pages stack', () => {
+    const projects = all(stacks.pages, 'cloudflare_pages_project').map((p) => p.name).sort();
     expect(projects).toEqual(['onprem-cellar', 'onprem-manual', 'onprem-net', 'onprem-shop', 'onprem-www']);
-    const zoneOf = Object.fromEntries(all(production, 'cloudflare_dns_record').filter((r) => String(r.content).includes('pages_project')).map((r) => [r.name, r.zone_id]));
+    expect(all(production, 'cloudflare_pages_project')).toEqual([]);
+    const zoneOf = Object.fromEntries(all(stacks.pages, 'cloudflare_dns_record').filter((r) => String(r.content).includes('pages_project')).map((r) => [r.name, r.zone_id]));
     expect(zoneOf).toEqual({
       'www.example.com': 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1',
       'manual.example.com': 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1',
@@ -62,8 +63,15 @@ describe('onprem-gateway (SME: four domains, on-prem services through a tunnel, 
   test('one Access policy: the company domain plus one outside email', () => {
     const [group] = all(stacks.access, 'cloudflare_zero_trust_access_group');
     expect(group.include).toEqual([{ email_domain: { domain: 'example.com' } }, { email: { email: 'consultant@example.net' } }]);
-    const apps = all(stacks.access, 'cloudflare_zero_trust_access_application');
-    expect(apps.map((a) => a.destinations.length).sort()).toEqual([2, 5]);
+    const apps = Object.fromEntries(all(stacks.access, 'cloudflare_zero_trust_access_application').map((a) => [a.name, a]));
+    expect(Object.keys(apps).sort()).toEqual(['internal-data', 'internal-docs', 'internal-tools']);
+    // the outside consultant signs in with a one-time PIN (Workspace signs in example.com accounts only)
+    for (const app of Object.values<SynthJson>(apps)) expect(app.allowed_idps).toHaveLength(2);
+  });
+
+  test('the internal manual on Pages is gated on its domain, on onprem-manual.pages.dev and on every preview, by an app of its own', () => {
+    const [app] = all(stacks.access, 'cloudflare_zero_trust_access_application').filter((a) => a.name === 'internal-docs');
+    expect(app.destinations.map((d: SynthJson) => d.uri)).toEqual(['manual.example.com', 'onprem-manual.pages.dev', '*.onprem-manual.pages.dev']);
   });
 
   test('the Worker has its D1 database bound as DB, and four buckets hold the data', () => {
@@ -115,6 +123,8 @@ describe('sso-portal (Entra, one app over portal and API, CORS, AUD to the API)'
     expect(apps.portal.destinations).toEqual([
       { type: 'public', uri: 'portal.example.com' },
       { type: 'public', uri: 'portal-api.example.com' },
+      { type: 'public', uri: 'portal-web.pages.dev' },
+      { type: 'public', uri: '*.portal-web.pages.dev' },
     ]);
     expect(apps.portal.auto_redirect_to_identity).toBe(true);
     expect(apps.portal.policies.map((p: SynthJson) => p.precedence)).toEqual([1, 2]);
@@ -147,9 +157,9 @@ describe('sso-portal (Entra, one app over portal and API, CORS, AUD to the API)'
     expect(all(stacks.production, 'cloudflare_workers_custom_domain')[0].hostname).toBe('portal-api.example.com');
   });
 
-  test('the portal and the docs are Pages sites; the docs are gated', () => {
-    expect(all(stacks.production, 'cloudflare_pages_domain').map((d) => d.name).sort()).toEqual(['docs.example.com', 'portal.example.com']);
-    expect(apps.docs.destinations).toEqual([{ type: 'public', uri: 'docs.example.com' }]);
+  test('the portal and the docs are Pages sites, gated on their domains and on pages.dev (site and previews)', () => {
+    expect(all(stacks.pages, 'cloudflare_pages_domain').map((d) => d.name).sort()).toEqual(['docs.example.com', 'portal.example.com']);
+    expect(apps.docs.destinations.map((d: SynthJson) => d.uri)).toEqual(['docs.example.com', 'portal-docs.pages.dev', '*.portal-docs.pages.dev']);
   });
 
   test('the engine authenticates with a machine service token admitted by a non_identity policy', () => {

@@ -1,23 +1,30 @@
 /**
  * Composition: the stacks a deployment synthesizes into. Importing this module runs nothing.
  *
- *   access   (Zero Trust: identity providers, groups, policies, apps)
+ *   pages    (Pages projects, their custom domains and CNAMEs; only with pages)
+ *   -> access   (Zero Trust: identity providers, groups, policies, apps)
  *     -> standby    (standby tunnel, ingress, host; no public record; only with sites.standby)
  *       -> production (primary tunnel, ingress, host, the routes' DNS records, Pages, Workers, tokens, buckets)
  *   access -> tenants-<n> (one shard of the managed tenant fleet each; only when tenants exist)
  */
-import type { App } from 'cdktf';
+import { App, TerraformResource } from 'cdktf';
 import { AccessStack } from '../stacks/access';
+import { PagesStack } from '../stacks/pages';
 import { ProductionStack } from '../stacks/production';
 import { StandbyStack } from '../stacks/standby';
 import { TenantShardStack } from '../stacks/tenants';
 import { applyPolicyPack, GatehousePackOptions } from './checks/pack';
 import type { ComplianceReport } from './checks/report';
 import type { Deployment } from './config/schema';
+import { appSessions } from './config/sessions';
+import { GatehouseError } from './core/errors';
 import { PROJECT_ROOT } from './core/paths';
+import { legacyStateProblems, movedStateProblems } from './deployment/backend';
 import { planShards } from './tenants/plan';
 
 export interface GatehouseStacks {
+  /** Present when the deployment declares Pages sites; `access` depends on it. */
+  readonly pages?: PagesStack;
   readonly access: AccessStack;
   /** Present when the deployment declares `sites.standby`. */
   readonly standby?: StandbyStack;
@@ -34,11 +41,21 @@ export interface BuildOptions extends GatehousePackOptions {
    * @default - the project root
    */
   readonly deploymentDir?: string;
+  /**
+   * Refuse to synthesize while local state sits where this synth would not read it: at the path used
+   * before state was kept per deployment, or Pages resources still in `production`'s state. Each
+   * problem prints the exact command that moves it. The state lives beside the app's output directory.
+   * @default true
+   */
+  readonly checkState?: boolean;
 }
 
 /** Build the stacks of a deployment and apply the policy pack to each. */
 export function buildStacks(app: App, deployment: Deployment, options: BuildOptions = {}): GatehouseStacks {
-  const access = new AccessStack(app, 'access', { deployment });
+  const pages = Object.keys(deployment.pages).length ? new PagesStack(app, 'pages', { deployment }) : undefined;
+  const access = new AccessStack(app, 'access', { deployment, ...(pages ? { pagesSites: pages.sites } : {}) });
+  // A custom domain already behind Access cannot be added to a Pages project: the sites come first.
+  if (pages) access.addDependency(pages);
   const accessApps = [...access.apps.values()];
   const standbySite = deployment.sites?.standby;
   const standby = standbySite ? new StandbyStack(app, 'standby', { deployment, site: standbySite, accessApps }) : undefined;
@@ -48,6 +65,7 @@ export function buildStacks(app: App, deployment: Deployment, options: BuildOpti
     accessApps: access.apps,
     ...(standby ? { standbyTunnel: standby.tunnel } : {}),
     ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
+    ...(options.today ? { today: options.today } : {}),
   });
   const tenantShards = new Map<string, TenantShardStack>();
   for (const shard of planShards(deployment)) {
@@ -58,10 +76,27 @@ export function buildStacks(app: App, deployment: Deployment, options: BuildOpti
         tenants: shard.tenants,
         policies: access.policies,
         identityProviders: access.identityProviders,
+        ...(options.today ? { today: options.today } : {}),
       }),
     );
   }
-  const stacks = [access, ...(standby ? [standby] : []), production, ...tenantShards.values()];
+  if (options.checkState ?? true) {
+    const problems = [
+      ...legacyStateProblems(deployment, app.outdir),
+      ...movedStateProblems(deployment, app.outdir, { from: 'production', to: 'pages', addresses: pages ? resourceAddresses(pages) : [] }),
+    ];
+    if (problems.length) throw new GatehouseError(problems);
+  }
+  const stacks = [...(pages ? [pages] : []), access, ...(standby ? [standby] : []), production, ...tenantShards.values()];
   const report = applyPolicyPack(stacks, options);
-  return { access, standby, production, tenantShards, report };
+  for (const session of appSessions(deployment)) report.addSession(session);
+  return { pages, access, standby, production, tenantShards, report };
+}
+
+/** The terraform addresses (`type.name`) of a stack's resources. */
+function resourceAddresses(stack: PagesStack): string[] {
+  return stack.node
+    .findAll()
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
+    .map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
 }

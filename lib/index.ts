@@ -6,6 +6,7 @@ export * from './config/load';
 export * from './cloudflare/ingress';
 export * from './cloudflare/dns';
 export * from './cloudflare/tunnel';
+export * from './cloudflare/pages';
 export * from './cloudflare/access/app';
 export * from './cloudflare/access/group';
 export * from './cloudflare/access/identity-provider';

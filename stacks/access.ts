@@ -13,6 +13,8 @@ import {
 import { AccessPolicy, IAccessPolicy } from '../lib/cloudflare/access/policy';
 import { AccessDecision, AccessRule } from '../lib/cloudflare/access/rules';
 import { AccessServiceToken } from '../lib/cloudflare/access/service-token';
+import type { IPagesSite } from '../lib/cloudflare/pages';
+import { policySessions } from '../lib/config/sessions';
 import { idpSecretVariable } from '../lib/config/schema';
 import type { AccessRuleInput, Deployment } from '../lib/config/schema';
 import { configureBackend } from '../lib/deployment/backend';
@@ -20,12 +22,18 @@ import { secretVariable } from '../lib/deployment/variables';
 
 export interface AccessStackProps {
   readonly deployment: Deployment;
+  /**
+   * The Pages sites by deployment name (from the `pages` stack, which must be deployed first): an app
+   * that gates a site's custom domain also gates its pages.dev hosts.
+   * @default - no Pages sites
+   */
+  readonly pagesSites?: ReadonlyMap<string, IPagesSite>;
 }
 
 /**
  * Account-level Zero Trust Access: identity providers, groups, policies, service tokens and apps.
  * Both site stacks read the apps' AUD tags from here, so the dependency is one-way:
- * access -> standby -> production.
+ * (pages ->) access -> standby -> production.
  */
 export class AccessStack extends TerraformStack {
   /** Access apps by deployment name. */
@@ -40,7 +48,7 @@ export class AccessStack extends TerraformStack {
     const d = props.deployment;
     const accountId = d.cloudflare.account_id;
     new CloudflareProvider(this, 'cloudflare', {});
-    configureBackend(this, d.backend);
+    configureBackend(this, d);
 
     const idps = new Map<string, IIdentityProvider>();
     for (const [name, spec] of Object.entries(d.identity_providers)) {
@@ -117,8 +125,11 @@ export class AccessStack extends TerraformStack {
       if ('everyone' in r) return AccessRule.everyone();
       return AccessRule.anyValidServiceToken();
     };
+    // Each policy's session is the file's, or the one its apps all declare: never a silent 24h (lib/config/sessions.ts).
+    const sessions = policySessions(d);
     const policies = new Map<string, IAccessPolicy>();
     for (const [name, spec] of Object.entries(d.access_policies)) {
+      const session = sessions.get(name)?.session;
       policies.set(
         name,
         new AccessPolicy(this, `policy-${name}`, {
@@ -128,18 +139,21 @@ export class AccessStack extends TerraformStack {
           include: spec.include.map(rule),
           require: spec.require.map(rule),
           exclude: spec.exclude.map(rule),
-          ...(spec.session_duration ? { sessionDuration: spec.session_duration } : {}),
+          ...(session ? { sessionDuration: session } : {}),
         }),
       );
     }
 
+    const pagesSites = [...(props.pagesSites?.values() ?? [])];
     const apps = new Map<string, IAccessGatedApp>();
     for (const [name, spec] of Object.entries(d.apps)) {
+      const gatedSites = pagesSites.filter((site) => site.hostnames.some((h) => spec.hostnames.includes(h)));
       const app = new AccessGatedApp(this, `app-${name}`, {
         accountId,
         name,
         teamName: d.cloudflare.team_name,
         hostnames: spec.hostnames,
+        ...(gatedSites.length ? { pagesSites: gatedSites } : {}),
         policies: spec.policies.map((p) => policies.get(p)!),
         identityProviders: spec.idps.map((i) => idps.get(i)!),
         sessionDuration: spec.session_duration,

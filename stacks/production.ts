@@ -8,7 +8,6 @@ import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import type { IAccessGatedApp } from '../lib/cloudflare/access/app';
 import { ScopedApiToken, TokenPreset } from '../lib/cloudflare/api-token';
 import { TunnelCnames } from '../lib/cloudflare/dns';
-import { PagesSite } from '../lib/cloudflare/pages';
 import { Jurisdiction, ManagedBucket, StorageClass } from '../lib/cloudflare/r2/bucket';
 import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
 import { WorkerEndpoint } from '../lib/cloudflare/worker';
@@ -32,6 +31,11 @@ export interface ProductionStackProps {
   readonly standbyTunnel?: ITunnel;
   /** The standby host's service account member, for credentials delivered to the standby. */
   readonly standbyHostMember?: string;
+  /**
+   * Today (YYYY-MM-DD), for the deletion dates of retired buckets.
+   * @default - the current date
+   */
+  readonly today?: string;
 }
 
 /** Tunnel statuses that can serve traffic. */
@@ -39,7 +43,7 @@ export const SERVING_STATUSES = ['healthy', 'degraded'];
 
 /**
  * The production site: the primary tunnel and host, every public DNS record of the routes, the
- * Pages sites, Workers, scoped API tokens and buckets.
+ * Workers, scoped API tokens and buckets. (The Pages sites live in the `pages` stack.)
  *
  * With a standby, `activate_dns` (bool, default false) picks the CNAME target of every routed
  * hostname: the primary tunnel (false) or the standby tunnel (true). It is an in-place `content`
@@ -62,7 +66,7 @@ export class ProductionStack extends TerraformStack {
       new GoogleProvider(this, 'google', {});
     }
     new NullProvider(this, 'null', {});
-    configureBackend(this, d.backend);
+    configureBackend(this, d);
     const accessApps = [...props.accessApps.values()];
 
     const dns: TunnelCnames[] = [];
@@ -152,16 +156,6 @@ export class ProductionStack extends TerraformStack {
     }
     this.dns = dns;
 
-    for (const [name, spec] of Object.entries(d.pages)) {
-      const pages = new PagesSite(this, `pages-${name}`, {
-        accountId,
-        projectName: spec.project ?? name,
-        productionBranch: spec.production_branch,
-        domains: spec.domains.map((hostname) => ({ hostname, zoneId: zoneIdOf(d, hostname) })),
-      });
-      new TerraformOutput(this, `pages_${name.replace(/-/g, '_')}_host`, { value: pages.pagesDevHost });
-    }
-
     for (const [name, spec] of Object.entries(d.workers)) {
       const worker = new WorkerEndpoint(this, `worker-${name}`, {
         accountId,
@@ -222,7 +216,16 @@ export class ProductionStack extends TerraformStack {
               },
             }
           : {}),
-        ...(spec.retired ? { retired: { since: spec.retired.since, retainDays: spec.retired.retain_days } } : {}),
+        ...(spec.retired
+          ? {
+              retired: {
+                since: spec.retired.since,
+                retainDays: spec.retired.retain_days,
+                ...(spec.retired.confirm_delete !== undefined ? { confirmDelete: spec.retired.confirm_delete } : {}),
+              },
+            }
+          : {}),
+        ...(props.today ? { today: props.today } : {}),
       });
       buckets.set(key, bucket);
       const out = key.replace(/-/g, '_');

@@ -34,7 +34,7 @@ export class StandbyStack extends TerraformStack {
     super(scope, id);
     const d = props.deployment;
     new CloudflareProvider(this, 'cloudflare', {});
-    configureBackend(this, d.backend);
+    configureBackend(this, d);
 
     const activateDns = activateDnsVariable(this);
     const gce = isGceSite(props.site) ? props.site : undefined;

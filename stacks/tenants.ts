@@ -16,6 +16,11 @@ export interface TenantShardStackProps {
   /** Policies and identity providers of the `access` stack, for tenants with an Access app. */
   readonly policies: ReadonlyMap<string, IAccessPolicy>;
   readonly identityProviders: ReadonlyMap<string, IIdentityProvider>;
+  /**
+   * Today (YYYY-MM-DD), for the deletion dates of disabled tenants.
+   * @default - the current date
+   */
+  readonly today?: string;
 }
 
 /**
@@ -31,7 +36,7 @@ export class TenantShardStack extends TerraformStack {
     const d = props.deployment;
     new CloudflareProvider(this, 'cloudflare', {});
     new NullProvider(this, 'null', {});
-    configureBackend(this, d.backend);
+    configureBackend(this, d);
 
     const tenants = new Map<string, ManagedTenant>();
     for (const spec of props.tenants) {
@@ -48,6 +53,8 @@ export class TenantShardStack extends TerraformStack {
         rotation: spec.rotation,
         retainDays: spec.retain_days,
         ...(spec.disabled_on ? { disabledOn: spec.disabled_on } : {}),
+        ...(spec.confirm_delete !== undefined ? { confirmDelete: spec.confirm_delete } : {}),
+        ...(props.today ? { today: props.today } : {}),
         ...(spec.access
           ? {
               access: {

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
-import { GatehouseError } from '../../lib/core/errors';
+import { GatehouseError, looksLikeSecret, SECRET_NOT_SHOWN } from '../../lib/core/errors';
 import {
   CLOUDFLARE_APT_KEY_FINGERPRINT,
   CONNECTOR_ACTIVATION_ATTRIBUTE,
@@ -406,7 +406,8 @@ describe('validation', () => {
     (aptKeyFingerprint) => {
       const message = failure({ ...BASE, aptKeyFingerprint });
       expect(message).toContain('aptKeyFingerprint');
-      expect(message).toContain(JSON.stringify(aptKeyFingerprint));
+      // A 40-character random-looking value is never echoed (issue 14: secret-safe messages).
+      expect(message).toContain(looksLikeSecret(aptKeyFingerprint) ? SECRET_NOT_SHOWN : JSON.stringify(aptKeyFingerprint));
       expect(message).toContain('40 hex digits');
     },
   );

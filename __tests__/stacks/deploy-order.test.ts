@@ -16,20 +16,26 @@ interface Executor {
   isPending: boolean;
 }
 
-let dependencies: Record<string, string[]>;
-beforeAll(() => {
+/** The stack dependencies a synth records in manifest.json, by stack id. */
+function manifestDependencies(input: Record<string, any>): Record<string, string[]> {
   const dir = tempDir();
   try {
-    synthToDir(deploymentFrom(exampleInput()), dir);
+    synthToDir(deploymentFrom(input), dir);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-    dependencies = Object.fromEntries(Object.entries<any>(manifest.stacks).map(([k, v]) => [k, v.dependencies]));
+    return Object.fromEntries(Object.entries<any>(manifest.stacks).map(([k, v]) => [k, v.dependencies]));
   } finally {
     fs.rmSync(dir, { recursive: true });
   }
+}
+
+let dependencies: Record<string, string[]>;
+beforeAll(() => {
+  dependencies = manifestDependencies(exampleInput());
 });
 
 /** The order `cdktf deploy <names...>` runs stacks in. */
-async function deployOrder(names: string[]): Promise<string[]> {
+async function deployOrder(names: string[], deps: Record<string, string[]> = dependencies): Promise<string[]> {
+  const dependencies = deps;
   const executors: Executor[] = names.map((name) => ({ stack: { name, dependencies: dependencies[name] }, currentState: 'pending', isPending: true }));
   const order: string[] = [];
   for (;;) {
@@ -54,4 +60,29 @@ test('so a rollback cannot be one command: production must be deployed alone, be
   expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['production']))).toThrow('--ignore-missing-stack-dependencies');
   expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['standby']))).toThrow('--ignore-missing-stack-dependencies');
   expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['access', 'standby', 'production']))).not.toThrow();
+});
+
+describe('with Pages sites', () => {
+  // GIVEN the example with a Pages site whose custom domain an app gates
+  let withPages: Record<string, string[]>;
+  beforeAll(() => {
+    const input = exampleInput();
+    input.pages = { docs: { project: 'example-docs', domains: ['docs.example.com'] } };
+    input.apps.docs = { hostnames: ['docs.example.com'], policies: ['allow-staff'], idps: ['workspace'] };
+    withPages = manifestDependencies(input);
+  });
+
+  test('access depends on pages: a custom domain exists before the Access app that covers it', () => {
+    expect(withPages).toEqual({ pages: [], access: ['pages'], standby: ['access'], production: ['access', 'standby'] });
+  });
+
+  test('deploy runs pages before access whatever the argument order', async () => {
+    expect(await deployOrder(['production', 'access', 'standby', 'pages'], withPages)).toEqual(['pages', 'access', 'standby', 'production']);
+  });
+
+  test('access cannot be deployed without pages (cdktf refuses the missing dependency)', () => {
+    const stacks = (names: string[]) => names.map((name) => ({ name, dependencies: withPages[name] }));
+    expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['access']))).toThrow('--ignore-missing-stack-dependencies');
+    expect(() => helpers.checkIfAllDependenciesAreIncluded(stacks(['pages', 'access']))).not.toThrow();
+  });
 });

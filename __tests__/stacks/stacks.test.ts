@@ -57,7 +57,7 @@ describe('synthesis', () => {
     expect(Object.keys(example.access.provider)).toEqual(['cloudflare']);
     expect(Object.keys(example.standby.provider).sort()).toEqual(['cloudflare', 'google']);
     expect(Object.keys(example.production.provider).sort()).toEqual(['cloudflare', 'google', 'null']);
-    expect(example.production.terraform.backend).toEqual({ local: { path: '../../../terraform.production.tfstate' } });
+    expect(example.production.terraform.backend).toEqual({ local: { path: '../../../state/example/production.tfstate' } });
   });
 
   test('site options reach the hosts: deletion protection, stopping for updates, egress', () => {

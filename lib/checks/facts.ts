@@ -15,6 +15,11 @@ export const FACTS = {
   secretExpires: 'secret-expires',
   /** On a service token: the decision record that approved it. */
   decisionRecord: 'decision-record',
+  /**
+   * On an Access application: the Pages sites it gates, `[{project, domains, pagesDev, publicReason?}]`
+   * (their pages.dev hosts must be destinations too, or declared public).
+   */
+  pagesSites: 'pages-sites',
   /** On a ScopedApiToken's token: its permission groups by name (a per-concern token, not an r2 key). */
   scopedToken: 'scoped-token',
 } as const;

@@ -1,3 +1,5 @@
+import type { AppSession } from '../config/sessions';
+import { redactSecrets } from '../core/errors';
 import type { RuleLevel, RuleResult } from './rule';
 
 /** One rule's conclusion about one element. */
@@ -16,9 +18,20 @@ export interface Finding {
 /** Every finding of one synth, for the machine-readable report and the summary. */
 export class ComplianceReport {
   private readonly items: Finding[] = [];
+  private readonly appSessions: AppSession[] = [];
 
   public add(finding: Finding): void {
     this.items.push(finding);
+  }
+
+  /** Record an Access app's effective session (the session of the policies that admit its users). */
+  public addSession(session: AppSession): void {
+    this.appSessions.push(session);
+  }
+
+  /** Every app's effective session, sorted by app. */
+  public get sessions(): readonly AppSession[] {
+    return [...this.appSessions].sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : 0));
   }
 
   public get findings(): readonly Finding[] {
@@ -29,7 +42,8 @@ export class ComplianceReport {
 
   /** Deterministic JSON: the same input gives the same bytes. */
   public toJson(): string {
-    return `${JSON.stringify({ version: 1, findings: this.findings }, null, 2)}\n`;
+    const sessions = this.sessions;
+    return `${JSON.stringify({ version: 1, findings: this.findings, ...(sessions.length ? { sessions } : {}) }, null, 2)}\n`;
   }
 
   /** A one-screen summary. */
@@ -53,6 +67,6 @@ export class ComplianceReport {
       lines.push(`  ${label} [${x.rule}] ${x.path}: ${x.message ?? x.result}`);
     }
     if (listed.length > 15) lines.push(`  ... and ${listed.length - 15} more in the report`);
-    return lines;
+    return lines.map(redactSecrets);
   }
 }

@@ -2,8 +2,18 @@
  * Checks across fields of a shape-valid deployment: hostnames in the zone, nothing routed twice,
  * every referenced name exists, every route gated or declared public, sane combinations.
  */
-import { ProblemCollector } from '../core/errors';
-import { bucketNameProblem, inZone } from '../core/rules';
+import * as fs from 'fs';
+import * as path from 'path';
+import { GatehouseError, ProblemCollector } from '../core/errors';
+import {
+  bucketNameProblem,
+  deletionClockProblem,
+  deletionConfirmationProblem,
+  inZone,
+  isoDateProblem,
+  looksLikeTypo,
+  pagesDevHostnames,
+} from '../core/rules';
 import {
   MAX_ACCESS_APPS,
   MAX_ACCOUNT_TOKENS,
@@ -13,13 +23,21 @@ import {
   MAX_TUNNELS,
 } from '../core/limits';
 import { planShards, shardStackId, tenantBucketName, tenantHostname } from '../tenants/plan';
+import { policySessions } from './sessions';
 import { idpSecretVariable } from './schema';
-import type { AccessRuleInput, Deployment } from './schema';
+import type { AccessRuleInput, Deployment, IdentityProviderSpec } from './schema';
 
 export interface CrossCheckOptions {
-  /** "Today" as YYYY-MM-DD, for secret-expiry checks. @default - the current UTC date */
+  /** "Today" as YYYY-MM-DD, for expiry checks and deletion dates. @default - the current UTC date */
   readonly today?: string;
+  /**
+   * The directory of the deployment file: Worker module files are checked there.
+   * @default - module files are not checked (text without a file)
+   */
+  readonly deploymentDir?: string;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Days before an Entra client secret expires at which synth starts warning. */
 export const SECRET_EXPIRY_WARNING_DAYS = 30;
@@ -33,12 +51,54 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   const errors = new ProblemCollector();
   const warnings = new ProblemCollector();
   const zone = d.cloudflare.zone;
+  if (options.today !== undefined && isoDateProblem(options.today)) {
+    throw new GatehouseError([{ path: 'GATEHOUSE_TODAY', message: isoDateProblem(options.today)!, value: options.today }]);
+  }
   const today = options.today ?? new Date().toISOString().slice(0, 10);
 
+  // Zones: each name and each id once, so every hostname has exactly one zone (zoneOf).
+  const zoneNames = new Map<string, string>([[zone, 'cloudflare.zone']]);
+  const zoneIds = new Map<string, string>([[d.cloudflare.zone_id, `cloudflare.zone_id (${zone})`]]);
+  d.cloudflare.extra_zones.forEach((z, i) => {
+    const at = `cloudflare.extra_zones[${i}]`;
+    if (zoneNames.has(z.zone)) {
+      errors.add(`${at}.zone`, `is already declared as ${zoneNames.get(z.zone)}; declare each zone once`, z.zone);
+      return;
+    }
+    zoneNames.set(z.zone, `${at}.zone`);
+    const other = zoneIds.get(z.zone_id);
+    if (other) errors.add(`${at}.zone_id`, `is already the id of ${other}; each zone has its own id, records would land in the wrong zone`, z.zone_id);
+    else zoneIds.set(z.zone_id, `${at}.zone_id (${z.zone})`);
+  });
+
   const zones = declaredZones(d);
-  const checkInZone = (path: string, hostname: string) => {
-    if (zones.length === 1 && !inZone(hostname, zone)) errors.add(path, `must lie in the zone ${zone} (e.g. app.${zone})`, hostname);
-    else if (!zones.some((z) => inZone(hostname, z))) errors.add(path, `must lie in a declared zone (${zones.join(', ')})`, hostname);
+  // `<project>.pages.dev` and `*.<project>.pages.dev` of a declared Pages site may be app destinations (they lie in no zone).
+  const pagesDevOf = new Map<string, string>();
+  for (const [name, site] of Object.entries(d.pages)) for (const h of pagesDevHostnames(site.project ?? name)) pagesDevOf.set(h, name);
+  // When no hostname of the file lies in any declared zone, the zone is the mistake (a typo, or the
+  // wrong file): one line naming it, instead of one per hostname.
+  const named = [...new Set([
+    ...Object.values(d.apps).flatMap((a) => a.hostnames.filter((h) => !pagesDevOf.has(h))),
+    ...d.routes.map((r) => r.hostname),
+    ...Object.values(d.pages).flatMap((p) => p.domains),
+    ...Object.values(d.workers).map((w) => w.hostname),
+    ...Object.values(d.buckets).flatMap((b) => (b.public?.custom_domain ? [b.public.custom_domain] : [])),
+  ])];
+  const zoneIsWrong = named.length >= 2 && !named.some((h) => zoneOf(d, h));
+  if (zoneIsWrong) {
+    errors.add(
+      'cloudflare.zone',
+      `holds none of the ${named.length} hostnames this file names (e.g. ${named[0]})${zones.length > 1 ? `, nor does any extra zone` : ''}; ` +
+        'write the zone they lie in',
+      zone,
+    );
+  }
+  /** Whether a hostname lies in a declared zone; reports it when it does not. */
+  const checkInZone = (path: string, hostname: string): boolean => {
+    if (zoneOf(d, hostname) || zoneIsWrong) return true;
+    if (zones.length === 1) errors.add(path, `must lie in the zone ${zone} (e.g. app.${zone})`, hostname);
+    else errors.add(path, `must lie in a declared zone (${zones.join(', ')})`, hostname);
+    return false;
   };
 
   // Names referenced by rules, groups and apps exist.
@@ -77,6 +137,9 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
         errors.add(`${path}.idp_groups[${i}].idp`, `names no identity provider; declared: ${list(idpNames)}`, g.idp);
       } else if (idp.type !== 'entra' || !idp.support_groups) {
         errors.add(`${path}.idp_groups[${i}].idp`, 'must name an entra identity provider with support_groups: true', g.idp);
+      } else if (!UUID.test(g.group)) {
+        // Checked once the provider is known to be entra: Access matches entra groups by object id.
+        errors.add(`${path}.idp_groups[${i}].group`, "must be the entra group's object id, a uuid (a display name matches no one)", g.group);
       }
     });
   }
@@ -114,17 +177,12 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
 
   // Apps: references, destination limit, hostnames in the zone, each hostname on one app only.
   const gatedBy = new Map<string, string>();
+  /** App hostnames outside every zone: a route they were meant to gate is not also reported as ungated. */
+  const misplaced: string[] = [];
   for (const [name, app] of Object.entries(d.apps)) {
     const path = `apps.${name}`;
-    if (app.hostnames.length > MAX_DESTINATIONS_PER_APP) {
-      errors.add(
-        `${path}.hostnames`,
-        `lists ${app.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per access application, split it into two apps`,
-        app.hostnames.length,
-      );
-    }
     app.hostnames.forEach((h, i) => {
-      checkInZone(`${path}.hostnames[${i}]`, h);
+      if (!pagesDevOf.has(h) && !checkInZone(`${path}.hostnames[${i}]`, h)) misplaced.push(h);
       const other = gatedBy.get(h);
       if (other) errors.add(`${path}.hostnames[${i}]`, `is already gated by app ${other}; a hostname belongs to one app`, h);
       else gatedBy.set(h, name);
@@ -150,11 +208,15 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     });
   }
 
+  checkPagesGating(d, errors, gatedBy);
+  checkSessions(d, errors);
+
   // Routes: in the zone, never twice, gated or declared public.
   const routed = new Map<string, number>();
   d.routes.forEach((route, i) => {
     const path = `routes[${i}]`;
-    checkInZone(`${path}.hostname`, route.hostname);
+    // A hostname outside the zones is the root cause: whether it is gated or routed twice follows from it.
+    if (!checkInZone(`${path}.hostname`, route.hostname)) return;
     const key = `${route.hostname}${route.path ?? ''}`;
     const first = routed.get(key);
     if (first !== undefined) {
@@ -163,7 +225,7 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
       routed.set(key, i);
     }
     const app = gatedBy.get(route.hostname);
-    if (!app && !route.public) {
+    if (!app && !route.public && !misplaced.some((h) => looksLikeTypo(h, route.hostname))) {
       errors.add(
         `${path}.hostname`,
         'is routed through the tunnel but no access app gates it; add it to an app, or declare `public: {reason: ...}`',
@@ -217,8 +279,10 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     if (!m.enabled) return;
     const host = tenantHostname(m, d.cloudflare.zone);
     const other = owners.get(host);
-    if (other && other !== 'a tunnel route') errors.add(`tenants.members[${i}].subdomain`, `gives ${host}, already served by ${other}`, m.subdomain ?? host);
-    else if (!other) owners.set(host, `tenants.members[${i}]`);
+    // Two tenants on one hostname are reported by checkTenants, once.
+    if (other && other !== 'a tunnel route' && !other.startsWith('tenants.')) {
+      errors.add(`tenants.members[${i}].subdomain`, `gives ${host}, already served by ${other}`, m.subdomain ?? host);
+    } else if (!other) owners.set(host, `tenants.members[${i}]`);
   });
   const projects = new Map<string, string>();
   for (const [name, site] of Object.entries(d.pages)) {
@@ -230,6 +294,9 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
   const databases = new Map<string, string>();
   for (const [name, w] of Object.entries(d.workers)) {
     own(`workers.${name}.hostname`, w.hostname);
+    if (w.d1 && !w.module_file && !w.access_app) {
+      errors.add(`workers.${name}.module_file`, 'is required with d1: the database is bound to the deployed script as DB');
+    }
     if (w.d1) {
       if (databases.has(w.d1.database)) errors.add(`workers.${name}.d1.database`, `is also created by workers.${databases.get(w.d1.database)}`, w.d1.database);
       else databases.set(w.d1.database, name);
@@ -261,8 +328,23 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     const other = bucketNames.get(name);
     if (other) errors.add(`${path}.name`, `is also the name of bucket ${other}`, name);
     else bucketNames.set(name, key);
-    if (bucket.public?.custom_domain) checkInZone(`${path}.public.custom_domain`, bucket.public.custom_domain);
-    if (bucket.credentials && Object.values(bucket.credentials).some((c) => c.deliver_to && !isGce(d.sites?.[c.deliver_to]))) {
+    if (bucket.public?.custom_domain && bucket.retired) checkInZone(`${path}.public.custom_domain`, bucket.public.custom_domain);
+    if (bucket.retired) {
+      const clock = deletionClockProblem({
+        start: bucket.retired.since,
+        retainDays: bucket.retired.retain_days,
+        today,
+        bucketName: name,
+        confirmDelete: bucket.retired.confirm_delete,
+        startField: 'since',
+        confirmField: 'retired.confirm_delete',
+      });
+      if (clock) errors.add(`${path}.retired.since`, clock, bucket.retired.since);
+      const confirm = deletionConfirmationProblem(name, bucket.retired.confirm_delete);
+      if (confirm) errors.add(`${path}.retired.confirm_delete`, confirm, bucket.retired.confirm_delete);
+    }
+    // Without sites at all, the missing sites are the root cause (reported once, above).
+    if (!errors.problems.some((p) => p.path === 'sites') && Object.values(bucket.credentials).some((c) => c.deliver_to && !isGce(d.sites?.[c.deliver_to]))) {
       for (const [consumer, c] of Object.entries(bucket.credentials)) {
         if (c.deliver_to && !isGce(d.sites?.[c.deliver_to])) {
           errors.add(`${path}.credentials.${consumer}.deliver_to`, 'must name a GCE site (Secret Manager delivery needs a GCE host)', c.deliver_to);
@@ -306,6 +388,18 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
     }
   }
 
+  // Files the document names are looked for once the document itself is sound, so a mistake in the
+  // document is reported alone (and a fixed document then reports a missing file, by its field).
+  if (options.deploymentDir && errors.problems.length === 0) {
+    for (const [name, w] of Object.entries(d.workers)) {
+      if (!w.module_file) continue;
+      const file = path.resolve(options.deploymentDir, w.module_file);
+      if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+        errors.add(`workers.${name}.module_file`, `must be an existing file, relative to the deployment file (looked for ${file})`, w.module_file);
+      }
+    }
+  }
+  checkReachableIdentities(d, warnings);
   return { errors, warnings };
 }
 
@@ -327,15 +421,31 @@ function checkTenants(
     else ids.set(tenant.id, i);
     const host = tenantHostname(tenant, d.cloudflare.zone);
     const other = hosts.get(host);
-    if (other !== undefined) errors.add(`${at}.subdomain`, `gives ${host}, already used by tenants.members[${other}]`, tenant.subdomain ?? host);
-    else hosts.set(host, i);
+    // A repeated id gives the same default subdomain: the id is the root cause, reported above.
+    const derivedFromRepeatedId = first !== undefined && !tenant.subdomain;
+    if (other !== undefined && !derivedFromRepeatedId) {
+      errors.add(`${at}.subdomain`, `gives ${host}, already used by tenants.members[${other}]`, tenant.subdomain ?? host);
+    } else if (other === undefined) hosts.set(host, i);
     if (routedHosts.has(host) || gatedBy.has(host)) {
       errors.add(`${at}.subdomain`, `gives ${host}, which routes or apps already use`, tenant.subdomain ?? host);
     }
+    const bucket = tenantBucketName(d.name, tenant.id);
     if (!tenant.enabled && !tenant.disabled_on) {
       errors.add(`${at}.disabled_on`, 'is required with enabled: false: the day retention starts (YYYY-MM-DD)');
+    } else if (!tenant.enabled && tenant.disabled_on) {
+      const clock = deletionClockProblem({
+        start: tenant.disabled_on,
+        retainDays: tenant.retain_days,
+        today,
+        bucketName: bucket,
+        confirmDelete: tenant.confirm_delete,
+        startField: 'disabled_on',
+        confirmField: `${at}.confirm_delete`,
+      });
+      if (clock) errors.add(`${at}.disabled_on`, clock, tenant.disabled_on);
     }
-    const bucket = tenantBucketName(d.name, tenant.id);
+    const confirm = deletionConfirmationProblem(bucket, tenant.confirm_delete);
+    if (confirm) errors.add(`${at}.confirm_delete`, confirm, tenant.confirm_delete);
     if (bucket.length > 63) errors.add(`${at}.id`, `makes the bucket name ${bucket} longer than 63 characters; use a shorter id`, tenant.id);
     if (bucketNames.has(bucket)) errors.add(`${at}.id`, `makes the bucket name ${bucket}, which buckets.${bucketNames.get(bucket)} already uses`, tenant.id);
     tenant.access?.policies.forEach((p, j) => {
@@ -406,16 +516,146 @@ function checkLimits(d: Deployment, errors: ProblemCollector): void {
   }
 }
 
-/** The primary zone and the extra zones. */
+/** The primary zone and the extra zones, each once. */
 export function declaredZones(d: Deployment): string[] {
-  return [d.cloudflare.zone, ...d.cloudflare.extra_zones.map((z) => z.zone)];
+  return [...new Set([d.cloudflare.zone, ...d.cloudflare.extra_zones.map((z) => z.zone)])];
 }
 
-/** The most specific declared zone that holds a hostname. */
+/** The most specific declared zone that holds a hostname: the one function every caller uses. */
 export function zoneOf(d: Deployment, hostname: string): string | undefined {
   return declaredZones(d)
     .filter((z) => inZone(hostname, z))
     .sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * Pages under Access. Pages serves a project's content on every custom domain and on
+ * `<project>.pages.dev` and every preview `*.<project>.pages.dev`, so the app that gates one custom
+ * domain gates them all: the other domains (listed in the app) and the pages.dev hosts (added by the
+ * access stack, counted against the destination limit), unless `pages_dev.public` says otherwise.
+ */
+function checkPagesGating(d: Deployment, errors: ProblemCollector, gatedBy: ReadonlyMap<string, string>): void {
+  const added = new Map<string, { site: string; hosts: string[] }[]>();
+  for (const [name, site] of Object.entries(d.pages)) {
+    const at = `pages.${name}`;
+    const project = site.project ?? name;
+    const [dev, previews] = pagesDevHostnames(project);
+    const devApp = gatedBy.get(dev) ?? gatedBy.get(previews);
+    if (site.pages_dev && devApp) {
+      errors.add(`${at}.pages_dev.public`, `contradicts app ${devApp}, which gates the pages.dev hosts; remove one of them`, site.pages_dev.public);
+      continue;
+    }
+    const apps = site.domains.map((h) => gatedBy.get(h));
+    const first = apps.findIndex((a) => a !== undefined);
+    if (first < 0) continue;
+    const app = apps[first]!;
+    let split = false;
+    site.domains.forEach((h, i) => {
+      if (apps[i] === app) return;
+      split = true;
+      errors.add(
+        `${at}.domains[${i}]`,
+        apps[i]
+          ? `is gated by app ${apps[i]}, but ${site.domains[first]} of the same Pages site by app ${app}; one site is one app: gate all its domains with app ${app}`
+          : `is not gated, but ${site.domains[first]} of the same Pages site is gated by app ${app}, and Pages serves the same content on both: add it to app ${app}`,
+        h,
+      );
+    });
+    if (split) continue;
+    for (const host of [dev, previews]) {
+      const other = gatedBy.get(host);
+      if (other && other !== app) {
+        const i = d.apps[other].hostnames.indexOf(host);
+        errors.add(`apps.${other}.hostnames[${i}]`, `is a pages.dev host of ${at}, whose custom domains app ${app} gates; gate it with app ${app} (gatehouse adds it there)`, host);
+        split = true;
+      }
+    }
+    if (split || site.pages_dev) continue;
+    const hosts = [dev, previews].filter((h) => !d.apps[app].hostnames.includes(h));
+    if (hosts.length) added.set(app, [...(added.get(app) ?? []), { site: name, hosts }]);
+  }
+  for (const [name, app] of Object.entries(d.apps)) {
+    const extra = added.get(name) ?? [];
+    const count = app.hostnames.length + extra.reduce((n, s) => n + s.hosts.length, 0);
+    if (count <= MAX_DESTINATIONS_PER_APP) continue;
+    errors.add(
+      `apps.${name}.hostnames`,
+      extra.length
+        ? `lists ${app.hostnames.length} hostnames and gates the pages.dev hosts of ${extra.map((s) => `pages.${s.site}`).join(', ')} ` +
+            `(${extra.flatMap((s) => s.hosts).join(', ')}): ${count} destinations; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per ` +
+            'access application: gate the Pages site with a separate app (move its custom domains there), or declare its pages_dev public with a reason'
+        : `lists ${app.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per access application, split it into two apps`,
+      count,
+    );
+  }
+}
+
+/** A policy's session applies on every app it is attached to, so apps that share it agree, or the policy says. */
+function checkSessions(d: Deployment, errors: ProblemCollector): void {
+  for (const [name, s] of policySessions(d)) {
+    const decision = d.access_policies[name].decision;
+    if (s.source !== 'conflict' || decision === 'deny' || decision === 'bypass') continue;
+    errors.add(
+      `access_policies.${name}.session_duration`,
+      `is required here: the apps that use this policy declare different sessions (${s.users.map((u) => `${u.path} ${u.session}`).join(', ')}), ` +
+        "and the policy's session, not the app's, is what a user admitted by it gets; set it, or give those apps one session_duration",
+    );
+  }
+}
+
+/** Whether an identity provider can sign in an address (or every address of a domain); undefined when unknown. */
+function canSignIn(idp: IdentityProviderSpec, domain: string): boolean | undefined {
+  if (idp.type === 'google-workspace') return domain === idp.apps_domain || domain.endsWith(`.${idp.apps_domain}`);
+  if (idp.type === 'one-time-pin') return true;
+  return undefined; // entra and existing providers: their directories are not known here
+}
+
+function describeIdp(name: string, idp: IdentityProviderSpec): string {
+  return idp.type === 'google-workspace' ? `${name} (google workspace, ${idp.apps_domain} accounts only)` : `${name} (${idp.type})`;
+}
+
+/**
+ * Warn when an allow policy admits an address or a domain that no identity provider allowed by an app
+ * using it can sign in (an outside address where a Google Workspace IdP is the only one): that rule
+ * matches no one there. Apps without `idps` allow every IdP of the account, which is not known here.
+ */
+function checkReachableIdentities(d: Deployment, warnings: ProblemCollector): void {
+  const unreachable = new Map<string, { value: string; apps: string[]; idps: string[] }>();
+  for (const [appName, app] of Object.entries(d.apps)) {
+    const idps = app.idps.map((n) => [n, d.identity_providers[n]] as const);
+    if (idps.length === 0 || idps.some(([, idp]) => !idp)) continue;
+    const identities: Array<{ path: string; value: string; domain: string }> = [];
+    const fromRules = (at: string, rules: readonly AccessRuleInput[]) =>
+      rules.forEach((r, i) => {
+        if ('email' in r) identities.push({ path: `${at}[${i}].email`, value: r.email, domain: r.email.split('@')[1] });
+        if ('email_domain' in r) identities.push({ path: `${at}[${i}].email_domain`, value: r.email_domain, domain: r.email_domain });
+        const groupName = 'group' in r ? r.group : undefined;
+        const group = groupName ? d.access_groups[groupName] : undefined;
+        if (group) {
+          group.emails.forEach((e, j) => identities.push({ path: `access_groups.${groupName}.emails[${j}]`, value: e, domain: e.split('@')[1] }));
+          group.email_domains.forEach((e, j) => identities.push({ path: `access_groups.${groupName}.email_domains[${j}]`, value: e, domain: e }));
+        }
+      });
+    for (const p of new Set(app.policies)) {
+      const policy = d.access_policies[p];
+      if (policy?.decision === 'allow') fromRules(`access_policies.${p}.include`, policy.include);
+    }
+    for (const id of identities) {
+      if (idps.some(([, idp]) => canSignIn(idp!, id.domain) !== false)) continue;
+      const entry = unreachable.get(id.path) ?? { value: id.value, apps: [], idps: [] };
+      if (!entry.apps.includes(appName)) entry.apps.push(appName);
+      for (const [n, idp] of idps) if (!entry.idps.includes(describeIdp(n, idp!))) entry.idps.push(describeIdp(n, idp!));
+      unreachable.set(id.path, entry);
+    }
+  }
+  for (const [at, u] of unreachable) {
+    warnings.add(
+      at,
+      `admits ${u.value}, but no identity provider of app${u.apps.length > 1 ? 's' : ''} ${u.apps.join(', ')} can sign it in ` +
+        `(allowed: ${u.idps.join(', ')}); add one that can (e.g. one-time-pin) to the app's idps, or remove the rule`,
+      u.value,
+    );
+  }
 }
 
 function siteName(site: NonNullable<Deployment['sites']>['primary']): string {

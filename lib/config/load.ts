@@ -4,17 +4,26 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocument } from 'yaml';
+import { Document, isScalar, parseDocument } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
-import { GatehouseError, Problem } from '../core/errors';
+import { GatehouseError, hasUrlPassword, looksLikeSecret, Problem } from '../core/errors';
+import { looksLikeTypo } from '../core/rules';
 import { PROJECT_ROOT } from '../core/paths';
 import { crossCheck, CrossCheckOptions } from './cross-checks';
-import { Deployment, DeploymentSchema } from './schema';
+import { Deployment, DeploymentSchema, idpSecretVariable } from './schema';
 
 /** The committed example deployment, used when GATEHOUSE_DEPLOYMENT is not set. */
 export const DEFAULT_DEPLOYMENT = path.join(PROJECT_ROOT, 'deployment.example.yaml');
 /** Environment variable that selects the deployment file. */
 export const DEPLOYMENT_ENV = 'GATEHOUSE_DEPLOYMENT';
+
+/**
+ * Bounds on what yaml aliases may expand to. yaml's own `maxAliasCount` refuses exponential alias
+ * chains; these bound the expanded document itself (a fleet of 10,000 tenants is about 60,000 values
+ * and 1 MB), so a document that expands to more is refused with one line instead of exhausting memory.
+ */
+export const MAX_EXPANDED_VALUES = 1_000_000;
+export const MAX_EXPANDED_CHARACTERS = 16 * 1024 * 1024;
 
 export interface LoadedDeployment {
   readonly deployment: Deployment;
@@ -32,15 +41,53 @@ export function deploymentPath(env: NodeJS.ProcessEnv = process.env): string {
 /** Read, parse and validate a deployment file. Throws `GatehouseError` with every problem. */
 export function loadDeployment(file: string, options: CrossCheckOptions = {}): LoadedDeployment {
   const source = file;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code})`;
     throw new GatehouseError([{ path: '', message: `${why}; set ${DEPLOYMENT_ENV} to a deployment yaml file` }], source);
   }
-  return parseDeployment(text, source, options);
+  return parseDeployment(decodeUtf8(bytes, source), source, { deploymentDir: path.dirname(path.resolve(file)), ...options });
+}
+
+/**
+ * Decode a file as UTF-8, refusing anything else (a silent replacement character would change a
+ * hostname or a name) with the byte offset, line and column of the first invalid byte.
+ */
+export function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) [line, start] = [line + 1, i + 1];
+    const byte = `0x${bytes[offset].toString(16).padStart(2, '0')}`;
+    throw new GatehouseError(
+      [{ path: `line ${line}, column ${offset - start + 1}`, message: `is not UTF-8: byte ${byte} at byte offset ${offset} is not valid UTF-8; save the file as UTF-8` }],
+      source,
+    );
+  }
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const [n, min, max] = c < 0x80 ? [0, 0, 0] : c >= 0xc2 && c <= 0xdf ? [1, 0x80, 0x7ff] : c >= 0xe0 && c <= 0xef ? [2, 0x800, 0xffff] : c >= 0xf0 && c <= 0xf4 ? [3, 0x10000, 0x10ffff] : [-1, 0, 0];
+    if (n < 0) return i;
+    let cp = n === 0 ? c : c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (b[i + k] & 0x3f);
+    }
+    if (n > 0 && (cp < min || cp > max || (cp >= 0xd800 && cp <= 0xdfff))) return i;
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /** Parse and validate deployment YAML text. `source` names it in messages. */
@@ -63,12 +110,18 @@ export function parseDeployment(text: string, source: string, options: CrossChec
   } catch (e) {
     throw new GatehouseError([{ path: 'yaml', message: `cannot be read: ${firstLine((e as Error).message)}` }], source);
   }
+  const tooBig = expansionProblem(raw);
+  if (tooBig) throw new GatehouseError([tooBig], source);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new GatehouseError([{ path: '', message: 'must be a yaml mapping with name, cloudflare and sites', value: raw }], source);
   }
+  const secrets = secretProblems(raw as Record<string, unknown>);
   const parsed = DeploymentSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    throw new GatehouseError(parsed.error.issues.flatMap(issueProblems), source);
+  if (!parsed.success || secrets.length > 0) {
+    const issues = parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i, { doc, raw: raw as Record<string, unknown> }));
+    // A secret is the root cause at its path: the field's own complaint about it would be a second line.
+    const covered = (p: string) => secrets.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
+    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)))], source);
   }
   const { errors, warnings } = crossCheck(parsed.data, options);
   errors.throwIfAny(source);
@@ -79,8 +132,117 @@ export function parseDeployment(text: string, source: string, options: CrossChec
   };
 }
 
+const UNKNOWN_FIELD = 'is not a known field; check the spelling against deployment.schema.json';
+
+/**
+ * A misspelled required field is one mistake, not two: `bukket:` next to a missing `bucket` becomes
+ * one line at the misspelled key that names the field it was meant to be.
+ */
+function mergeMisspelledFields(problems: Problem[]): Problem[] {
+  const parentOf = (p: string) => p.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+  const keyOf = (p: string) => p.slice(parentOf(p).length + 1);
+  const dropped = new Set<Problem>();
+  const merged = new Map<Problem, Problem>();
+  for (const unknown of problems.filter((p) => p.message === UNKNOWN_FIELD)) {
+    const missing = problems.find(
+      (p) => /^is required \(/.test(p.message) && !dropped.has(p) && parentOf(p.path) === parentOf(unknown.path) && looksLikeTypo(keyOf(unknown.path), keyOf(p.path)),
+    );
+    if (!missing) continue;
+    dropped.add(missing);
+    merged.set(unknown, { path: unknown.path, message: `is not a known field; did you mean ${keyOf(missing.path)}, which is required?` });
+  }
+  return problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? p);
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * The expanded document's size, counted without building anything, stopping at the bounds. A
+ * problem names the top-level field whose aliases expand too far.
+ */
+function expansionProblem(raw: unknown): Problem | undefined {
+  let values = 0;
+  let characters = 0;
+  const over = () => values > MAX_EXPANDED_VALUES || characters > MAX_EXPANDED_CHARACTERS;
+  const walk = (v: unknown): boolean => {
+    values++;
+    if (typeof v === 'string') characters += v.length;
+    else if (Array.isArray(v)) {
+      for (const x of v) if (!walk(x)) return false;
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        characters += k.length;
+        if (!walk(x)) return false;
+      }
+    }
+    return !over();
+  };
+  const top = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : [['', raw] as const];
+  for (const [key, value] of top) {
+    characters += key.length;
+    if (!walk(value)) {
+      return {
+        path: key || 'yaml',
+        message:
+          `expands through yaml aliases to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values or ` +
+          `${MAX_EXPANDED_CHARACTERS / 1024 / 1024} MiB of text; share fewer or smaller anchors`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Keys that hold a secret in someone's mind: never a field of the deployment file. */
+const SECRET_KEY = /(^|_)(secret|secrets|password|passwd|token|api_token|api_key|apikey|private_key|credential|credentials|client_secret)$/;
+
+/**
+ * Secrets never go in the deployment file. A key named like one (`client_secret:`, `token:`, ...)
+ * that the schema does not know, and any value shaped like one (a Google client secret, an API
+ * token, a key, a URL with a password), is refused, with the place the secret belongs instead.
+ */
+function secretProblems(raw: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (v: unknown, at: readonly PropertyKey[]) => {
+    if (typeof v === 'string') {
+      if (looksLikeSecret(v)) problems.push({ path: formatPath(at), message: secretValueMessage(raw, at, v), value: v });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, [...at, i]));
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (looksLikeSecret(k)) {
+          problems.push({ path: formatPath(at), message: 'has a key that looks like a secret; secrets never go in the deployment file: remove it, and rotate the secret' });
+        } else walk(x, [...at, k]);
+      }
+    }
+  };
+  walk(raw, []);
+  return problems;
+}
+
+/** Where a secret belongs instead, for the identity provider under `at` (if any). */
+function secretHome(raw: Record<string, unknown>, at: readonly PropertyKey[]): string {
+  if (at[0] === 'identity_providers' && typeof at[1] === 'string') {
+    const idp = (raw.identity_providers as Record<string, Record<string, unknown>> | undefined)?.[at[1]];
+    const declared = typeof idp?.secret_variable === 'string' && /^[a-z][a-z0-9_]{0,62}$/.test(idp.secret_variable) ? idp.secret_variable : undefined;
+    const variable = idpSecretVariable(at[1], declared ? { secret_variable: declared } : {});
+    return `the client secret comes only from the environment: set TF_VAR_${variable}${declared ? ' (named by secret_variable)' : ''}`;
+  }
+  if (at[0] === 'cloudflare') return 'the Cloudflare provider reads its API token from the environment: set CLOUDFLARE_API_TOKEN';
+  if (at[0] === 'backend') return 'terraform reads Google credentials from the environment (application default credentials)';
+  if (at[0] === 'sites') return "a site's tunnel token is the sensitive output connector_token; the operator places it in token_file on the host";
+  if (at[0] === 'service_tokens') return "a service token's id and secret are sensitive outputs of the access stack";
+  if (at[0] === 'buckets' || at[0] === 'tenants') return 'bucket credentials are minted by gatehouse and handed out as sensitive outputs';
+  return 'secrets come only from sensitive TF_VAR_* variables and provider environment auth (README, Secrets)';
+}
+
+function secretValueMessage(raw: Record<string, unknown>, at: readonly PropertyKey[], value: string): string {
+  const rotate = 'secrets never go in the deployment file: remove it and rotate it (it was written down)';
+  if (hasUrlPassword(value) && !looksLikeSecret(value.replace(/:[^:@/\s]+@/g, '@'))) {
+    return `carries a password in a URL (user:password@); ${rotate}`;
+  }
+  return `looks like a secret; ${rotate}: ${secretHome(raw, at)}`;
 }
 
 /** Dotted path: `routes[2].service`, `apps.internal.hostnames[0]`. */
@@ -90,14 +252,23 @@ export function formatPath(segments: readonly PropertyKey[]): string {
     .join('');
 }
 
+interface IssueContext {
+  readonly doc: Document;
+  readonly raw: Record<string, unknown>;
+  /** False while re-checking a quoted value, so the re-check never recurses. */
+  readonly requote?: boolean;
+}
+
 /** Zod issues become problems; union failures are flattened to the closest branch. */
-function issueProblems(issue: $ZodIssue): Problem[] {
+function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
   const at = formatPath(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
-        message: 'is not a known field; check the spelling against deployment.schema.json',
+        message: SECRET_KEY.test(key)
+          ? `is not a field: secrets never go in the deployment file (remove it and rotate the secret); ${secretHome(ctx.raw, issue.path)}`
+          : UNKNOWN_FIELD,
       }));
     case 'invalid_key':
       return issue.issues.map((inner) => ({ path: at, message: lowerFirst(inner.message), value: inner.input }));
@@ -110,20 +281,54 @@ function issueProblems(issue: $ZodIssue): Problem[] {
       // A tagged choice (rules, identity providers, backends): report the branch that got furthest,
       // or the list of accepted shapes when none fits.
       const branches = issue.errors.filter((b) => b.length > 0);
-      const best = branches.find((b) => b.every((i) => i.code !== 'unrecognized_keys' && i.path.length > 0));
-      if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] } as $ZodIssue));
+      // A branch whose issues all lie below the value itself fits its shape (e.g. `external:` with a
+      // misspelled field inside) and says more than "no accepted shape".
+      const best =
+        branches.find((b) => b.every((i) => i.code !== 'unrecognized_keys' && i.path.length > 0)) ??
+        branches.find((b) => b.every((i) => i.path.length > 0));
+      if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] } as $ZodIssue, ctx));
       return [{ path: at, message: unionHint(issue.path), value: issue.input }];
     }
     case 'invalid_type':
       if (issue.input === undefined) return [{ path: at, message: `is required (${issue.expected})` }];
       if (issue.expected === 'int') return [{ path: at, message: 'must be a whole number', value: issue.input }];
       if (issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
-        return [{ path: at, message: `must be a string; quote it in the yaml (unquoted, it was read as a ${typeof issue.input})`, value: issue.input }];
+        if (ctx.requote === false) return [{ path: at, message: 'must be a string', value: issue.input }];
+        return unquotedProblems(issue.path, issue.input, ctx);
       }
       return [{ path: at, message: `must be ${article(issue.expected)}`, value: issue.input }];
     default:
       return [{ path: at, message: lowerFirst(issue.message), value: issue.input }];
   }
+}
+
+/**
+ * A plain scalar read as a number or boolean where a string is expected. Quoting is advised only
+ * when the text as written would pass the field's rule; otherwise the rule's own message is the
+ * root cause (quoting `24` as a session would still not be a duration).
+ */
+function unquotedProblems(at: readonly PropertyKey[], input: number | boolean, ctx: IssueContext): Problem[] {
+  const path = formatPath(at);
+  const node = ctx.doc.getIn(at, true);
+  const text = isScalar(node) && typeof node.source === 'string' ? node.source : String(input);
+  const parent = at.length ? (at.slice(0, -1).reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k], ctx.raw) as Record<PropertyKey, unknown>) : undefined;
+  const key = at[at.length - 1];
+  let remaining: Problem[] = [];
+  if (parent && typeof parent === 'object') {
+    parent[key] = text;
+    try {
+      const again = DeploymentSchema.safeParse(ctx.raw, { reportInput: true });
+      const mine = again.success ? [] : again.error.issues.filter((i) => path.startsWith(formatPath(i.path)));
+      remaining = mine
+        .flatMap((i) => issueProblems(i, { ...ctx, requote: false }))
+        .filter((p) => p.path === path)
+        .map((p) => ({ ...p, value: input }));
+    } finally {
+      parent[key] = input;
+    }
+  }
+  if (remaining.length) return remaining;
+  return [{ path, message: `must be a string; quote it in the yaml (unquoted, it was read as a ${typeof input})`, value: input }];
 }
 
 function unionHint(segments: readonly PropertyKey[]): string {

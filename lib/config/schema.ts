@@ -9,13 +9,16 @@ import { z } from 'zod';
 import {
   bucketNameProblem,
   cloudflareIdProblem,
+  emailDomainProblem,
   gceNameProblem,
   gcpProjectProblem,
   hostnameProblem,
   isoDateProblem,
   pathRegexProblem,
+  reasonProblem,
   serviceProblem,
   sessionDurationProblem,
+  zoneProblem,
 } from '../core/rules';
 import { API_REQUESTS_PER_WINDOW } from '../core/limits';
 import { USER_DATA_RULES } from '../google/user-data';
@@ -44,6 +47,11 @@ const nameKey = z.string().regex(NAME, {
 });
 const nameRef = (what: string) => z.string().describe(`the name of ${what} declared in this file`);
 const hostname = ruled(hostnameProblem, 'a fully qualified hostname in the zone');
+const zoneApex = ruled(zoneProblem, 'a zone apex such as example.com');
+/** A hostname that gets its own record (Pages, Worker and bucket custom domains): never a wildcard. */
+const customDomain = ruled((h) => hostnameProblem(h) ?? (h.startsWith('*.') ? 'must not be a wildcard' : undefined), 'a hostname in a declared zone');
+const emailDomain = ruled(emailDomainProblem, 'a plain email domain such as example.com');
+const reason = ruled(reasonProblem, 'why, in at least 10 characters; recorded for review');
 const sessionDuration = ruled(sessionDurationProblem, 'a Go duration such as 8h or 24h');
 const isoDate = z
   .string()
@@ -59,7 +67,7 @@ const tfVariableName = z
 export const CloudflareSchema = z
   .strictObject({
     account_id: ruled(cloudflareIdProblem, 'the Cloudflare account id (not a secret)'),
-    zone: hostname.describe('the zone apex, e.g. example.com'),
+    zone: zoneApex.describe('the zone apex, e.g. example.com'),
     zone_id: ruled(cloudflareIdProblem, 'the zone id (not a secret)'),
     team_name: z
       .string()
@@ -67,7 +75,7 @@ export const CloudflareSchema = z
       .describe('the Zero Trust team name; referenced, never managed'),
     plan: z.enum(['free', 'pro', 'business', 'enterprise']).default('free').describe('the zone plan, for limits'),
     extra_zones: z
-      .array(z.strictObject({ zone: hostname, zone_id: ruled(cloudflareIdProblem) }))
+      .array(z.strictObject({ zone: zoneApex, zone_id: ruled(cloudflareIdProblem) }))
       .default([])
       .describe('more zones in the same account (same plan); hostnames may lie in any declared zone'),
     limits: z
@@ -99,16 +107,23 @@ const EntraIdp = z.strictObject({
 const OtpIdp = z.strictObject({ type: z.literal('one-time-pin') });
 const ExistingIdp = z.strictObject({
   type: z.literal('existing'),
-  id: z.string().uuid({ error: 'must be the identity provider id, a uuid' }),
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: 'must be the identity provider id, a uuid' }),
 });
 export const IdentityProviderSchema = z.discriminatedUnion('type', [GoogleWorkspaceIdp, EntraIdp, OtpIdp, ExistingIdp]);
 
 export const AccessGroupSchema = z
   .strictObject({
-    email_domains: z.array(hostname).default([]),
+    email_domains: z.array(emailDomain).default([]),
     emails: z.array(z.email({ error: 'must be an email address' })).default([]),
     idp_groups: z
-      .array(z.strictObject({ idp: nameRef('an entra identity provider'), group: z.string().min(1) }))
+      .array(
+        z.strictObject({
+          idp: nameRef('an entra identity provider'),
+          group: z.string().min(1).describe('the object id (a uuid) of the entra group'),
+        }),
+      )
       .default([]),
   })
   .describe('a reusable access group; a member matches any of its rules');
@@ -116,7 +131,7 @@ export const AccessGroupSchema = z
 const RuleSchema = z.union([
   z.strictObject({ group: nameRef('an access group') }),
   z.strictObject({ email: z.email({ error: 'must be an email address' }) }),
-  z.strictObject({ email_domain: hostname }),
+  z.strictObject({ email_domain: emailDomain }),
   z.strictObject({ service_token: nameRef('a service token') }),
   z.strictObject({ everyone: z.literal(true) }),
   z.strictObject({ any_valid_service_token: z.literal(true) }),
@@ -173,13 +188,16 @@ export const RouteSchema = z.strictObject({
   service: ruled(serviceProblem, 'origin service, e.g. http://localhost:8080'),
   origin: OriginSchema.optional(),
   public: z
-    .strictObject({ reason: z.string().min(10, { error: 'must give a reason of at least 10 characters' }) })
+    .strictObject({ reason })
     .optional()
     .describe('declare a route public on purpose; otherwise an access app must gate it'),
 });
 
 export const SiteSchema = z.strictObject({
-  name: ruled(gceNameProblem, 'the GCE instance name'),
+  name: ruled(
+    (n) => gceNameProblem(n) ?? (n.length > 40 ? 'must be at most 40 characters, so that derived firewall and secret names fit' : undefined),
+    'the GCE instance name (at most 40 characters)',
+  ),
   project: ruled(gcpProjectProblem),
   region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'must be a GCE region such as europe-west1' }),
   zone: z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { error: 'must be a GCE zone such as europe-west1-b' }),
@@ -245,8 +263,8 @@ export const BucketSchema = z.strictObject({
     .default([]),
   public: z
     .strictObject({
-      custom_domain: hostname.optional(),
-      reason: z.string().min(10, { error: 'must give a reason of at least 10 characters' }),
+      custom_domain: customDomain.optional(),
+      reason,
     })
     .optional(),
   credentials: z
@@ -262,7 +280,14 @@ export const BucketSchema = z.strictObject({
     )
     .default({}),
   retired: z
-    .strictObject({ since: isoDate.describe('the day the bucket was retired'), retain_days: Days.default(30) })
+    .strictObject({
+      since: isoDate.describe('the day the bucket was retired; since + retain_days must be after tomorrow'),
+      retain_days: Days.default(30),
+      confirm_delete: z
+        .string()
+        .optional()
+        .describe("the bucket's exact name: confirms that its objects expire on since + retain_days even if that is tomorrow or has passed"),
+    })
     .optional()
     .describe('objects expire on since + retain_days; the bucket stays'),
 });
@@ -279,7 +304,13 @@ export const TenantSchema = z.strictObject({
   enabled: z.boolean().default(true),
   rotation: z.number().int().min(0).default(1).describe('bump to rotate the tenant bucket keys'),
   retain_days: Days.default(30).describe('when disabled, objects expire this many days after disabled_on'),
-  disabled_on: isoDate.optional().describe('the day the tenant was disabled (required with enabled: false)'),
+  disabled_on: isoDate
+    .optional()
+    .describe('the day the tenant was disabled (required with enabled: false); disabled_on + retain_days must be after tomorrow'),
+  confirm_delete: z
+    .string()
+    .optional()
+    .describe("the tenant bucket's exact name: confirms that its objects expire on disabled_on + retain_days even if that is tomorrow or has passed"),
   service: ruled(serviceProblem).optional().describe('origin service on the tenant hub; default tenants.service'),
   shard: z.number().int().min(0).max(999).optional().describe('pin to a shard; default sha256(id) mod shard_count'),
   access: z
@@ -298,9 +329,7 @@ export const TenantsSchema = z.strictObject({
     .default(1000)
     .describe('max estimated refresh API calls per shard stack (cloudflare allows 1200 per 5 minutes)'),
   service: ruled(serviceProblem).default('http://localhost:80').describe('default origin service on a tenant hub'),
-  public_reason: z
-    .string()
-    .min(10, { error: 'must give a reason of at least 10 characters' })
+  public_reason: reason
     .optional()
     .describe('why tenant hostnames without an access app are public (required when any tenant has none)'),
   key_expires: isoDate.optional().describe('expiry of every tenant bucket key (rotate before it); default never (the pack warns)'),
@@ -314,7 +343,13 @@ export const PagesSiteSchema = z.strictObject({
     .optional()
     .describe('the Pages project; default the key'),
   production_branch: z.string().min(1).default('main'),
-  domains: z.array(hostname).min(1, { error: 'must list at least one custom domain' }),
+  domains: z.array(customDomain).min(1, { error: 'must list at least one custom domain' }),
+  pages_dev: z
+    .strictObject({ public: z.strictObject({ reason }) })
+    .optional()
+    .describe(
+      'declare <project>.pages.dev and its previews *.<project>.pages.dev public on purpose; otherwise the app that gates a custom domain gates them too',
+    ),
 });
 
 export const WorkerSchema = z.strictObject({
@@ -323,7 +358,7 @@ export const WorkerSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'must be a worker name of lower-case letters, digits, hyphens and underscores' })
     .optional()
     .describe('the Worker script name; default the key'),
-  hostname: hostname.describe('the custom domain (a workers.dev host cannot be protected by Access)'),
+  hostname: customDomain.describe('the custom domain (a workers.dev host cannot be protected by Access)'),
   module_file: z.string().min(1).optional().describe('the ES module to deploy, relative to the deployment file; omit to route to a script deployed elsewhere'),
   compatibility_date: isoDate.default('2026-01-01'),
   d1: z
@@ -344,7 +379,14 @@ export const BackendSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('gcs'),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, { error: 'must be a GCS bucket name' }),
-    prefix: z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a path prefix such as gatehouse/' }).default('gatehouse'),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a path prefix such as gatehouse/' })
+      .regex(/^(?!\.\.?(\/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*(\/(?!\.\.?(\/|$))[A-Za-z0-9._-]+)*\/?$/, {
+        error: "must be a relative path prefix such as gatehouse/edge: no leading '/', no empty, '.' or '..' segment",
+      })
+      .optional()
+      .describe('state lives under <prefix>/<stack>; default gatehouse/<name>, so two deployments never share state'),
   }),
 ]);
 

@@ -2,7 +2,7 @@
  * Runs a synth for a command-line entry point: every known problem is printed one line each on
  * stderr, with no stack trace, and the exit status is non-zero. Nothing is written on failure.
  */
-import { GatehouseError } from './errors';
+import { GatehouseError, redactSecrets } from './errors';
 
 /** cdktf reports failed construct validations as one Error with this heading. */
 const VALIDATION_HEADING = /^(Validation failed with the following errors:|Encountered Annotations with level "ERROR":)\s*/;
@@ -13,8 +13,8 @@ export function problemLines(error: unknown): string[] | undefined {
     return error.message
       .replace(VALIDATION_HEADING, '')
       .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean);
+      .map((l) => redactSecrets(l.trim()))
+      .filter((l, i, all) => l && all.indexOf(l) === i);
   }
   return undefined;
 }

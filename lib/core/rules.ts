@@ -2,6 +2,7 @@
  * Pure value rules shared by the deployment schema and the construct props validation.
  * Each returns `undefined` when the value is fine, or a lower-case message that says what is valid.
  */
+import { RE2JS } from 're2js';
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -26,6 +27,50 @@ export function inZone(hostname: string, zone: string): boolean {
   return bare === zone || bare.endsWith(`.${zone}`);
 }
 
+/** Levenshtein distance: how many single-character edits turn `a` into `b` (typo detection). */
+export function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** True when `typed` is plausibly a typo of `meant` (at most 2 edits, fewer for short words). */
+export function looksLikeTypo(typed: string, meant: string): boolean {
+  return typed !== meant && editDistance(typed, meant) <= Math.min(2, Math.floor(meant.length / 3));
+}
+
+/** A zone apex (`cloudflare.zone`, `extra_zones[].zone`): a hostname without a wildcard. */
+export function zoneProblem(zone: string): string | undefined {
+  if (zone.includes('*')) return 'must be the zone apex, such as example.com, not a wildcard';
+  return hostnameProblem(zone);
+}
+
+/**
+ * The domain of an email-domain rule: Access matches it against what follows the `@` of the
+ * address, exactly, so it is a plain domain (a wildcard, an `@` or a scheme would match no one).
+ */
+export function emailDomainProblem(domain: string): string | undefined {
+  const plain = 'must be a plain email domain such as example.com';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(domain)) return `${plain}, without a scheme`;
+  if (domain.includes('@')) return `${plain}, without @ (the rule matches what follows the @ of an address)`;
+  if (domain.includes('*')) return `${plain}: the rule matches the domain after @ exactly, so a wildcard matches no one; list each domain`;
+  return hostnameProblem(domain);
+}
+
+/** A reason recorded for review (public routes, buckets, tenants, pages.dev hosts): 10+ characters of text. */
+export function reasonProblem(reason: string): string | undefined {
+  return reason.trim().length >= 10 ? undefined : 'must give a reason of at least 10 characters';
+}
+
+/** The hosts Cloudflare serves every Pages project on besides its custom domains: production and every preview. */
+export function pagesDevHostnames(projectName: string): [string, string] {
+  return [`${projectName}.pages.dev`, `*.${projectName}.pages.dev`];
+}
+
 const SERVICE_SCHEMES = ['http', 'https', 'unix', 'unix+tls', 'tcp', 'ssh', 'rdp', 'smb'] as const;
 
 /** An origin service as cloudflared accepts it: scheme://host[:port] with no path, or http_status:NNN. */
@@ -38,6 +83,9 @@ export function serviceProblem(service: string): string | undefined {
   const m = /^([a-z+]+):\/\/(.*)$/.exec(service);
   if (!m) return `must be a URL with one of the schemes ${SERVICE_SCHEMES.join(', ')}, or http_status:NNN`;
   const [, scheme, rest] = m;
+  if (/^[^/]*@/.test(rest)) {
+    return 'must not carry a user or password (user:password@); cloudflared does not send them, and a password in the file leaks: let the origin authenticate the Access user instead';
+  }
   if (!(SERVICE_SCHEMES as readonly string[]).includes(scheme)) {
     return `scheme must be one of ${SERVICE_SCHEMES.join(', ')}`;
   }
@@ -110,16 +158,71 @@ export function isoDateProblem(date: string): string | undefined {
 }
 
 /**
- * A route path: cloudflared compiles it with Go's `regexp` (RE2), which has no lookaround and no
- * backreferences, so those are refused here instead of at the connector.
+ * A route path: cloudflared compiles it with Go's `regexp` (RE2 syntax). It is checked here with
+ * re2js, a port of RE2 (github.com/le0pard/re2js), so what RE2 rejects (`\\Z`, possessive or nested
+ * repeats, repeat counts over 1000) is refused at synth rather than by the connector. Lookaround and
+ * backreferences get their own, clearer message.
  */
 export function pathRegexProblem(path: string): string | undefined {
   if (/\(\?<?[=!]/.test(path)) return 'must not use lookahead or lookbehind; cloudflared uses go regexp (re2), which has none';
   if (/\\[1-9]/.test(path)) return 'must not use backreferences; cloudflared uses go regexp (re2), which has none';
   try {
-    new RegExp(path);
-  } catch {
-    return 'must be a valid regular expression';
+    RE2JS.compile(path);
+    return undefined;
+  } catch (e) {
+    const why = (e as Error).message.replace(/^error parsing regexp: /, '');
+    try {
+      new RegExp(path);
+    } catch {
+      return 'must be a valid regular expression'; // not a regular expression in any dialect
+    }
+    return `must be a regular expression that go regexp (re2) accepts: ${why}`;
   }
-  return undefined;
+}
+
+/** `date` (YYYY-MM-DD) plus `days`, as YYYY-MM-DD. */
+export function addDaysToDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A date that starts a deletion clock: a retired bucket's `since`, a disabled tenant's `disabled_on`. */
+export interface DeletionClock {
+  /** The day the clock starts, YYYY-MM-DD. */
+  readonly start: string;
+  /** Days objects are kept after `start`. */
+  readonly retainDays: number;
+  /** Today, YYYY-MM-DD (UTC). */
+  readonly today: string;
+  /** The bucket whose objects the clock deletes. */
+  readonly bucketName: string;
+  /** The typed confirmation: the bucket's exact name, or undefined. */
+  readonly confirmDelete?: string;
+  /** How the start field is written where the message is read (`since`, `disabled_on`). */
+  readonly startField: string;
+  /** How the confirmation field is written where the message is read (`retired.confirm_delete`). */
+  readonly confirmField: string;
+}
+
+/**
+ * The rule every deletion clock obeys (buckets and tenants, file and constructs alike): a deletion
+ * date (start + retention) on or before tomorrow would delete every object at once, or within a day
+ * of the apply, so it is refused unless the confirmation field holds the bucket's exact name. The
+ * confirmation also covers the normal end of a retention. A date later than tomorrow is fine, so a
+ * file written with today's date stays valid while its retention runs.
+ */
+export function deletionClockProblem(clock: DeletionClock): string | undefined {
+  if (clock.confirmDelete !== undefined && clock.confirmDelete !== clock.bucketName) return undefined; // reported on the field itself
+  const ends = addDaysToDate(clock.start, clock.retainDays);
+  if (ends > addDaysToDate(clock.today, 1) || clock.confirmDelete === clock.bucketName) return undefined;
+  return (
+    `deletes every object of bucket ${clock.bucketName} on ${ends} (${clock.startField} + ${clock.retainDays} days), ` +
+    `${ends <= clock.today ? 'a day that has passed' : 'tomorrow'} (today is ${clock.today}); write the day retention ` +
+    `really starts, or confirm the deletion with ${clock.confirmField}: ${clock.bucketName}`
+  );
+}
+
+/** The confirmation field itself: it must hold the bucket's exact name. */
+export function deletionConfirmationProblem(bucketName: string, confirmDelete: string | undefined): string | undefined {
+  if (confirmDelete === undefined || confirmDelete === bucketName) return undefined;
+  return `must be the exact name of the bucket whose objects it lets expire, ${bucketName}`;
 }

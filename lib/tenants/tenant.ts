@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { ProblemCollector } from '../core/errors';
+import { deletionClockProblem, deletionConfirmationProblem, isoDateProblem } from '../core/rules';
 import { AccessGatedApp } from '../cloudflare/access/app';
 import type { IIdentityProvider } from '../cloudflare/access/identity-provider';
 import type { IAccessPolicy } from '../cloudflare/access/policy';
@@ -51,6 +53,18 @@ export interface ManagedTenantProps {
    */
   readonly disabledOn?: string;
   /**
+   * The bucket's exact name, to confirm that a disabled tenant's objects expire on `disabledOn` +
+   * `retainDays` even when that is tomorrow or has passed (otherwise refused: a back-dated
+   * `disabledOn` would delete everything at once), including at the normal end of the retention.
+   * @default - not confirmed
+   */
+  readonly confirmDelete?: string;
+  /**
+   * Today (YYYY-MM-DD, UTC), against which the deletion date of a disabled tenant is checked.
+   * @default - the current date
+   */
+  readonly today?: string;
+  /**
    * Gate the hostname with an Access app.
    * @default - public, with `publicReason`
    */
@@ -89,6 +103,27 @@ export class ManagedTenant extends Construct {
     super(scope, id);
     this.hostname = props.hostname;
     this.enabled = props.enabled ?? true;
+    const problems = new ProblemCollector(id);
+    if (!this.enabled) {
+      const today = props.today ?? new Date().toISOString().slice(0, 10);
+      const dateProblem = props.disabledOn === undefined ? 'is required when enabled is false: the day retention starts' : isoDateProblem(props.disabledOn);
+      if (dateProblem) problems.add('disabledOn', dateProblem, ...(props.disabledOn === undefined ? [] : [props.disabledOn]));
+      else if (!isoDateProblem(today)) {
+        const clock = deletionClockProblem({
+          start: props.disabledOn!,
+          retainDays: props.retainDays ?? 30,
+          today,
+          bucketName: props.bucketName,
+          confirmDelete: props.confirmDelete,
+          startField: 'disabledOn',
+          confirmField: 'confirmDelete',
+        });
+        if (clock) problems.add('disabledOn', clock, props.disabledOn);
+      }
+      const confirm = deletionConfirmationProblem(props.bucketName, props.confirmDelete);
+      if (confirm) problems.add('confirmDelete', confirm, props.confirmDelete);
+    }
+    problems.throwIfAny();
 
     if (this.enabled) {
       if (props.access) {
@@ -120,7 +155,16 @@ export class ManagedTenant extends Construct {
     this.bucket = new ManagedBucket(this, 'bucket', {
       accountId: props.accountId,
       bucketName: props.bucketName,
-      ...(this.enabled ? {} : { retired: { since: props.disabledOn ?? '', retainDays: props.retainDays ?? 30 } }),
+      ...(props.today !== undefined ? { today: props.today } : {}),
+      ...(this.enabled
+        ? {}
+        : {
+            retired: {
+              since: props.disabledOn!,
+              retainDays: props.retainDays ?? 30,
+              ...(props.confirmDelete !== undefined ? { confirmDelete: props.confirmDelete } : {}),
+            },
+          }),
     });
     if (this.enabled) {
       this.credentials = this.bucket.grantReadWrite('hub', {

@@ -10,6 +10,7 @@ import {
   AccessEntraSecretExpiring,
   AccessIdpSecretFromVariable,
   AccessNoAllowEveryone,
+  AccessPagesDevCoverage,
   AccessRouteCoverage,
   AccessServiceTokenDecision,
   AccessSessionDuration,
@@ -416,6 +417,45 @@ describeRule(AccessRouteCoverage, () => {
   test('a hostname expression could not be validated', () => {
     const subject = config([{ hostname: '${var.host}', service: 'http://localhost:1' }, CATCH_ALL]);
     expectUnknown(check(rule, subject), 'a hostname is an expression: ${var.host}');
+  });
+});
+
+describeRule(AccessPagesDevCoverage, () => {
+  const rule = AccessPagesDevCoverage;
+  const site = { project: 'example-docs', domains: ['docs.example.com'], pagesDev: ['example-docs.pages.dev', '*.example-docs.pages.dev'] };
+  const app = (uris: unknown[], sites: unknown = [site]) =>
+    element(APPLICATION, { destinations: uris.map((uri) => ({ type: 'public', uri })) }, { facts: sites ? { 'pages-sites': sites } : {} });
+
+  test('applies to access applications', () => {
+    expect(rule.appliesTo(app([]))).toBe(true);
+    expect(rule.appliesTo(element(POLICY, {}))).toBe(false);
+  });
+
+  test('an app over a Pages domain that gates both pages.dev hosts is compliant', () => {
+    expectCompliant(check(rule, app(['docs.example.com', 'example-docs.pages.dev', '*.example-docs.pages.dev'])));
+  });
+
+  test('a gated Pages domain whose pages.dev hosts are open is non-compliant, naming them', () => {
+    // GIVEN the previews are missing (as when destinations were overridden)
+    const verdict = check(rule, app(['docs.example.com', 'example-docs.pages.dev']));
+    // THEN
+    expectNonCompliant(verdict, '*.example-docs.pages.dev serves the content of a gated Pages custom domain');
+    expectNonCompliant(check(rule, app(['docs.example.com'])), 'example-docs.pages.dev, *.example-docs.pages.dev serve');
+  });
+
+  test('pages.dev hosts declared public with a reason are compliant; a short reason does not count', () => {
+    expectCompliant(check(rule, app(['docs.example.com'], [{ ...site, publicReason: 'the docs are public anyway' }])));
+    expectNonCompliant(check(rule, app(['docs.example.com'], [{ ...site, publicReason: 'public' }])), 'example-docs.pages.dev');
+  });
+
+  test('a site none of whose domains the app gates asks nothing; an app without Pages sites is not applicable', () => {
+    expectCompliant(check(rule, app(['admin.example.com'])));
+    expectNotApplicable(check(rule, app(['docs.example.com'], null)));
+  });
+
+  test('destinations that are not literals could not be validated', () => {
+    expectUnknown(check(rule, element(APPLICATION, { destinations: '${var.d}' }, { facts: { 'pages-sites': [site] } })), 'not a list');
+    expectUnknown(check(rule, app(['${var.host}'])), 'not a literal uri');
   });
 });
 

@@ -1,5 +1,11 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import { PagesSite, PagesSiteProps } from '../../../lib/cloudflare/pages';
+
+const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
 import { ACCOUNT_ID, expectProblem, newStack, problemsOf, synth } from './access/support';
 
 const PROJECT = 'cloudflare_pages_project';
@@ -30,7 +36,38 @@ describe('PagesSite with one domain and defaults', () => {
   test('creates exactly one project with the account, the name and production branch "main"', () => {
     // THEN
     expect(s.resources(PROJECT)).toHaveLength(1);
-    expect(s.at(PROJECT, 'www/project')).toEqual({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'main' });
+    expect(s.at(PROJECT, 'www/project')).toMatchObject({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'main' });
+  });
+
+  test('a postcondition requires the computed subdomain to be <project>.pages.dev (terraform applies it)', () => {
+    // GIVEN the synthesized postcondition, moved onto terraform's built-in terraform_data (no provider
+    // needed offline), whose `output` stands in for the project's computed `subdomain`
+    const { lifecycle } = s.at(PROJECT, 'www/project');
+    const post = JSON.parse(JSON.stringify(lifecycle.postcondition).replace(/self\.subdomain/g, 'self.output'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-pages-post-'));
+    try {
+      const apply = (subdomain: string) => {
+        fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: { project: { input: subdomain, lifecycle: { postcondition: post } } } } }));
+        return spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env: TF_ENV, encoding: 'utf8' });
+      };
+      expect(spawnSync('terraform', ['init', '-input=false'], { cwd: dir, env: TF_ENV }).status).toBe(0);
+      // WHEN Pages gives the project a suffixed subdomain (the name is taken elsewhere) THEN the apply fails, saying why
+      const taken = apply('example-www-4x2.pages.dev');
+      expect(taken.status).not.toBe(0);
+      expect(taken.stderr.replace(/\s+/g, ' ')).toContain('Pages gave project example-www the subdomain example-www-4x2.pages.dev, not example-www.pages.dev');
+      // WHEN it gives <project>.pages.dev THEN the apply goes through
+      expect(apply('example-www.pages.dev').status).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('exposes the pages.dev host and its previews as literals', () => {
+    const site = build();
+    expect(site.projectName).toBe('example-www');
+    expect(site.pagesDevHostnames).toEqual(['example-www.pages.dev', '*.example-www.pages.dev']);
+    expect(site.pagesDevPublicReason).toBeUndefined();
+    expect(build({ pagesDevPublic: { reason: 'the public web site' } }).pagesDevPublicReason).toBe('the public web site');
   });
 
   test('creates one Pages domain that references the project by name', () => {
@@ -70,7 +107,7 @@ describe('PagesSite with a custom production branch', () => {
     // WHEN
     const s = synth((scope) => new PagesSite(scope, 'www', props({ productionBranch: 'release' })));
     // THEN
-    expect(s.at(PROJECT, 'www/project')).toEqual({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'release' });
+    expect(s.at(PROJECT, 'www/project')).toMatchObject({ account_id: ACCOUNT_ID, name: 'example-www', production_branch: 'release' });
   });
 });
 
@@ -204,6 +241,10 @@ describe('PagesSite validation', () => {
       'must be a literal hostname',
     );
     expect(p.value).toBe(hostname);
+  });
+
+  test('fails if the pages.dev hosts are declared public with a short reason', () => {
+    expectProblem(() => build({ pagesDevPublic: { reason: ' public ' } }), 'www.pagesDevPublic.reason', 'must give a reason of at least 10 characters');
   });
 
   test('reports every problem at once', () => {

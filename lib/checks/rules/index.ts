@@ -4,6 +4,7 @@ import { AccessAutoRedirect } from './access-auto-redirect';
 import { AccessEntraSecretExpired, AccessEntraSecretExpiring } from './access-entra-secret-expiry';
 import { AccessIdpSecretFromVariable } from './access-idp-secret-from-variable';
 import { AccessNoAllowEveryone } from './access-no-allow-everyone';
+import { AccessPagesDevCoverage } from './access-pages-dev-coverage';
 import { AccessRouteCoverage } from './access-route-coverage';
 import { AccessServiceTokenDecision } from './access-service-token-decision';
 import { AccessSessionDuration } from './access-session-duration';
@@ -29,6 +30,7 @@ export const RULES: readonly GatehouseRule[] = [
   AccessAutoRedirect,
   AccessSessionDuration,
   AccessRouteCoverage,
+  AccessPagesDevCoverage,
   AccessEntraSecretExpired,
   AccessEntraSecretExpiring,
   AccessServiceTokenDecision,
@@ -55,6 +57,7 @@ export {
   AccessEntraSecretExpiring,
   AccessIdpSecretFromVariable,
   AccessNoAllowEveryone,
+  AccessPagesDevCoverage,
   AccessRouteCoverage,
   AccessServiceTokenDecision,
   AccessSessionDuration,

@@ -1,9 +1,11 @@
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ZeroTrustAccessApplication } from '@cdktf/provider-cloudflare/lib/zero-trust-access-application';
+import { FACTS, recordFact } from '../../checks/facts';
 import { ProblemCollector } from '../../core/errors';
 import { MAX_DESTINATIONS_PER_APP } from '../../core/limits';
 import { hostnameProblem, sessionDurationProblem } from '../../core/rules';
+import type { IPagesSite } from '../pages';
 import type { IIdentityProvider } from './identity-provider';
 import type { IAccessPolicy } from './policy';
 
@@ -69,8 +71,16 @@ export interface AccessGatedAppProps {
   readonly name: string;
   /** Zero Trust team name (referenced, never managed: the organization is a per-account singleton). */
   readonly teamName: string;
-  /** Public hostnames (v5 `destinations`), at most 5. The first is the app's `domain`. */
+  /** Public hostnames (v5 `destinations`), at most 5 together with the pages.dev hosts of `pagesSites`. The first is the app's `domain`. */
   readonly hostnames: readonly string[];
+  /**
+   * Pages sites whose content this app gates (list their custom domains in `hostnames`). Pages serves
+   * the same content on `<project>.pages.dev` and every preview `*.<project>.pages.dev`, so both are
+   * added as destinations (Cloudflare's "enable access policy" on a project covers only the previews),
+   * unless the site declares them public (`PagesSite` `pagesDevPublic`).
+   * @default - none
+   */
+  readonly pagesSites?: readonly IPagesSite[];
   /** Reusable policies, attached with precedence 1, 2, ... in this order. */
   readonly policies: readonly IAccessPolicy[];
   /**
@@ -128,12 +138,19 @@ export class AccessGatedApp extends Construct implements IAccessGatedApp {
     super(scope, id);
     const problems = new ProblemCollector(id);
     const idps = props.identityProviders ?? [];
+    const pagesDev = [...new Set((props.pagesSites ?? []).flatMap((s) => (s.pagesDevPublicReason ? [] : s.pagesDevHostnames)))].filter(
+      (h) => !props.hostnames.includes(h),
+    );
+    const destinations = [...props.hostnames, ...pagesDev];
     if (props.hostnames.length === 0) problems.add('hostnames', 'must list at least one hostname');
-    if (props.hostnames.length > MAX_DESTINATIONS_PER_APP) {
+    if (destinations.length > MAX_DESTINATIONS_PER_APP) {
       problems.add(
         'hostnames',
-        `lists ${props.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per application, split it`,
-        props.hostnames.length,
+        pagesDev.length
+          ? `lists ${props.hostnames.length} hostnames and gates ${pagesDev.length} pages.dev hosts of its Pages sites; cloudflare allows ` +
+              `at most ${MAX_DESTINATIONS_PER_APP} destinations per application, gate the Pages sites with a separate app`
+          : `lists ${props.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per application, split it`,
+        destinations.length,
       );
     }
     props.hostnames.forEach((h, i) => {
@@ -168,7 +185,7 @@ export class AccessGatedApp extends Construct implements IAccessGatedApp {
       name: props.name,
       type: 'self_hosted',
       domain: props.hostnames[0],
-      destinations: props.hostnames.map((uri) => ({ type: 'public', uri })),
+      destinations: destinations.map((uri) => ({ type: 'public', uri })),
       policies: props.policies.map((p, i) => ({ id: p.policyId, precedence: i + 1 })),
       ...(idps.length > 0 ? { allowedIdps: idps.map((i) => i.identityProviderId) } : {}),
       autoRedirectToIdentity: autoRedirect,
@@ -189,9 +206,21 @@ export class AccessGatedApp extends Construct implements IAccessGatedApp {
           }
         : {}),
     });
+    if (props.pagesSites?.length) {
+      recordFact(
+        this.resource,
+        FACTS.pagesSites,
+        props.pagesSites.map((s) => ({
+          project: s.projectName,
+          domains: [...s.hostnames],
+          pagesDev: [...s.pagesDevHostnames],
+          ...(s.pagesDevPublicReason ? { publicReason: s.pagesDevPublicReason } : {}),
+        })),
+      );
+    }
     this.applicationId = this.resource.id;
     this.aud = this.resource.aud;
-    this.hostnames = [...props.hostnames];
+    this.hostnames = destinations;
     this.teamName = props.teamName;
   }
 }

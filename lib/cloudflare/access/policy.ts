@@ -29,8 +29,9 @@ export interface AccessPolicyProps {
    */
   readonly exclude?: readonly AccessRule[];
   /**
-   * Session duration for this policy.
-   * @default "24h"
+   * Session duration for this policy. The Access token of a user admitted by this policy lasts this
+   * long, whatever the app declares, so set it to the session of the apps that use the policy.
+   * @default - none written; provider 5.14 then stores "24h", which overrides the app's session
    */
   readonly sessionDuration?: string;
 }
@@ -89,7 +90,7 @@ export class AccessPolicy extends Construct implements IAccessPolicy {
       include: props.include.map((r) => r.selector),
       ...(props.require?.length ? { require: props.require.map((r) => r.selector) } : {}),
       ...(props.exclude?.length ? { exclude: props.exclude.map((r) => r.selector) } : {}),
-      sessionDuration: props.sessionDuration ?? '24h',
+      ...(props.sessionDuration !== undefined ? { sessionDuration: props.sessionDuration } : {}),
     });
     this.policyId = this.resource.id;
   }

@@ -1,4 +1,12 @@
+import { Token } from 'cdktf';
 import type { ZeroTrustAccessPolicyInclude } from '@cdktf/provider-cloudflare/lib/zero-trust-access-policy';
+import { GatehouseError } from '../../core/errors';
+import { emailDomainProblem } from '../../core/rules';
+
+/** Throw one problem for a literal value that breaks a rule (tokens are checked by the provider). */
+function refuse(path: string, value: string, problem: string | undefined): void {
+  if (problem && !Token.isUnresolved(value)) throw new GatehouseError([{ path, message: problem, value }]);
+}
 
 /** What a policy does with a matching request. */
 export enum AccessDecision {
@@ -33,16 +41,19 @@ export class AccessRule {
   public static email(email: string): AccessRule {
     return new AccessRule(AccessRuleKind.EMAIL, { email: { email } });
   }
-  /** Every address in an email domain, e.g. `example.com`. */
+  /** Every address in an email domain, e.g. `example.com`: a plain domain (no `*`, `@` or scheme), matched exactly. */
   public static emailDomain(domain: string): AccessRule {
+    refuse('emailDomain', domain, emailDomainProblem(domain));
     return new AccessRule(AccessRuleKind.EMAIL_DOMAIN, { emailDomain: { domain } });
   }
   /** One service token (only admitted by a `non_identity` policy). */
   public static serviceToken(token: { readonly serviceTokenId: string }): AccessRule {
     return new AccessRule(AccessRuleKind.SERVICE_TOKEN, { serviceToken: { tokenId: token.serviceTokenId } });
   }
-  /** Members of an Entra group (the IdP needs `supportGroups`). */
+  /** Members of an Entra group, by the group's object id (a uuid; the IdP needs `supportGroups`). */
   public static entraGroup(groupId: string, idp: { readonly identityProviderId: string }): AccessRule {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(groupId);
+    refuse('entraGroup', groupId, uuid ? undefined : "must be the entra group's object id, a uuid (a display name matches no one)");
     return new AccessRule(AccessRuleKind.ENTRA_GROUP, { azureAd: { id: groupId, identityProviderId: idp.identityProviderId } });
   }
   /** Everyone. Never allowed on an allow policy. */

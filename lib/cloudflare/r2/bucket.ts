@@ -9,7 +9,7 @@ import { R2ManagedDomain } from '@cdktf/provider-cloudflare/lib/r2-managed-domai
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { FACTS, recordFact } from '../../checks/facts';
 import { GatehouseError, ProblemCollector } from '../../core/errors';
-import { bucketNameProblem, isoDateProblem } from '../../core/rules';
+import { bucketNameProblem, deletionClockProblem, deletionConfirmationProblem, isoDateProblem } from '../../core/rules';
 import { r2S3Endpoint } from '../permissions';
 import { BucketAccess, BucketCredentials, GrantOptions } from './credentials';
 
@@ -110,10 +110,16 @@ export interface ManagedBucketProps {
   /**
    * Retire the bucket: credentials are refused, public access is removed, and every object expires on
    * `since` + `retainDays` (a date rule, so objects older than the retention are not deleted at once).
-   * The bucket itself stays; deleting it is a separate, deliberate act.
+   * A deletion date on or before tomorrow (`today`) is refused unless `confirmDelete` holds the
+   * bucket's name. The bucket itself stays; deleting it is a separate, deliberate act.
    * @default - in service
    */
   readonly retired?: BucketRetirement;
+  /**
+   * Today (YYYY-MM-DD, UTC), against which a retirement's deletion date is checked.
+   * @default - the current date
+   */
+  readonly today?: string;
 }
 
 /** When and for how long a retired bucket keeps its objects. */
@@ -125,6 +131,13 @@ export interface BucketRetirement {
    * @default 30
    */
   readonly retainDays?: number;
+  /**
+   * The bucket's exact name, to confirm that its objects expire on `since` + `retainDays` even when
+   * that is tomorrow or has passed (a back-dated `since` would otherwise delete everything at once,
+   * so it is refused), including at the normal end of the retention.
+   * @default - not confirmed
+   */
+  readonly confirmDelete?: string;
 }
 
 const DAY = 86_400;
@@ -175,9 +188,26 @@ export class ManagedBucket extends Construct {
     days('lifecycle.transitionToInfrequentAccessAfterDays', life.transitionToInfrequentAccessAfterDays);
     days('lockRetainDays', props.lockRetainDays);
     days('retired.retainDays', props.retired?.retainDays);
+    const today = props.today ?? new Date().toISOString().slice(0, 10);
+    if (props.today !== undefined && isoDateProblem(props.today)) problems.add('today', isoDateProblem(props.today)!, props.today);
     if (props.retired) {
       const p = isoDateProblem(props.retired.since);
       if (p) problems.add('retired.since', p, props.retired.since);
+      const retainDays = props.retired.retainDays ?? 30;
+      if (!p && !isoDateProblem(today) && Number.isInteger(retainDays) && !Token.isUnresolved(props.bucketName)) {
+        const clock = deletionClockProblem({
+          start: props.retired.since,
+          retainDays,
+          today,
+          bucketName: props.bucketName,
+          confirmDelete: props.retired.confirmDelete,
+          startField: 'since',
+          confirmField: 'retired.confirmDelete',
+        });
+        if (clock) problems.add('retired.since', clock, props.retired.since);
+        const confirm = deletionConfirmationProblem(props.bucketName, props.retired.confirmDelete);
+        if (confirm) problems.add('retired.confirmDelete', confirm, props.retired.confirmDelete);
+      }
     }
     if (life.deleteAfterDays !== undefined && life.transitionToInfrequentAccessAfterDays !== undefined &&
         life.transitionToInfrequentAccessAfterDays >= life.deleteAfterDays) {

@@ -273,6 +273,43 @@ describe('AccessGatedApp cookies', () => {
   });
 });
 
+describe('AccessGatedApp over Pages sites', () => {
+  const docs = { projectName: 'example-docs', hostnames: ['docs.example.com'], pagesDevHostnames: ['example-docs.pages.dev', '*.example-docs.pages.dev'] };
+
+  test("gates the site's pages.dev host and every preview too, after the hostnames, and records the site for the pack", () => {
+    // GIVEN an app over a Pages custom domain, with the site
+    const s = synth((scope) => new AccessGatedApp(scope, 'app', baseProps({ hostnames: ['docs.example.com'], pagesSites: [docs] })));
+    const config = s.at(APP, 'app/resource');
+    // THEN the destinations are the domain, <project>.pages.dev and *.<project>.pages.dev
+    expect(config.destinations).toEqual([
+      { type: 'public', uri: 'docs.example.com' },
+      { type: 'public', uri: 'example-docs.pages.dev' },
+      { type: 'public', uri: '*.example-docs.pages.dev' },
+    ]);
+    expect(config.domain).toBe('docs.example.com');
+    const app = s.stack.node.findAll().find((c) => c.node.path.endsWith('app/resource'))!;
+    expect(app.node.metadata.find((m) => m.type === 'gatehouse:pages-sites')?.data).toEqual([
+      { project: 'example-docs', domains: ['docs.example.com'], pagesDev: ['example-docs.pages.dev', '*.example-docs.pages.dev'] },
+    ]);
+  });
+
+  test('a site that declares its pages.dev hosts public adds nothing', () => {
+    const config = appConfig({ hostnames: ['docs.example.com'], pagesSites: [{ ...docs, pagesDevPublicReason: 'the docs are public on pages.dev' }] });
+    expect(config.destinations).toEqual([{ type: 'public', uri: 'docs.example.com' }]);
+  });
+
+  test('pages.dev hosts already listed are not added twice', () => {
+    const config = appConfig({ hostnames: ['docs.example.com', 'example-docs.pages.dev'], pagesSites: [docs] });
+    expect(config.destinations.map((d: Json) => d.uri)).toEqual(['docs.example.com', 'example-docs.pages.dev', '*.example-docs.pages.dev']);
+  });
+
+  test('fails if the pages.dev hosts take the app over five destinations, saying to use a separate app', () => {
+    const hostnames = ['docs.example.com', 'a.example.com', 'b.example.com', 'c.example.com'];
+    const p = expectProblem(() => build({ hostnames, pagesSites: [docs] }), 'app.hostnames', 'gate the Pages sites with a separate app');
+    expect(p.value).toBe(6);
+  });
+});
+
 describe('AccessGatedApp validation', () => {
   test('fails if more than five hostnames are listed', () => {
     // GIVEN six hostnames

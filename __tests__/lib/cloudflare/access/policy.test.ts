@@ -47,7 +47,7 @@ describe('AccessRule selectors', () => {
 });
 
 describe('AccessPolicy allow', () => {
-  test('renders account, name, decision, one selector per include element and the default 24h session', () => {
+  test("renders account, name, decision, one selector per include element and no session of its own (a written 24h would override the apps' sessions)", () => {
     // GIVEN an allow policy over a group, an email, an email domain and an Entra group
     const config = policyConfig({
       include: [
@@ -61,7 +61,7 @@ describe('AccessPolicy allow', () => {
     expect(config.account_id).toBe(ACCOUNT_ID);
     expect(config.name).toBe('allow staff');
     expect(config.decision).toBe('allow');
-    expect(config.session_duration).toBe('24h');
+    expect(config).not.toHaveProperty('session_duration');
     expect(config.include).toEqual([
       { group: { id: STAFF.groupId } },
       { email: { email: 'ada@example.com' } },
@@ -143,7 +143,7 @@ describe('AccessPolicy non_identity', () => {
       { service_token: { token_id: `\${cloudflare_zero_trust_access_service_token.${token}.id}` } },
       { service_token: { token_id: TOKEN.serviceTokenId } },
     ]);
-    expect(config.session_duration).toBe('24h');
+    expect(config).not.toHaveProperty('session_duration');
   });
 });
 
@@ -213,5 +213,14 @@ describe('AccessPolicy validation', () => {
   test('reports every offending rule', () => {
     const problems = problemsOf(() => build({ include: [AccessRule.everyone(), AccessRule.anyValidServiceToken(), AccessRule.serviceToken(TOKEN)] }));
     expect(problems.map((p) => p.path)).toEqual(['p.include[0]', 'p.include[1]', 'p.include[2]']);
+  });
+});
+
+describe('AccessRule identities (issue 14)', () => {
+  test('an email domain must be a plain domain, an entra group an object id', () => {
+    expect(() => AccessRule.emailDomain('*.example.com')).toThrow('emailDomain: must be a plain email domain such as example.com');
+    expect(() => AccessRule.emailDomain('@example.com')).toThrow('without @');
+    expect(() => AccessRule.entraGroup('Engineering', ENTRA)).toThrow("entraGroup: must be the entra group's object id, a uuid");
+    expect(AccessRule.entraGroup('eeeeeeee-0000-4000-8000-000000000001', ENTRA).kind).toBe('entra_group');
   });
 });

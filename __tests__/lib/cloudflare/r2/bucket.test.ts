@@ -19,8 +19,11 @@ const ABORT_7_DAYS = {
   abort_multipart_uploads_transition: { condition: { type: 'Age', max_age: 604800 } },
 };
 
+/** "Today" for deletion dates, pinned. */
+const TODAY = '2026-11-22';
+
 function props(overrides: Partial<ManagedBucketProps> = {}): ManagedBucketProps {
-  return { accountId: ACCOUNT_ID, bucketName: 'example-backups', ...overrides };
+  return { accountId: ACCOUNT_ID, bucketName: 'example-backups', today: TODAY, ...overrides };
 }
 
 function synthBucket(overrides: Partial<ManagedBucketProps> = {}): Synthesized {
@@ -278,6 +281,43 @@ describe('ManagedBucket retired', () => {
   });
 });
 
+describe('ManagedBucket retirement dates cannot destroy (the same rule as the deployment file)', () => {
+  test('fails if a back-dated retirement would delete every object at once, naming the bucket and the deletion date', () => {
+    // GIVEN since 2020-01-01 with 30 days of retention, today 2026-11-22
+    const p = expectProblem(() => build({ retired: { since: '2020-01-01', retainDays: 30 } }), 'b.retired.since', 'deletes every object of bucket example-backups on 2020-01-31');
+    // THEN the message says how to confirm, in the construct's own terms
+    expect(p.message).toContain('retired.confirmDelete: example-backups');
+    expect(p.value).toBe('2020-01-01');
+  });
+
+  test('fails if the deletion date is tomorrow, accepts the day after', () => {
+    // GIVEN today 2026-11-22: deletion 2026-11-23 is refused, 2026-11-24 accepted
+    expectProblem(() => build({ retired: { since: '2026-11-13', retainDays: 10 } }), 'b.retired.since', 'on 2026-11-23 (since + 10 days), tomorrow');
+    expect(() => build({ retired: { since: '2026-11-14', retainDays: 10 } })).not.toThrow();
+  });
+
+  test('the typed confirmation with the exact bucket name lets it expire, also at the normal end of a retention', () => {
+    const s = synthBucket({ retired: { since: '2020-01-01', retainDays: 30, confirmDelete: 'example-backups' } });
+    expect(rulesOf(s)[1].delete_objects_transition.condition.date).toBe('2020-01-31T00:00:00Z');
+  });
+
+  test('fails if the confirmation names another bucket', () => {
+    const p = expectProblem(
+      () => build({ retired: { since: '2020-01-01', confirmDelete: 'example-backup' } }),
+      'b.retired.confirmDelete',
+      'must be the exact name of the bucket whose objects it lets expire, example-backups',
+    );
+    expect(p.value).toBe('example-backup');
+  });
+
+  test('today defaults to the current date; an invalid today is refused', () => {
+    expect(() => new ManagedBucket(newStack(), 'b', { accountId: ACCOUNT_ID, bucketName: 'example-backups', retired: { since: '2020-01-01' } })).toThrow(
+      'deletes every object of bucket example-backups on 2020-01-31',
+    );
+    expectProblem(() => build({ today: '22.11.2026' }), 'b.today', 'must be a date written YYYY-MM-DD');
+  });
+});
+
 describe('ManagedBucket validation', () => {
   test.each([
     ['ab', 'too short'],
@@ -300,7 +340,7 @@ describe('ManagedBucket validation', () => {
     ['lifecycle.abortMultipartAfterDays', (n) => ({ lifecycle: { abortMultipartAfterDays: n } })],
     ['lifecycle.transitionToInfrequentAccessAfterDays', (n) => ({ lifecycle: { transitionToInfrequentAccessAfterDays: n } })],
     ['lockRetainDays', (n) => ({ lockRetainDays: n })],
-    ['retired.retainDays', (n) => ({ retired: { since: '2026-11-22', retainDays: n } })],
+    ['retired.retainDays', (n) => ({ retired: { since: '2026-11-30', retainDays: n } })],
   ];
   const BAD_DAYS = [0, -1, 1.5, 36501];
 

@@ -1,0 +1,82 @@
+/**
+ * Honest sessions: the Access application token lasts for the session of the policy that admitted
+ * the user, which falls back to the app's session only when the policy has none
+ * (https://developers.cloudflare.com/cloudflare-one/identity/users/session-management/). Provider
+ * 5.14 gives a reusable policy `session_duration = "24h"` when it is omitted, so an app declared
+ * `8h` would silently give 24-hour sessions. Here each policy's session is the one the file
+ * declares, or else the one every app using it declares; apps that disagree need the policy to
+ * say. One implementation for the checks, the access stack and the compliance report.
+ */
+import type { Deployment } from './schema';
+
+/** The default session of an app (schema default) and of a tenant's app (`AccessGatedApp` default). */
+export const DEFAULT_APP_SESSION = '24h';
+
+/** One app that attaches a policy. */
+export interface PolicyUser {
+  /** Where the app is declared: `apps.internal`, `tenants.members[3]`. */
+  readonly path: string;
+  readonly session: string;
+}
+
+/** A policy's session and where it comes from. */
+export interface PolicySession {
+  /** The session to write, or undefined when no app uses the policy (nothing to follow) or the apps disagree. */
+  readonly session?: string;
+  readonly source: 'declared' | 'apps' | 'unused' | 'conflict';
+  /** The apps that attach the policy, in file order. */
+  readonly users: readonly PolicyUser[];
+}
+
+/** Every app (file apps, then tenants with access) with the policies it attaches, in precedence order. */
+export function appsWithPolicies(d: Deployment): Array<PolicyUser & { readonly policies: readonly string[] }> {
+  return [
+    ...Object.entries(d.apps).map(([name, app]) => ({ path: `apps.${name}`, session: app.session_duration, policies: app.policies })),
+    ...d.tenants.members.flatMap((m, i) =>
+      m.enabled && m.access ? [{ path: `tenants.members[${i}]`, session: DEFAULT_APP_SESSION, policies: m.access.policies }] : [],
+    ),
+  ];
+}
+
+/** Each declared policy's session. */
+export function policySessions(d: Deployment): Map<string, PolicySession> {
+  const users = new Map<string, PolicyUser[]>(Object.keys(d.access_policies).map((p) => [p, []]));
+  for (const app of appsWithPolicies(d)) {
+    for (const p of new Set(app.policies)) users.get(p)?.push({ path: app.path, session: app.session });
+  }
+  const sessions = new Map<string, PolicySession>();
+  for (const [name, policy] of Object.entries(d.access_policies)) {
+    const using = users.get(name)!;
+    const distinct = [...new Set(using.map((u) => u.session))];
+    if (policy.session_duration) sessions.set(name, { session: policy.session_duration, source: 'declared', users: using });
+    else if (distinct.length === 1) sessions.set(name, { session: distinct[0], source: 'apps', users: using });
+    else sessions.set(name, { source: distinct.length === 0 ? 'unused' : 'conflict', users: using });
+  }
+  return sessions;
+}
+
+/** An app's effective session, as the compliance report lists it. */
+export interface AppSession {
+  readonly app: string;
+  /** The app's own session_duration. */
+  readonly appSession: string;
+  /** The session of each attached policy (what the token lasts when that policy admits the user). */
+  readonly policies: ReadonlyArray<{ readonly policy: string; readonly session: string }>;
+  /** One duration when every policy gives the same, else `"<d1> or <d2> (by policy)"`. */
+  readonly effective: string;
+}
+
+/** Every app's effective session (the provider default 24h stands in for a policy without one). */
+export function appSessions(d: Deployment): AppSession[] {
+  const sessions = policySessions(d);
+  return appsWithPolicies(d).map((app) => {
+    const policies = app.policies.map((policy) => ({ policy, session: sessions.get(policy)?.session ?? DEFAULT_APP_SESSION }));
+    const distinct = [...new Set(policies.map((p) => p.session))];
+    return {
+      app: app.path,
+      appSession: app.session,
+      policies,
+      effective: distinct.length === 1 ? distinct[0] : `${distinct.join(' or ')} (by policy)`,
+    };
+  });
+}
