@@ -50,13 +50,15 @@ export function siteHostOptions(d: Deployment, site: GceSiteSpec, activation: st
 }
 
 /**
- * User-data for a site gatehouse does not create: the token comes from a file the operator places and
- * the connector is always on (a running standby connector moves no traffic; DNS decides).
+ * User-data for a site gatehouse does not create: the token comes from a file the operator places. Its
+ * stack owns the TXT activation record `activationRecordName(d, role)` (lib/cutover/activation.ts).
  */
 export function externalUserData(d: Deployment, site: ExternalSiteSpec): string {
   return renderConnectorUserData({
     cloudflaredVersion: d.sites?.cloudflared_version ?? DEFAULT_CLOUDFLARED_VERSION,
     tokenSource: { kind: 'file', path: site.external.token_file },
+    // LEAD (merging issue-13-hosts, CONTEXT decision 2): the host follows its TXT record; replace the next line with
+    // activation: { kind: 'dns-txt', record: activationRecordName(d, site === d.sites?.standby ? 'standby' : 'primary') },
     activation: { kind: 'always-on' },
   });
 }
