@@ -1,18 +1,12 @@
 // npm run cutover -- --to standby|primary: the safe cutover (lib/cutover/run.ts); --help prints usage.
+// Only the argument parser loads before the arguments are read, so --help and a bad flag run nothing else.
 import { spawn } from 'child_process';
-import { buildStacks } from '../lib/app';
-import { deploymentPath, loadDeployment } from '../lib/config/load';
-import { problemLines } from '../lib/core/cli';
 import { CUTOVER_USAGE, parseCutoverArgs } from '../lib/cutover/args';
-import { CloudflareApi } from '../lib/cutover/cloudflare-api';
-import { readSynthesizedStacks } from '../lib/cutover/preflight';
-import { recordActiveSite } from '../lib/cutover/record';
-import { DeployCommand, deployArgv, runCutover } from '../lib/cutover/run';
-import { synthAtomically } from '../lib/synth';
+import type { DeployCommand } from '../lib/cutover/run';
 
 /** Run one deploy step: the variables go into the child's environment, never onto its command line. */
-function deploy(command: DeployCommand): Promise<void> {
-  const [cmd, ...args] = deployArgv(command.stack);
+function deploy(command: DeployCommand, argv: string[]): Promise<void> {
+  const [cmd, ...args] = argv;
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
   for (const [name, value] of Object.entries(command.variables)) env[`TF_VAR_${name}`] = value;
   return new Promise((resolve, reject) => {
@@ -33,6 +27,17 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { args } = parsed;
+  const [{ buildStacks }, { deploymentPath, loadDeployment }, { problemLines }, { CloudflareApi }, { readSynthesizedStacks }, { recordActiveSite }, { deployArgv, runCutover }, { synthAtomically }] =
+    await Promise.all([
+      import('../lib/app'),
+      import('../lib/config/load'),
+      import('../lib/core/cli'),
+      import('../lib/cutover/cloudflare-api'),
+      import('../lib/cutover/preflight'),
+      import('../lib/cutover/record'),
+      import('../lib/cutover/run'),
+      import('../lib/synth'),
+    ]);
   const file = deploymentPath();
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   let deployment;
@@ -53,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     stacks: readSynthesizedStacks(outdir),
     env: process.env,
     api: new CloudflareApi({ token: process.env.CLOUDFLARE_API_TOKEN ?? '', ...(process.env.GATEHOUSE_CLOUDFLARE_API ? { baseUrl: process.env.GATEHOUSE_CLOUDFLARE_API } : {}) }),
-    deploy,
+    deploy: (command) => deploy(command, deployArgv(command.stack)),
     recordActive: (active) => recordActiveSite(file, active),
     timeoutMs: args.timeoutSeconds * 1000,
     pollMs: args.intervalSeconds * 1000,
