@@ -67,11 +67,14 @@ export interface Variant {
   readonly dependencies: Record<string, string[]>;
 }
 
-/** Synthesize a deployment input once per value of `sites.active`. */
-export function synthVariant(name: string, input: Record<string, any>): Variant {
+/**
+ * Synthesize a deployment input once per value of `sites.active` (or only the given ones: such a variant
+ * serves fine-grained tests, not the model, which needs both files).
+ */
+export function synthVariant(name: string, input: Record<string, any>, actives: readonly SiteRole[] = ROLES): Variant {
   const files = {} as Variant['files'];
   let dependencies: Record<string, string[]> = {};
-  for (const active of ROLES) {
+  for (const active of actives) {
     const copy = structuredClone(input);
     copy.sites.active = active;
     const deployment = deploymentFrom(copy);

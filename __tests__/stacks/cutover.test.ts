@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { evaluate, evaluateBatch } from '../../lib/cutover/evaluate';
 import { tunnelIdStubs } from '../../lib/cutover/plan';
+import { missingCredentials, requiredSecretVariables } from '../../lib/cutover/preflight';
 import { exampleInput, resources, SynthJson, tempDir } from '../helpers';
 import { Model, synthVariant, Variant, World } from './cutover-model';
 
@@ -31,7 +32,7 @@ beforeAll(() => {
   external = synthVariant('keep false, external standby', input);
   input.sites.primary = { external: { name: 'edge-primary' } };
   delete input.buckets['example-backups'].credentials.restic.deliver_to; // Secret Manager delivery needs a GCE host
-  bothExternal = synthVariant('both external', input);
+  bothExternal = synthVariant('both external', input, ['primary']);
 });
 
 const stacksOf = (v: Variant, active: 'primary' | 'standby' = 'primary') => v.files[active].stacks;
@@ -84,7 +85,7 @@ describe('the recorded active site (sites.active)', () => {
   });
 
   test('sites.active changes nothing but the default of activate_dns, so nothing that forces replacement depends on it', () => {
-    for (const v of [gce, external, bothExternal]) {
+    for (const v of [gce, external]) {
       const a = stacksOf(v, 'primary');
       const b = stacksOf(v, 'standby');
       for (const s of Object.keys(a)) {
@@ -289,6 +290,80 @@ describe('external hosts: the TXT activation record', () => {
     const [standbyTxt] = resources(stacksOf(external).standby, 'cloudflare_dns_record').map(([, r]) => r);
     const v = (activate: boolean) => evaluate({ expressions: { c: standbyTxt.content }, variables: { activate_dns: { type: 'bool', value: String(activate) } } }).c;
     expect([v(false), v(true)]).toEqual(['standby', 'active']);
+  });
+});
+
+describe('replacement safety: nothing that forces replacement depends on a cutover input (moved here from stacks.test.ts and extended)', () => {
+  // Everything a cutover changes or reads: its variables, the live DNS reads and the tunnel status reads
+  // (sites.active itself only changes the default of activate_dns: see above).
+  const CUTOVER_INPUTS = /var\.(activate_dns|primary_connector_on|skip_tunnel_health_gate)\b|data\.cloudflare_dns_records\.|data\.cloudflare_zero_trust_tunnel_cloudflared\./;
+  // The provider attributes that force replacement (provider 5.14 / google 6.50 schemas, FIELD-GUIDE sections 2 and 5a).
+  const FORCES_REPLACEMENT: Record<string, string[]> = {
+    cloudflare_dns_record: ['zone_id', 'type'],
+    cloudflare_zero_trust_tunnel_cloudflared: ['account_id', 'config_src'],
+    cloudflare_zero_trust_tunnel_cloudflared_config: ['account_id', 'tunnel_id'],
+    google_compute_instance: ['name', 'zone', 'project', 'boot_disk', 'metadata_startup_script', 'network_interface'],
+    google_secret_manager_secret_version: ['secret', 'secret_data'],
+  };
+  const strings = (value: unknown, at = ''): Array<[string, string]> => {
+    if (typeof value === 'string') return [[at, value]];
+    if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${at}[${i}]`));
+    if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (k === '//' ? [] : strings(v, at ? `${at}.${k}` : k)));
+    return [];
+  };
+  const dependents = (stack: SynthJson) =>
+    [
+      ...new Set(
+        Object.entries<Record<string, SynthJson>>(stack.resource ?? {}).flatMap(([type, byId]) =>
+          Object.values(byId).flatMap((r) =>
+            strings(r)
+              .filter(([, v]) => CUTOVER_INPUTS.test(v))
+              .map(([at]) => `${type}.${at.replace(/precondition\[\d+\]/, 'precondition[]')}`),
+          ),
+        ),
+      ),
+    ].sort();
+  const guarded = (type: string) => [`${type}.lifecycle.precondition[].condition`, `${type}.lifecycle.precondition[].error_message`];
+  const RECORDS = ['cloudflare_dns_record.content', ...guarded('cloudflare_dns_record')];
+  const HOST = ['google_compute_instance.metadata.gatehouse-connector', ...guarded('google_compute_instance')];
+
+  test.each([
+    ['the example (GCE, keep true)', () => gce, { production: RECORDS, standby: HOST }],
+    ['keep false, external standby', () => external, { production: [...RECORDS, ...HOST], standby: RECORDS }],
+    ['keep false, both external (TXT activation)', () => bothExternal, { production: RECORDS, standby: RECORDS }],
+  ])('%s: the attributes that change with a cutover input are exactly these, and none forces replacement', (_name, variant, expected) => {
+    const { production, standby } = stacksOf(variant());
+    expect({ production: dependents(production), standby: dependents(standby) }).toEqual({ production: [...expected.production].sort(), standby: [...expected.standby].sort() });
+    for (const attr of [...dependents(production), ...dependents(standby)]) {
+      const [type, top] = attr.split('.');
+      expect([attr, (FORCES_REPLACEMENT[type] ?? []).includes(top)]).toEqual([attr, false]);
+    }
+    // and no count or for_each reads one, so the addresses are the same for every value
+    for (const json of [production, standby]) expect(strings(json.resource).filter(([at, v]) => /\.(count|for_each)$/.test(at) && CUTOVER_INPUTS.test(v))).toEqual([]);
+  });
+
+  test('keep_primary_connector_on_cutover false: the primary stops on cutover (metadata, in place), unless primary_connector_on', () => {
+    const [[, instance]] = resources(stacksOf(external).production, 'google_compute_instance');
+    expect(instance.metadata['gatehouse-connector']).toBe('${(var.activate_dns && !var.primary_connector_on) ? "standby" : "active"}');
+    const values = evaluateBatch({
+      expressions: { v: instance.metadata['gatehouse-connector'] },
+      cases: [[false, false], [true, false], [true, true], [false, true]].map(([a, on]) => ({ variables: { activate_dns: a, primary_connector_on: on }, stubs: {} })),
+    });
+    expect(values.map((x) => x.v)).toEqual(['active', 'standby', 'active', 'active']);
+  });
+});
+
+describe("the command's credential preflight (reusable by any command that deploys)", () => {
+  test('every sensitive variable without a default that the stacks declare, read from the synthesized JSON', () => {
+    const stacks = stacksOf(gce);
+    expect(requiredSecretVariables(stacks, ['access', 'standby', 'production'])).toEqual(['workspace_client_secret']);
+    expect(requiredSecretVariables(stacks, ['standby', 'production'])).toEqual([]);
+    expect(missingCredentials(stacks, ['access'], {})).toEqual([
+      'CLOUDFLARE_API_TOKEN is not set: the Cloudflare provider and the cutover read it (README: secrets)',
+      'TF_VAR_workspace_client_secret is not set: access declares the sensitive variable workspace_client_secret with no default',
+    ]);
+    expect(missingCredentials(stacks, ['access', 'standby'], { CLOUDFLARE_API_TOKEN: 't', TF_VAR_workspace_client_secret: 's' })).toEqual([]);
+    expect(missingCredentials(stacks, ['pages'], { CLOUDFLARE_API_TOKEN: 't' })).toEqual(['stack pages was not synthesized: run npm run synth and check the deployment file']);
   });
 });
 

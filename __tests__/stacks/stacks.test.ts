@@ -250,82 +250,9 @@ describe('cutover', () => {
     }
   });
 
-  // Attributes whose value changes with a cutover input, and the provider attributes that force replacement
-  // (provider 5.14 / google 6.50 schemas, ../shared/FIELD-GUIDE.md sections 2 and 5a).
-  const FORCES_REPLACEMENT: Record<string, string[]> = {
-    cloudflare_dns_record: ['zone_id', 'type'],
-    cloudflare_zero_trust_tunnel_cloudflared: ['account_id', 'config_src'],
-    cloudflare_zero_trust_tunnel_cloudflared_config: ['account_id', 'tunnel_id'],
-    google_compute_instance: ['name', 'zone', 'project', 'boot_disk', 'metadata_startup_script', 'network_interface'],
-    google_secret_manager_secret_version: ['secret', 'secret_data'],
-  };
-  const dependents = (stack: SynthJson) =>
-    Object.entries<Record<string, SynthJson>>(stack.resource ?? {}).flatMap(([type, byId]) =>
-      Object.values(byId).flatMap((r) =>
-        strings(r)
-          .filter(([, v]) => CUTOVER_INPUTS.test(v))
-          .map(([at]) => `${type}.${at.replace(/precondition\[\d+\]/, 'precondition[]')}`),
-      ),
-    );
-  const keepFalse = (() => {
-    const input = exampleInput();
-    input.sites.keep_primary_connector_on_cutover = false;
-    return synthAll(deploymentFrom(input));
-  })();
-  const externalSites = (() => {
-    const input = exampleInput();
-    input.sites.keep_primary_connector_on_cutover = false;
-    input.sites.primary = { external: { name: 'edge-primary' } };
-    input.sites.standby = { external: { name: 'edge-standby' } };
-    delete input.buckets['example-backups'].credentials.restic.deliver_to;
-    return synthAll(deploymentFrom(input));
-  })();
-
-  test.each([
-    ['the example', () => example, { production: [], standby: ['google_compute_instance.metadata.gatehouse-connector'] }],
-    ['keep_primary_connector_on_cutover: false', () => keepFalse, {
-      production: ['google_compute_instance.lifecycle.precondition[].condition', 'google_compute_instance.lifecycle.precondition[].error_message', 'google_compute_instance.metadata.gatehouse-connector'],
-      standby: ['google_compute_instance.metadata.gatehouse-connector'],
-    }],
-    ['external sites (TXT activation)', () => externalSites, {
-      production: ['cloudflare_dns_record.content', 'cloudflare_dns_record.lifecycle.precondition[].condition', 'cloudflare_dns_record.lifecycle.precondition[].error_message'],
-      standby: ['cloudflare_dns_record.content', 'cloudflare_dns_record.lifecycle.precondition[].condition', 'cloudflare_dns_record.lifecycle.precondition[].error_message'],
-    }],
-  ])('%s: the attributes that change with a cutover input are exactly these, and none forces replacement', (_name, stacks, extra) => {
-    const s = stacks();
-    const common = {
-      production: ['cloudflare_dns_record.content', 'cloudflare_dns_record.lifecycle.precondition[].condition', 'cloudflare_dns_record.lifecycle.precondition[].error_message'],
-      standby: ['google_compute_instance.lifecycle.precondition[].condition', 'google_compute_instance.lifecycle.precondition[].error_message'],
-    };
-    const changed = { production: [...new Set(dependents(s.production))].sort(), standby: [...new Set(dependents(s.standby))].sort() };
-    const gceStandby = 'google_compute_instance' in (s.standby.resource ?? {});
-    expect(changed).toEqual({
-      production: [...new Set([...common.production, ...extra.production])].sort(),
-      standby: [...new Set([...(gceStandby ? common.standby : []), ...extra.standby])].sort(),
-    });
-    for (const attr of [...changed.production, ...changed.standby]) {
-      const [type, top] = attr.split('.');
-      expect([attr, FORCES_REPLACEMENT[type] ?? []]).not.toEqual([attr, expect.arrayContaining([top])]);
-    }
-  });
-
-  test('with keep_primary_connector_on_cutover false, the primary connector stops on cutover (metadata, in place)', () => {
-    const s = keepFalse;
-    const [[, instance]] = resources(s.production, 'google_compute_instance');
-    expect(instance.metadata['gatehouse-connector']).toBe('${(var.activate_dns && !var.primary_connector_on) ? "standby" : "active"}');
-    const state = (activate: boolean, on: boolean) =>
-      evaluate({
-        expressions: { v: instance.metadata['gatehouse-connector'] },
-        variables: { activate_dns: { type: 'bool', value: String(activate) }, primary_connector_on: { type: 'bool', value: String(on) } },
-      }).v;
-    expect([state(false, false), state(true, false), state(true, true), state(false, true)]).toEqual(['active', 'standby', 'active', 'active']);
-    expect(s.production.variable.primary_connector_on).toMatchObject({ type: 'bool', default: false, nullable: false });
-    // the primary's metadata changes only after every record has moved (DNS never points at a stopped connector)
-    const records = Object.keys(s.production.resource.cloudflare_dns_record).map((id) => `cloudflare_dns_record.${id}`);
-    expect(instance.depends_on).toEqual(expect.arrayContaining(records));
-    const [[, standbyInstance]] = resources(s.standby, 'google_compute_instance');
-    expect(standbyInstance.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "active" : "standby"}');
-  });
+  // The attributes that change with a cutover input, and that none forces replacement, are checked for every
+  // kind of site (GCE, external, keep_primary_connector_on_cutover false) in __tests__/stacks/cutover.test.ts,
+  // which synthesizes those deployments anyway.
 
   test('by default the primary keeps its connector after a cutover', () => {
     const [[, instance]] = resources(example.production, 'google_compute_instance');

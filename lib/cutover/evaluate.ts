@@ -159,7 +159,7 @@ export interface BatchInput {
 
 /** Escape a stub value so terraform reads it as data, not as a template. */
 function literal(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  if (typeof value === 'string') return value.replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`);
   if (Array.isArray(value)) return value.map(literal);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)]));
   return value;
