@@ -313,6 +313,12 @@ export class Model {
   private precompute(): void {
     const statusValues = ['healthy', 'down', 'inactive'];
     const done = new Set<string>();
+    // Speculate the states a deploy can produce (every record on one tunnel), so one terraform run usually
+    // reaches the fixpoint; the loop still evaluates any state a deploy really produces and was not foreseen.
+    for (const [cname] of this.cnameRole) {
+      const state = Object.fromEntries(this.shapes.primary.production.records.map((r) => [r.hostname, { zoneId: r.zoneId, content: cname }] as const).sort(([a], [b]) => a.localeCompare(b)));
+      this.recordStates.set(JSON.stringify(state), state);
+    }
     for (;;) {
       const pending = [...this.recordStates.keys()].filter((r) => !done.has(r));
       if (pending.length === 0) return;

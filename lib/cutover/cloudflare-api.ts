@@ -62,7 +62,14 @@ interface Envelope<T> {
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The real client (global fetch). */
+/**
+ * The real client (global fetch).
+ *
+ * @example
+ * const api = new CloudflareApi({ token: process.env.CLOUDFLARE_API_TOKEN! });
+ * const tunnel = await api.tunnelByName(accountId, 'example-standby');
+ * const status = tunnel && (await api.tunnelStatus(accountId, tunnel.id)); // 'healthy' | 'degraded' | 'down' | 'inactive'
+ */
 export class CloudflareApi implements CutoverApi {
   private readonly base: string;
   private readonly maxAttempts: number;

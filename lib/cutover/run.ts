@@ -137,6 +137,13 @@ class Stop extends Error {
 /** Where every public record points right now. */
 type Applied = { kind: 'site'; role: SiteRole } | { kind: 'mixed'; detail: string } | { kind: 'missing'; hostname: string } | { kind: 'foreign'; detail: string };
 
+/**
+ * Run a cutover (see the module comment for the steps and refusals).
+ *
+ * @example
+ * const result = await runCutover({ deployment, file, to: 'standby', stacks, env: process.env, api, deploy, recordActive, out, err });
+ * process.exitCode = result.exitCode;
+ */
 export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
   const d = o.deployment;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
