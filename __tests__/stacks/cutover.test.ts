@@ -6,7 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { evaluate, evaluateBatch } from '../../lib/cutover/evaluate';
+import { BatchInput, evaluate, evaluateBatches } from '../../lib/cutover/evaluate';
 import { tunnelIdStubs } from '../../lib/cutover/plan';
 import { missingCredentials, requiredSecretVariables } from '../../lib/cutover/preflight';
 import { exampleInput, resources, SynthJson, tempDir } from '../helpers';
@@ -36,6 +36,16 @@ beforeAll(() => {
 });
 
 const stacksOf = (v: Variant, active: 'primary' | 'standby' = 'primary') => v.files[active].stacks;
+
+/** Batches the describe blocks register; all are evaluated in ONE terraform run right after the synths. */
+const batches: Array<{ name: string; input: () => BatchInput }> = [];
+const evaluated = new Map<string, Array<Record<string, unknown>>>();
+const later = (name: string, input: () => BatchInput) => batches.push({ name, input });
+const results = (name: string) => evaluated.get(name)!;
+beforeAll(() => {
+  const out = evaluateBatches(batches.map((b) => b.input()));
+  batches.forEach((b, i) => evaluated.set(b.name, out[i]));
+});
 const dataId = (stack: SynthJson, type: string, prefix: string) => {
   const id = Object.keys(stack.data?.[type] ?? {}).find((k) => k === prefix || k.startsWith(`${prefix}_`));
   if (!id) throw new Error(`no data.${type}.${prefix}`);
@@ -116,12 +126,11 @@ describe('guards (plan-time preconditions evaluated by terraform)', () => {
       [false, 'none', 'inactive', 'inactive', true], // first deploy: the records are created with the primary
       [true, 'none', 'healthy', 'inactive', false], // first deploy straight onto a standby that never ran
     ];
-    let results: Array<Record<string, unknown>>;
-    beforeAll(() => {
+    later('gate', () => {
       const { production, standby, precondition } = gate();
       const onPrimary = dataId(production, 'cloudflare_dns_records', 'live-primary');
       const onStandby = dataId(production, 'cloudflare_dns_records', 'live-standby');
-      results = evaluateBatch({
+      return {
         expressions: { ok: precondition.condition, message: precondition.error_message },
         cases: [...cases, [true, 'primary', 'down', 'down', true] as Case].map(([activate, now, p, s], i) => ({
           variables: { activate_dns: activate, skip_tunnel_health_gate: i === cases.length },
@@ -133,49 +142,64 @@ describe('guards (plan-time preconditions evaluated by terraform)', () => {
             [`${onStandby}.result`]: live(now, 'standby'),
           },
         })),
-      });
+      };
     });
 
     test.each(cases.map((c, i) => [i, ...c] as const))('case %i: activate_dns=%s, records on %s, primary %s, standby %s -> allowed=%s', (i, ...c) => {
-      expect(results[i].ok).toBe(c[4]);
+      expect(results('gate')[i].ok).toBe(c[4]);
     });
 
     test('the disaster override lets a record move onto a tunnel that is down', () => {
-      expect(results[cases.length].ok).toBe(true);
+      expect(results('gate')[cases.length].ok).toBe(true);
     });
 
     test('a refusal is one line naming the record, the tunnel, its status and the recovery command', () => {
-      expect(results[2].message).toBe(
+      expect(results('gate')[2].message).toBe(
         'Refusing to move admin.example.com to tunnel example-standby: its status is "down", not healthy. ' +
           'Run npm run cutover -- --to standby, which starts its connector and waits for it; in a disaster set TF_VAR_skip_tunnel_health_gate=true (docs/cutover.md).',
       );
-      expect(String(results[6].message)).toContain('tunnel example-primary: its status is "down"');
-      expect(String(results[6].message)).toContain('npm run cutover -- --to primary');
+      expect(String(results('gate')[6].message)).toContain('tunnel example-primary: its status is "down"');
+      expect(String(results('gate')[6].message)).toContain('npm run cutover -- --to primary');
     });
   });
 
-  /** Evaluate a stop guard of the resource carrying a site's activation. */
-  const stopGuard = (v: Variant, stackId: 'production' | 'standby', type: string, cases: Array<[vars: Record<string, boolean>, now: 'primary' | 'standby' | 'none']>) => {
-    const stacks = stacksOf(v);
-    const stack = stacks[stackId];
-    const [[, carrier]] = resources(stack, type).filter(([, r]) => type !== 'cloudflare_dns_record' || r.type === 'TXT');
-    const guard = carrier.lifecycle.precondition.find((p: SynthJson) => String(p.error_message).startsWith('Refusing to stop'));
-    const tunnelStubs = stackId === 'production' ? tunnelIdStubs(stacks.production, stacks.standby) : tunnelIdStubs(stacks.standby, stacks.standby);
-    const role = stackId === 'production' ? 'primary' : 'standby';
-    const query = dataId(stack, 'cloudflare_dns_records', `live-${role}`);
-    return evaluateBatch({
-      expressions: { ok: guard.condition, message: guard.error_message },
-      cases: cases.map(([vars, now]) => ({ variables: vars, stubs: { ...tunnelStubs, [`${query}.result`]: live(now, role) } })),
+  /** A stop guard of the resource carrying a site's activation, evaluated for these cases (registered for the one run). */
+  const stopGuard = (name: string, v: () => Variant, stackId: 'production' | 'standby', type: string, cases: Array<[vars: Record<string, boolean>, now: 'primary' | 'standby' | 'none']>) =>
+    later(name, () => {
+      const stacks = stacksOf(v());
+      const stack = stacks[stackId];
+      const [[, carrier]] = resources(stack, type).filter(([, r]) => type !== 'cloudflare_dns_record' || r.type === 'TXT');
+      const guard = carrier.lifecycle.precondition.find((p: SynthJson) => String(p.error_message).startsWith('Refusing to stop'));
+      const tunnelStubs = stackId === 'production' ? tunnelIdStubs(stacks.production, stacks.standby) : tunnelIdStubs(stacks.standby, stacks.standby);
+      const role = stackId === 'production' ? 'primary' : 'standby';
+      const query = dataId(stack, 'cloudflare_dns_records', `live-${role}`);
+      return {
+        expressions: { ok: guard.condition, message: guard.error_message },
+        cases: cases.map(([vars, now]) => ({ variables: vars, stubs: { ...tunnelStubs, [`${query}.result`]: live(now, role) } })),
+      };
     });
-  };
+  stopGuard('standby gce', () => gce, 'standby', 'google_compute_instance', [
+    [{ activate_dns: false }, 'standby'],
+    [{ activate_dns: false }, 'primary'],
+    [{ activate_dns: true }, 'standby'],
+    [{ activate_dns: false }, 'none'],
+  ]);
+  stopGuard('standby txt', () => external, 'standby', 'cloudflare_dns_record', [
+    [{ activate_dns: false }, 'standby'],
+    [{ activate_dns: false }, 'primary'],
+    [{ activate_dns: true }, 'standby'],
+  ]);
+  const primaryCases: Array<[Record<string, boolean>, 'primary' | 'standby' | 'none']> = [
+    [{ activate_dns: true, primary_connector_on: false, skip_tunnel_health_gate: false }, 'primary'], // move DNS and stop at once: refused
+    [{ activate_dns: true, primary_connector_on: true, skip_tunnel_health_gate: false }, 'primary'], // move DNS, primary kept on
+    [{ activate_dns: true, primary_connector_on: false, skip_tunnel_health_gate: false }, 'standby'], // DNS moved already: stop
+    [{ activate_dns: false, primary_connector_on: false, skip_tunnel_health_gate: false }, 'primary'],
+  ];
+  stopGuard('primary gce', () => external, 'production', 'google_compute_instance', primaryCases);
+  stopGuard('primary txt', () => bothExternal, 'production', 'cloudflare_dns_record', primaryCases);
 
   test('standby (GCE metadata): refuses to stop its connector while the live public records point at its tunnel', () => {
-    const r = stopGuard(gce, 'standby', 'google_compute_instance', [
-      [{ activate_dns: false }, 'standby'],
-      [{ activate_dns: false }, 'primary'],
-      [{ activate_dns: true }, 'standby'],
-      [{ activate_dns: false }, 'none'],
-    ]);
+    const r = results('standby gce');
     expect(r.map((x) => x.ok)).toEqual([false, true, true, true]);
     expect(r[0].message).toBe(
       'Refusing to stop the standby connector: 4 public record(s) point at its tunnel example-standby. Move them first: npm run cutover -- --to primary.',
@@ -183,26 +207,13 @@ describe('guards (plan-time preconditions evaluated by terraform)', () => {
   });
 
   test('standby (TXT activation of an external host): the same guard', () => {
-    const r = stopGuard(external, 'standby', 'cloudflare_dns_record', [
-      [{ activate_dns: false }, 'standby'],
-      [{ activate_dns: false }, 'primary'],
-      [{ activate_dns: true }, 'standby'],
-    ]);
-    expect(r.map((x) => x.ok)).toEqual([false, true, true]);
+    expect(results('standby txt').map((x) => x.ok)).toEqual([false, true, true]);
   });
 
   test('primary with keep_primary_connector_on_cutover false (GCE and TXT): may not stop while live records point at it', () => {
-    const cases: Array<[Record<string, boolean>, 'primary' | 'standby' | 'none']> = [
-      [{ activate_dns: true, primary_connector_on: false, skip_tunnel_health_gate: false }, 'primary'], // move DNS and stop at once: refused
-      [{ activate_dns: true, primary_connector_on: true, skip_tunnel_health_gate: false }, 'primary'], // move DNS, primary kept on
-      [{ activate_dns: true, primary_connector_on: false, skip_tunnel_health_gate: false }, 'standby'], // DNS moved already: stop
-      [{ activate_dns: false, primary_connector_on: false, skip_tunnel_health_gate: false }, 'primary'],
-    ];
-    const gceResult = stopGuard(external, 'production', 'google_compute_instance', cases);
-    const txtResult = stopGuard(bothExternal, 'production', 'cloudflare_dns_record', cases);
-    expect(gceResult.map((x) => x.ok)).toEqual([false, true, true, true]);
-    expect(txtResult.map((x) => x.ok)).toEqual([false, true, true, true]);
-    expect(gceResult[0].message).toBe(
+    expect(results('primary gce').map((x) => x.ok)).toEqual([false, true, true, true]);
+    expect(results('primary txt').map((x) => x.ok)).toEqual([false, true, true, true]);
+    expect(results('primary gce')[0].message).toBe(
       'Refusing to stop the primary connector: 4 public record(s) point at its tunnel example-primary. Move them first: npm run cutover -- --to standby.',
     );
   });
@@ -286,10 +297,12 @@ describe('external hosts: the TXT activation record', () => {
     expect(txt(stacksOf(gce).standby)).toEqual([]);
   });
 
-  test('the TXT content evaluates (terraform) to active or standby exactly', () => {
+  later('txt content', () => {
     const [standbyTxt] = resources(stacksOf(external).standby, 'cloudflare_dns_record').map(([, r]) => r);
-    const v = (activate: boolean) => evaluate({ expressions: { c: standbyTxt.content }, variables: { activate_dns: { type: 'bool', value: String(activate) } } }).c;
-    expect([v(false), v(true)]).toEqual(['standby', 'active']);
+    return { expressions: { c: standbyTxt.content }, cases: [false, true].map((activate) => ({ variables: { activate_dns: activate }, stubs: {} })) };
+  });
+  test('the TXT content evaluates (terraform) to active or standby exactly', () => {
+    expect(results('txt content').map((x) => x.c)).toEqual(['standby', 'active']);
   });
 });
 
@@ -342,14 +355,17 @@ describe('replacement safety: nothing that forces replacement depends on a cutov
     for (const json of [production, standby]) expect(strings(json.resource).filter(([at, v]) => /\.(count|for_each)$/.test(at) && CUTOVER_INPUTS.test(v))).toEqual([]);
   });
 
+  later('primary metadata', () => {
+    const [[, instance]] = resources(stacksOf(external).production, 'google_compute_instance');
+    return {
+      expressions: { v: instance.metadata['gatehouse-connector'] },
+      cases: [[false, false], [true, false], [true, true], [false, true]].map(([a, on]) => ({ variables: { activate_dns: a, primary_connector_on: on }, stubs: {} })),
+    };
+  });
   test('keep_primary_connector_on_cutover false: the primary stops on cutover (metadata, in place), unless primary_connector_on', () => {
     const [[, instance]] = resources(stacksOf(external).production, 'google_compute_instance');
     expect(instance.metadata['gatehouse-connector']).toBe('${(var.activate_dns && !var.primary_connector_on) ? "standby" : "active"}');
-    const values = evaluateBatch({
-      expressions: { v: instance.metadata['gatehouse-connector'] },
-      cases: [[false, false], [true, false], [true, true], [false, true]].map(([a, on]) => ({ variables: { activate_dns: a, primary_connector_on: on }, stubs: {} })),
-    });
-    expect(values.map((x) => x.v)).toEqual(['active', 'standby', 'active', 'active']);
+    expect(results('primary metadata').map((x) => x.v)).toEqual(['active', 'standby', 'active', 'active']);
   });
 });
 

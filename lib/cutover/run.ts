@@ -47,7 +47,7 @@ export function describeDeploy(cmd: DeployCommand): string {
 
 /** One step of the safe order. */
 export type CutoverStep =
-  | { readonly kind: 'deploy'; readonly purpose: string; readonly command: DeployCommand }
+  | { readonly kind: 'deploy'; readonly phase: 'start' | 'move' | 'stop'; readonly purpose: string; readonly command: DeployCommand }
   | { readonly kind: 'wait-healthy'; readonly role: SiteRole }
   | { readonly kind: 'recheck-healthy'; readonly role: SiteRole }
   | { readonly kind: 'verify-records'; readonly role: SiteRole }
@@ -65,26 +65,26 @@ export function cutoverSteps(d: Deployment, to: SiteRole): CutoverStep[] {
   const standby = (activate: boolean): DeployCommand => ({ stack: 'standby', variables: { [ACTIVATE_DNS]: String(activate) } });
   if (to === 'standby') {
     return [
-      { kind: 'deploy', purpose: 'start the standby connector (no traffic moves)', command: standby(true) },
+      { kind: 'deploy', phase: 'start', purpose: 'start the standby connector (no traffic moves)', command: standby(true) },
       { kind: 'wait-healthy', role: 'standby' },
       { kind: 'recheck-healthy', role: 'standby' },
-      { kind: 'deploy', purpose: 'move every public record to the standby tunnel', command: production(true, true) },
+      { kind: 'deploy', phase: 'move', purpose: 'move every public record to the standby tunnel', command: production(true, true) },
       { kind: 'verify-records', role: 'standby' },
       stopsPrimary
-        ? { kind: 'deploy', purpose: 'stop the primary connector (keep_primary_connector_on_cutover: false)', command: production(true, false) }
+        ? { kind: 'deploy', phase: 'stop', purpose: 'stop the primary connector (keep_primary_connector_on_cutover: false)', command: production(true, false) }
         : { kind: 'keep', text: 'keep the primary connector running (keep_primary_connector_on_cutover: true), for an instant return' },
       { kind: 'record', active: 'standby' },
     ];
   }
   return [
     stopsPrimary
-      ? { kind: 'deploy', purpose: 'start the primary connector (no traffic moves)', command: production(true, true) }
+      ? { kind: 'deploy', phase: 'start', purpose: 'start the primary connector (no traffic moves)', command: production(true, true) }
       : { kind: 'keep', text: 'the primary connector never stopped (keep_primary_connector_on_cutover: true)' },
     { kind: 'wait-healthy', role: 'primary' },
     { kind: 'recheck-healthy', role: 'primary' },
-    { kind: 'deploy', purpose: 'move every public record back to the primary tunnel', command: production(false, false) },
+    { kind: 'deploy', phase: 'move', purpose: 'move every public record back to the primary tunnel', command: production(false, false) },
     { kind: 'verify-records', role: 'primary' },
-    { kind: 'deploy', purpose: 'stop the standby connector', command: standby(false) },
+    { kind: 'deploy', phase: 'stop', purpose: 'stop the standby connector', command: standby(false) },
     { kind: 'record', active: 'primary' },
   ];
 }
@@ -292,11 +292,14 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
 
 /** What a failed deploy step leaves, and what to do next. */
 function afterFailure(step: Extract<CutoverStep, { kind: 'deploy' }>, to: SiteRole, other: SiteRole): string {
-  if (step.command.stack === 'production' && step.purpose.startsWith('move')) {
-    return `the ${to} connector runs and DNS may have partly moved; run this again (the records' health gate re-checks)`;
+  switch (step.phase) {
+    case 'move':
+      return `the ${to} connector runs and DNS may have partly moved; run this again (the records' health gate re-checks)`;
+    case 'stop':
+      return `DNS already points at the ${to} tunnel and the ${other} connector still runs; run this again to finish`;
+    case 'start':
+      return `no traffic moved; fix the cause and run this again`;
   }
-  if (step.purpose.startsWith('stop')) return `DNS already points at the ${to} tunnel and the ${other} connector still runs; run this again to finish`;
-  return `no traffic moved; fix the cause and run this again`;
 }
 
 function oneLine(error: unknown): string {

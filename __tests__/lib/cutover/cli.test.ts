@@ -8,16 +8,17 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CUTOVER_USAGE, parseCutoverArgs } from '../../../lib/cutover/args';
-import { tempDir, TODAY } from '../../helpers';
+import * as os from 'os';
 import { FakeCloudflare } from './fake-cloudflare';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const TOKEN = 'test-token-value';
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
+const TODAY = '2026-11-22'; // as __tests__/helpers.ts (not imported: it loads the whole app)
 
 let dir: string;
 beforeEach(() => {
-  dir = tempDir('gatehouse-cutover-cli-');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cutover-cli-'));
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

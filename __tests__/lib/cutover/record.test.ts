@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { recordActiveSite, withActiveSite } from '../../../lib/cutover/record';
-import { tempDir } from '../../helpers';
+import * as os from 'os';
 
 const EXAMPLE = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'deployment.example.yaml'), 'utf8');
 
@@ -33,7 +33,7 @@ test('fails (never writes) on a file it cannot edit safely', () => {
 });
 
 test('recordActiveSite writes the file atomically (no temporary file left behind)', () => {
-  const dir = tempDir();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-record-'));
   try {
     const file = path.join(dir, 'edge.yaml');
     fs.writeFileSync(file, EXAMPLE);

@@ -8,7 +8,9 @@ import * as path from 'path';
 import { CloudflareApi } from '../../../lib/cutover/cloudflare-api';
 import { recordActiveSite } from '../../../lib/cutover/record';
 import { CutoverOptions, cutoverSteps, describeDeploy, DeployCommand, runCutover } from '../../../lib/cutover/run';
-import { deploymentFrom, exampleInput, tempDir } from '../../helpers';
+import * as os from 'os';
+import { parse, stringify } from 'yaml';
+import { parseDeployment } from '../../../lib/config/load';
 import { FakeCloudflare } from './fake-cloudflare';
 
 const TOKEN = 'test-token-value';
@@ -17,6 +19,9 @@ const ZONE = 'fedcba9876543210fedcba9876543210';
 const HOSTS = ['admin.example.com', 'api.example.com', 'labs.example.com', 'www.example.com'];
 const STACKS = { standby: { variable: { activate_dns: { type: 'bool', default: false } } }, production: { variable: {} } };
 const EXAMPLE = path.join(__dirname, '..', '..', '..', 'deployment.example.yaml');
+// Light versions of __tests__/helpers.ts (which loads the whole app): the example as an object, validated like a file.
+const exampleInput = (): Record<string, any> => parse(fs.readFileSync(EXAMPLE, 'utf8'));
+const deploymentFrom = (input: Record<string, any>) => parseDeployment(stringify(input), 'test.yaml', { today: '2026-11-22' }).deployment;
 
 interface Run {
   fake: FakeCloudflare;
@@ -29,7 +34,7 @@ interface Run {
 let dir: string;
 let fake: FakeCloudflare;
 beforeEach(() => {
-  dir = tempDir('gatehouse-cutover-');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-cutover-'));
 });
 afterEach(async () => {
   await fake?.stop();
@@ -290,8 +295,8 @@ test('the steps never stop a connector before DNS has left it, and every deploy 
     const d = deploymentFrom(input);
     for (const to of ['primary', 'standby'] as const) {
       const steps = cutoverSteps(d, to);
-      const move = steps.findIndex((s) => s.kind === 'deploy' && s.purpose.startsWith('move'));
-      const stops = steps.flatMap((s, i) => (s.kind === 'deploy' && s.purpose.startsWith('stop') ? [i] : []));
+      const move = steps.findIndex((s) => s.kind === 'deploy' && s.phase === 'move');
+      const stops = steps.flatMap((s, i) => (s.kind === 'deploy' && s.phase === 'stop' ? [i] : []));
       expect(stops.every((i) => i > move + 1)).toBe(true); // after the DNS step and its check
       expect(steps.findIndex((s) => s.kind === 'recheck-healthy')).toBe(move - 1);
       for (const s of steps) {
