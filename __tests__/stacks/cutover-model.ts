@@ -21,7 +21,8 @@ process.env.CHECKPOINT_DISABLE = '1';
  *   parallel (cdktf-project.js: `next` ignores dependencies, parallelism -1): every interleaving of
  *   their plans and applies is explored.
  * - Variables: `activate_dns` and `primary_connector_on` each unset/true/false, in one environment for
- *   all stacks of a command (as TF_VAR_* is). `skip_tunnel_health_gate` is the documented disaster
+ *   all stacks of a command (as TF_VAR_* is); environments that give every stack the same values are
+ *   one step. Naming `access` beside other stacks once it is deployed is the same step as without it. `skip_tunnel_health_gate` is the documented disaster
  *   override, not an ordinary command: it stays false here; the test shows it appears only in the
  *   records' health gate, so it can never bypass a stop guard.
  * - Sites: a connector runs when its activation is `active` and it has not crashed; a tunnel is
