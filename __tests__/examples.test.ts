@@ -54,10 +54,11 @@ describe('onprem-gateway (SME: four domains, on-prem services through a tunnel, 
     ]);
     // every tool is gated (employees log in with Google), and the connector enforces the JWT
     for (const rule of ingress.slice(0, -1)) expect(rule.origin_request.access.required).toBe(true);
-    // the host gets user-data that reads the token from a root-only file and keeps the connector on
+    // the host gets user-data that reads the token from a root-only file and follows its TXT activation record
     expect(production.output.user_data.sensitive).toBe(true);
     expect(production.output.user_data.value).toContain('GATEHOUSE_TOKEN_SOURCE=file');
-    expect(production.output.user_data.value).toContain('GATEHOUSE_ACTIVATION=always-on');
+    expect(production.output.user_data.value).toContain('GATEHOUSE_ACTIVATION=dns-txt');
+    expect(production.output.user_data.value).toContain('GATEHOUSE_DNS_RECORD=_gatehouse-onprem-primary.example.com');
   });
 
   test('one Access policy: the company domain plus one outside email', () => {

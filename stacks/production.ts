@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Fn, Op, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, Op, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { DataCloudflareZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zero-trust-tunnel-cloudflared';
@@ -15,7 +15,9 @@ import type { Deployment } from '../lib/config/schema';
 import { declaredZones } from '../lib/config/cross-checks';
 import { configureBackend } from '../lib/deployment/backend';
 import { byZone, deploymentRoutes, isGceSite, siteHostOptions, siteTokenRotation, siteUserDataValue, tunnelName, zoneIdOf } from '../lib/deployment/site';
-import { activateDnsVariable, PRIMARY_CONNECTOR_ON, SKIP_HEALTH_GATE } from '../lib/deployment/variables';
+import { activateDnsVariable, primaryConnectorOnVariable, skipHealthGateVariable } from '../lib/deployment/variables';
+import { ActivationRecord, activationRecordName } from '../lib/cutover/activation';
+import { addPrecondition, guardConnectorStop, healthGate, LiveTunnelCnames } from '../lib/cutover/guards';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
 export interface ProductionStackProps {
@@ -38,16 +40,14 @@ export interface ProductionStackProps {
   readonly today?: string;
 }
 
-/** Tunnel statuses that can serve traffic. */
-export const SERVING_STATUSES = ['healthy', 'degraded'];
-
 /**
  * The production site: the primary tunnel and host, every public DNS record of the routes, the
  * Workers, scoped API tokens and buckets. (The Pages sites live in the `pages` stack.)
  *
- * With a standby, `activate_dns` (bool, default false) picks the CNAME target of every routed
- * hostname: the primary tunnel (false) or the standby tunnel (true). It is an in-place `content`
- * update, gated on the target tunnel being healthy.
+ * With a standby, `activate_dns` (bool, default `sites.active == standby`) picks the CNAME target of
+ * every routed hostname: the primary tunnel (false) or the standby tunnel (true). It is an in-place
+ * `content` update; a record that moves is gated on its new tunnel being healthy, and the primary
+ * connector never stops while a live record points at it (lib/cutover/guards.ts, docs/cutover.md).
  */
 export class ProductionStack extends TerraformStack {
   public readonly primary?: TunnelHost;
@@ -71,17 +71,14 @@ export class ProductionStack extends TerraformStack {
 
     const dns: TunnelCnames[] = [];
     if (site) {
-      const activateDns = props.standbyTunnel ? activateDnsVariable(this) : undefined;
+      const standbyTunnel = props.standbyTunnel;
+      const activateDns = standbyTunnel ? activateDnsVariable(this, d) : undefined;
+      const stopsOnCutover = activateDns !== undefined && !d.sites!.keep_primary_connector_on_cutover;
       // The primary keeps its connector after a cutover (instant rollback) unless the file says otherwise.
-      // Then `primary_connector_on` restarts it before a rollback moves DNS back (docs/cutover.md).
+      // Then `primary_connector_on` keeps it running while DNS moves, and restarts it before a rollback moves DNS back.
       let primaryActivation: string = ConnectorActivation.ACTIVE;
-      if (activateDns && !d.sites!.keep_primary_connector_on_cutover) {
-        const primaryOn = new TerraformVariable(this, PRIMARY_CONNECTOR_ON, {
-          type: 'bool',
-          default: false,
-          nullable: false,
-          description: 'Run the primary connector even while activate_dns is true (first step of a rollback).',
-        });
+      if (activateDns && stopsOnCutover) {
+        const primaryOn = primaryConnectorOnVariable(this);
         primaryActivation = Fn.conditional(
           Op.and(activateDns.booleanValue, Op.not(primaryOn.booleanValue)),
           ConnectorActivation.STANDBY,
@@ -97,62 +94,80 @@ export class ProductionStack extends TerraformStack {
         ...(gce ? { host: siteHostOptions(d, gce, primaryActivation) } : {}),
       });
       this.primary = primary;
+      // An external primary gets its activation as a TXT record (GCE hosts read instance metadata).
+      const activationRecord = gce
+        ? undefined
+        : new ActivationRecord(this, 'activation', {
+            zoneId: d.cloudflare.zone_id,
+            name: activationRecordName(d, 'primary'),
+            activation: primaryActivation,
+            role: 'primary',
+          }).record;
 
-      let target = primary.tunnelCname;
-      const preconditions = [];
-      if (activateDns && props.standbyTunnel) {
-        const skipGate = new TerraformVariable(this, SKIP_HEALTH_GATE, {
-          type: 'bool',
-          default: false,
-          nullable: false,
-          description: 'Disaster override: point DNS at the target tunnel even if its connector is not healthy.',
-        });
-        // Health gate: read both tunnels' status; a record refuses to point at one that cannot serve.
-        const primaryStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'primary-status', { accountId, tunnelId: primary.tunnelId });
-        const standbyStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'standby-status', {
-          accountId,
-          tunnelId: props.standbyTunnel.tunnelId,
-        });
-        target = Fn.conditional(activateDns.booleanValue, props.standbyTunnel.tunnelCname, primary.tunnelCname);
-        const targetName = Fn.conditional(activateDns.booleanValue, tunnelName(d, 'standby'), tunnelName(d, 'primary'));
-        const targetStatus = Fn.conditional(activateDns.booleanValue, standbyStatus.status, primaryStatus.status);
-        // A primary that has never run ("inactive") is allowed while activate_dns is false, so the first deploy works.
-        preconditions.push({
-          condition: Op.or(
-            skipGate.booleanValue,
-            Op.or(
-              Fn.contains(SERVING_STATUSES, targetStatus),
-              Op.and(Op.not(activateDns.booleanValue), Op.eq(primaryStatus.status, 'inactive')),
-            ),
-          ),
-          errorMessage:
-            `Refusing to point DNS at tunnel ${targetName}: its status is "${targetStatus}", not healthy. ` +
-            `Start its connector first (see docs/cutover.md), or set TF_VAR_${SKIP_HEALTH_GATE}=true in a disaster.`,
-        });
-      }
-      for (const group of byZone(d, d.routes.map((r) => r.hostname))) {
+      const zones = byZone(d, d.routes.map((r) => r.hostname));
+      const target =
+        activateDns && standbyTunnel ? Fn.conditional(activateDns.booleanValue, standbyTunnel.tunnelCname, primary.tunnelCname) : primary.tunnelCname;
+      for (const group of zones) {
         dns.push(
           new TunnelCnames(this, group.zone === d.cloudflare.zone ? 'dns' : `dns-${group.zone}`, {
             zoneId: group.zoneId,
             hostnames: group.hostnames,
             target,
-            preconditions,
           }),
         );
       }
 
-      // When the primary stops on cutover, its metadata changes only after every record has moved, so DNS
-      // never points at a tunnel whose connector was stopped first.
-      if (primary.host && activateDns && !d.sites!.keep_primary_connector_on_cutover) {
-        // Bare addresses: an fqn token would render as "${...}", which terraform rejects in depends_on.
-        const records = dns.flatMap((g) => [...g.records.values()].map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`));
-        primary.host.instance.dependsOn = [...(primary.host.instance.dependsOn ?? []), ...records];
+      if (activateDns && standbyTunnel) {
+        // Where DNS points now (live, read at plan time), and both tunnels' status.
+        const onPrimary = new LiveTunnelCnames(this, 'live-primary', { zones, tunnelCname: primary.tunnelCname });
+        const onStandby = new LiveTunnelCnames(this, 'live-standby', { zones, tunnelCname: standbyTunnel.tunnelCname });
+        const skipGate = skipHealthGateVariable(this);
+        const primaryStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'primary-status', { accountId, tunnelId: primary.tunnelId });
+        const standbyStatus = new DataCloudflareZeroTrustTunnelCloudflared(this, 'standby-status', { accountId, tunnelId: standbyTunnel.tunnelId });
+        // Health gate: a record that moves refuses to point at a tunnel that cannot serve (per record, only when it moves).
+        for (const group of dns) {
+          for (const [hostname, record] of group.records) {
+            addPrecondition(
+              record,
+              healthGate({
+                hostname,
+                activateDns,
+                skipGate,
+                primaryStatus: primaryStatus.status,
+                standbyStatus: standbyStatus.status,
+                onPrimary,
+                onStandby,
+                primaryName: tunnelName(d, 'primary'),
+                standbyName: tunnelName(d, 'standby'),
+              }),
+            );
+          }
+        }
+        const carrier = primary.host?.instance ?? activationRecord;
+        if (stopsOnCutover && carrier) {
+          // The primary connector stops only when no live record points at it and this plan points none there.
+          guardConnectorStop(carrier, {
+            activation: primaryActivation,
+            live: onPrimary,
+            role: 'primary',
+            tunnelName: tunnelName(d, 'primary'),
+            targeted: Op.not(activateDns.booleanValue),
+          });
+          // And its activation changes only after every record has moved (defence in depth for a one-step override).
+          // Bare addresses: an fqn token would render as "${...}", which terraform rejects in depends_on.
+          const records = dns.flatMap((g) => [...g.records.values()].map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`));
+          carrier.dependsOn = [...(carrier.dependsOn ?? []), ...records];
+        }
       }
 
       new TerraformOutput(this, 'primary_tunnel_id', { value: primary.tunnelId });
       new TerraformOutput(this, 'connector_token', { value: primary.connectorToken, sensitive: true });
-      new TerraformOutput(this, 'user_data', { value: siteUserDataValue(d, site, primary.host), sensitive: true });
+      new TerraformOutput(this, 'user_data', { value: siteUserDataValue(d, site, 'primary', primary.host), sensitive: true });
       new TerraformOutput(this, 'dns_target', { value: target });
+      // What every public record points at after this apply (terraform output public_record_targets).
+      new TerraformOutput(this, 'public_record_targets', {
+        value: Object.fromEntries(dns.flatMap((g) => [...g.records].map(([hostname, r]) => [hostname, r.content]))),
+      });
     }
     this.dns = dns;
 

@@ -5,8 +5,10 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { IAccessGatedApp } from '../lib/cloudflare/access/app';
 import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
 import type { Deployment, SiteSpec } from '../lib/config/schema';
+import { ActivationRecord, activationRecordName } from '../lib/cutover/activation';
+import { guardConnectorStop, LiveTunnelCnames } from '../lib/cutover/guards';
 import { configureBackend } from '../lib/deployment/backend';
-import { deploymentRoutes, isGceSite, siteHostOptions, siteTokenRotation, siteUserDataValue, tunnelName } from '../lib/deployment/site';
+import { byZone, deploymentRoutes, isGceSite, siteHostOptions, siteTokenRotation, siteUserDataValue, tunnelName } from '../lib/deployment/site';
 import { activateDnsVariable } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
@@ -20,9 +22,11 @@ export interface StandbyStackProps {
 
 /**
  * The warm standby: its tunnel, identical ingress, and its host. It creates no public record and
- * can be deployed at any time without moving traffic. A GCE standby runs its connector only while
- * `activate_dns` is true (the same variable name as in `production`); a host gatehouse does not
- * create keeps its connector running, which moves no traffic (DNS decides).
+ * can be deployed at any time without moving traffic. Its connector runs only while `activate_dns`
+ * is true (the same variable name as in `production`, default `sites.active == standby`): through the
+ * `gatehouse-connector` metadata of a GCE host, or the TXT record `_gatehouse-<name>-standby.<zone>`
+ * that a host gatehouse does not create reads. It refuses to stop the connector while a live public
+ * record points at the standby tunnel.
  */
 export class StandbyStack extends TerraformStack {
   /** The standby tunnel, handed to `production` as a typed cross-stack reference. */
@@ -36,7 +40,8 @@ export class StandbyStack extends TerraformStack {
     new CloudflareProvider(this, 'cloudflare', {});
     configureBackend(this, d);
 
-    const activateDns = activateDnsVariable(this);
+    const activateDns = activateDnsVariable(this, d);
+    const activation = Fn.conditional(activateDns.booleanValue, ConnectorActivation.ACTIVE, ConnectorActivation.STANDBY);
     const gce = isGceSite(props.site) ? props.site : undefined;
     if (gce) new GoogleProvider(this, 'google', {});
     const site = new TunnelHost(this, 'site', {
@@ -45,21 +50,25 @@ export class StandbyStack extends TerraformStack {
       routes: deploymentRoutes(d),
       accessApps: props.accessApps,
       tokenRotation: siteTokenRotation(props.site),
-      ...(gce
-        ? {
-            host: siteHostOptions(
-              d,
-              gce,
-              Fn.conditional(activateDns.booleanValue, ConnectorActivation.ACTIVE, ConnectorActivation.STANDBY),
-            ),
-          }
-        : {}),
+      ...(gce ? { host: siteHostOptions(d, gce, activation) } : {}),
     });
     this.tunnel = site;
     if (site.host) this.hostServiceAccountMember = site.host.serviceAccount.member;
+    const carrier =
+      site.host?.instance ??
+      new ActivationRecord(this, 'activation', {
+        zoneId: d.cloudflare.zone_id,
+        name: activationRecordName(d, 'standby'),
+        activation,
+        role: 'standby',
+      }).record;
+    // Where DNS points now, read live: production owns the records and depends on this stack.
+    const zones = byZone(d, d.routes.map((r) => r.hostname));
+    const onStandby = new LiveTunnelCnames(this, 'live-standby', { zones, tunnelCname: site.tunnelCname });
+    guardConnectorStop(carrier, { activation, live: onStandby, role: 'standby', tunnelName: tunnelName(d, 'standby') });
 
     new TerraformOutput(this, 'tunnel_id', { value: site.tunnelId });
     new TerraformOutput(this, 'connector_token', { value: site.connectorToken, sensitive: true });
-    new TerraformOutput(this, 'user_data', { value: siteUserDataValue(d, props.site, site.host), sensitive: true });
+    new TerraformOutput(this, 'user_data', { value: siteUserDataValue(d, props.site, 'standby', site.host), sensitive: true });
   }
 }

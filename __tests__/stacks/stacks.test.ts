@@ -5,6 +5,7 @@ import { cutoverPlan } from '../../lib/cutover/plan';
 import { evaluate } from '../../lib/cutover/evaluate';
 import { renderConnectorUserData } from '../../lib/google/user-data';
 import { deploymentFrom, exampleInput, resources, synthAll, synthToDir, SynthJson, tempDir, TODAY } from '../helpers';
+import { FORCES_REPLACEMENT } from '../replacement';
 
 const ROOT = path.join(__dirname, '..', '..');
 const example = synthAll(deploymentFrom(exampleInput()));
@@ -211,7 +212,7 @@ describe('Access', () => {
 describe('cutover', () => {
   const plan = cutoverPlan(example.production, example.standby);
 
-  test('activate_dns is a bool, default false, not nullable, in both site stacks', () => {
+  test('activate_dns is a bool, default false (sites.active: primary), not nullable, in both site stacks', () => {
     for (const s of ['production', 'standby']) {
       expect(example[s].variable.activate_dns).toMatchObject({ type: 'bool', default: false, nullable: false });
     }
@@ -247,67 +248,20 @@ describe('cutover', () => {
     }
   });
 
-  test('no count or for_each depends on activate_dns, so addresses are identical for both values', () => {
+  // Everything a cutover changes or reads: its variables, the live DNS reads and the tunnel status reads.
+  // (sites.active only changes the default of activate_dns: __tests__/stacks/cutover.test.ts.)
+  const CUTOVER_INPUTS = /var\.(activate_dns|primary_connector_on|skip_tunnel_health_gate)\b|data\.cloudflare_dns_records\.|data\.cloudflare_zero_trust_tunnel_cloudflared\./;
+
+  test('no count or for_each depends on a cutover input, so addresses are identical for every value', () => {
     for (const s of ['access', 'standby', 'production']) {
-      const meta = strings(example[s].resource).filter(([at, v]) => /\.(count|for_each)$/.test(at) && v.includes('var.activate_dns'));
+      const meta = strings(example[s].resource).filter(([at, v]) => /\.(count|for_each)$/.test(at) && CUTOVER_INPUTS.test(v));
       expect(meta).toEqual([]);
     }
   });
 
-  // Attributes whose value changes with activate_dns, and the provider attributes that force replacement
-  // (provider 5.14 / google 6.50 schemas, ../shared/FIELD-GUIDE.md sections 2 and 5a).
-  const FORCES_REPLACEMENT: Record<string, string[]> = {
-    cloudflare_dns_record: ['zone_id', 'type'],
-    cloudflare_zero_trust_tunnel_cloudflared: ['account_id', 'config_src'],
-    cloudflare_zero_trust_tunnel_cloudflared_config: ['account_id', 'tunnel_id'],
-    google_compute_instance: ['name', 'zone', 'project', 'boot_disk', 'metadata_startup_script', 'network_interface'],
-    google_secret_manager_secret_version: ['secret', 'secret_data'],
-  };
-  const dependents = (stack: SynthJson) =>
-    Object.entries<Record<string, SynthJson>>(stack.resource ?? {}).flatMap(([type, byId]) =>
-      Object.values(byId).flatMap((r) =>
-        strings(r)
-          .filter(([, v]) => v.includes('var.activate_dns'))
-          .map(([at]) => `${type}.${at}`),
-      ),
-    );
-
-  test('the attributes that change with activate_dns are exactly these, and none forces replacement', () => {
-    const changed = { production: [...new Set(dependents(example.production))].sort(), standby: [...new Set(dependents(example.standby))].sort() };
-    expect(changed).toEqual({
-      production: [
-        'cloudflare_dns_record.content',
-        'cloudflare_dns_record.lifecycle.precondition[0].condition',
-        'cloudflare_dns_record.lifecycle.precondition[0].error_message',
-      ],
-      standby: ['google_compute_instance.metadata.gatehouse-connector'],
-    });
-    for (const attr of [...changed.production, ...changed.standby]) {
-      const [type, top] = attr.split('.');
-      expect(FORCES_REPLACEMENT[type] ?? []).not.toContain(top);
-    }
-  });
-
-  test('with keep_primary_connector_on_cutover false, the primary connector stops on cutover (metadata, in place)', () => {
-    const input = exampleInput();
-    input.sites.keep_primary_connector_on_cutover = false;
-    const s = synthAll(deploymentFrom(input));
-    const [[, instance]] = resources(s.production, 'google_compute_instance');
-    expect(instance.metadata['gatehouse-connector']).toBe('${(var.activate_dns && !var.primary_connector_on) ? "standby" : "active"}');
-    const state = (activate: boolean, on: boolean) =>
-      evaluate({
-        expressions: { v: instance.metadata['gatehouse-connector'] },
-        variables: { activate_dns: { type: 'bool', value: String(activate) }, primary_connector_on: { type: 'bool', value: String(on) } },
-      }).v;
-    expect([state(false, false), state(true, false), state(true, true), state(false, true)]).toEqual(['active', 'standby', 'active', 'active']);
-    expect(s.production.variable.primary_connector_on).toMatchObject({ type: 'bool', default: false, nullable: false });
-    // the primary's metadata changes only after every record has moved (DNS never points at a stopped connector)
-    const records = Object.keys(s.production.resource.cloudflare_dns_record).map((id) => `cloudflare_dns_record.${id}`);
-    expect(instance.depends_on).toEqual(expect.arrayContaining(records));
-    const [[, standbyInstance]] = resources(s.standby, 'google_compute_instance');
-    expect(standbyInstance.metadata['gatehouse-connector']).toBe('${var.activate_dns ? "active" : "standby"}');
-    expect([...new Set(dependents(s.production))]).toContain('google_compute_instance.metadata.gatehouse-connector');
-  });
+  // The attributes that change with a cutover input, and that none forces replacement, are checked for every
+  // kind of site (GCE, external, keep_primary_connector_on_cutover false) in __tests__/stacks/cutover.test.ts,
+  // which synthesizes those deployments anyway.
 
   test('token_rotation reaches both tunnels as an in-place tunnel_secret; nothing else changes, nothing is replaced', () => {
     // GIVEN token_rotation on both sites
@@ -345,42 +299,14 @@ describe('cutover', () => {
     const [[, instance]] = resources(example.production, 'google_compute_instance');
     expect(instance.metadata['gatehouse-connector']).toBe('active');
     expect(JSON.stringify(instance.depends_on)).not.toContain('cloudflare_dns_record');
+    expect(instance.lifecycle).toBeUndefined();
   });
 
-  describe('health gate (precondition evaluated by terraform)', () => {
-    const [, record] = resources(example.production, 'cloudflare_dns_record').find(([, r]) => r.name === 'admin.example.com')!;
-    const [gate] = record.lifecycle.precondition;
-    const check = (activate: boolean, primary: string, standby: string, skip = false) =>
-      evaluate({
-        expressions: { ok: gate.condition, message: gate.error_message },
-        stubs: {
-          'data.cloudflare_zero_trust_tunnel_cloudflared.primary-status.status': primary,
-          'data.cloudflare_zero_trust_tunnel_cloudflared.standby-status.status': standby,
-        },
-        variables: {
-          activate_dns: { type: 'bool', value: String(activate) },
-          skip_tunnel_health_gate: { type: 'bool', value: String(skip) },
-        },
-      });
-
-    test.each([
-      [true, 'healthy', 'healthy', true],
-      [true, 'healthy', 'degraded', true],
-      [true, 'healthy', 'down', false],
-      [true, 'healthy', 'inactive', false],
-      [false, 'healthy', 'down', true],
-      [false, 'down', 'healthy', false],
-      [false, 'inactive', 'healthy', true],
-    ])('activate_dns=%s primary=%s standby=%s -> allowed=%s', (activate, primary, standby, allowed) => {
-      expect(check(activate, primary, standby).ok).toBe(allowed);
-    });
-
-    test('the override lets a disaster cutover through, and the message names the tunnel and status', () => {
-      expect(check(true, 'down', 'down', true).ok).toBe(true);
-      expect(check(true, 'healthy', 'down').message).toBe(
-        'Refusing to point DNS at tunnel example-standby: its status is "down", not healthy. Start its connector first (see docs/cutover.md), or set TF_VAR_skip_tunnel_health_gate=true in a disaster.',
-      );
-    });
+  test('production outputs what every public record points at', () => {
+    const records = resources(example.production, 'cloudflare_dns_record');
+    expect(example.production.output.public_record_targets.value).toEqual(
+      Object.fromEntries(records.map(([id, r]) => [r.name, `\${cloudflare_dns_record.${id}.content}`])),
+    );
   });
 });
 
@@ -442,10 +368,10 @@ describe('command line', () => {
     const r = run({});
     expect([r.status, r.stderr]).toEqual([
       0,
-      'gatehouse policy pack: 20 rules checked 153 times: 153 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
+      'gatehouse policy pack: 20 rules checked 155 times: 155 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
     ]);
     expect(r.report.version).toBe(1);
-    expect(r.report.findings).toHaveLength(153);
+    expect(r.report.findings).toHaveLength(155);
     expect(r.report.findings[0]).toEqual({
       stack: 'access',
       rule: expect.stringMatching(/^Gatehouse-/),

@@ -14,6 +14,7 @@ import {
   looksLikeTypo,
   pagesDevHostnames,
 } from '../core/rules';
+import { activationRecordNames } from '../cutover/activation-names';
 import {
   MAX_ACCESS_APPS,
   MAX_ACCOUNT_TOKENS,
@@ -262,6 +263,9 @@ export function crossCheck(d: Deployment, options: CrossCheckOptions = {}): Cros
       ('external' in primary || 'external' in standby || primary.project === standby.project)) {
     errors.add('sites.standby.name', 'must differ from sites.primary.name when both sites share a project', siteName(standby));
   }
+  if (d.sites?.active === 'standby' && !standby) {
+    errors.add('sites.active', 'can be standby only when sites.standby declares a standby site; set primary or declare one', d.sites.active);
+  }
 
   // Pages, Workers, API tokens; every public hostname has one owner.
   const owners = new Map<string, string>();
@@ -498,6 +502,7 @@ function checkLimits(d: Deployment, errors: ProblemCollector): void {
     ...liveBuckets.flatMap((b) => (b.public?.custom_domain ? [b.public.custom_domain] : [])),
     ...Object.values(d.pages).flatMap((p) => p.domains),
     ...Object.values(d.workers).map((w) => w.hostname),
+    ...activationRecordNames(d),
   ];
   for (const z of declaredZones(d)) {
     check(

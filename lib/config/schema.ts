@@ -231,11 +231,17 @@ export const SitesSchema = z.strictObject({
   primary: z.union([SiteSchema, ExternalSiteSchema]),
   standby: z.union([SiteSchema, ExternalSiteSchema]).optional().describe('omit for a single site (no cutover)'),
   keep_primary_connector_on_cutover: z.boolean().default(true),
+  active: z
+    .enum(['primary', 'standby'])
+    .default('primary')
+    .describe('the site the public hostnames point at; npm run cutover writes it (docs/cutover.md); standby needs sites.standby'),
   cloudflared_version: z
     .string()
     .regex(USER_DATA_RULES.cloudflaredVersion.pattern, { error: USER_DATA_RULES.cloudflaredVersion.message })
     .default('2026.7.2'),
-});
+})
+  // Editors see the cross-field rule too (cross-checks.ts reports it with the field path).
+  .meta({ if: { properties: { active: { const: 'standby' } }, required: ['active'] }, then: { required: ['standby'] } });
 
 const Days = z.number().int().min(1).max(36500);
 export const BucketSchema = z.strictObject({

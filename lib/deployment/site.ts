@@ -4,7 +4,8 @@ import type { TunnelRoute } from '../cloudflare/ingress';
 import type { GceConnectorHostOptions } from '../google/connector-host';
 import { DEFAULT_CLOUDFLARED_VERSION, HostEgress } from '../google/connector-host';
 import { escapeTemplate } from '../core/terraform';
-import { ConnectorUserDataOptions, renderConnectorUserData } from '../google/user-data';
+import { renderConnectorUserData } from '../google/user-data';
+import { activationRecordName, SiteRole } from '../cutover/activation-names';
 
 /** The tunnel routes of a deployment; both sites get exactly these. */
 export function deploymentRoutes(d: Deployment): TunnelRoute[] {
@@ -50,19 +51,15 @@ export function siteHostOptions(d: Deployment, site: GceSiteSpec, activation: st
 }
 
 /**
- * User-data for a site gatehouse does not create: the token comes from a file the operator places.
- * By default the connector is always on (a running standby connector moves no traffic; DNS decides);
- * `{kind: 'dns-txt', record}` makes it follow the site's `_gatehouse-...` TXT record instead.
+ * User-data for a site gatehouse does not create: the token comes from a file the operator places, and
+ * the connector follows the site's TXT activation record `activationRecordName(d, role)`, which the
+ * site's stack owns (lib/cutover/activation.ts).
  */
-export function externalUserData(
-  d: Deployment,
-  site: ExternalSiteSpec,
-  activation: ConnectorUserDataOptions['activation'] = { kind: 'always-on' },
-): string {
+export function externalUserData(d: Deployment, site: ExternalSiteSpec, role: SiteRole): string {
   return renderConnectorUserData({
     cloudflaredVersion: d.sites?.cloudflared_version ?? DEFAULT_CLOUDFLARED_VERSION,
     tokenSource: { kind: 'file', path: site.external.token_file },
-    activation,
+    activation: { kind: 'dns-txt', record: activationRecordName(d, role) },
   });
 }
 
@@ -75,10 +72,15 @@ export function siteTokenRotation(site: SiteSpec): number {
  * The user-data a site's host boots with, escaped for a terraform string: the GCE host's own, or
  * the rendered user-data for a host gatehouse does not create.
  */
-export function siteUserDataValue(d: Deployment, site: SiteSpec, host: { readonly userDataValue: string } | undefined): string {
+export function siteUserDataValue(
+  d: Deployment,
+  site: SiteSpec,
+  role: SiteRole,
+  host: { readonly userDataValue: string } | undefined,
+): string {
   if (host) return host.userDataValue;
   if (isGceSite(site)) throw new Error('a GCE site always has a host');
-  return escapeTemplate(externalUserData(d, site));
+  return escapeTemplate(externalUserData(d, site, role));
 }
 
 /** Tunnel names are unique per account: `<deployment>-<role>`. */

@@ -12,6 +12,7 @@ import { TunnelRoute } from '../../../lib/cloudflare/ingress';
 import { TunnelHost, TunnelHostProps } from '../../../lib/cloudflare/tunnel';
 import { GceConnectorHost } from '../../../lib/google/connector-host';
 import { ACCOUNT_ID, expectProblem, Json, newStack, problemsOf, Synthesized, synth } from './access/support';
+import { FORCES_REPLACEMENT } from '../../replacement';
 
 const TUNNEL = 'cloudflare_zero_trust_tunnel_cloudflared';
 const CONFIG = 'cloudflare_zero_trust_tunnel_cloudflared_config';
@@ -413,17 +414,6 @@ describe('TunnelHost: host', () => {
 
 describe('TunnelHost: token rotation', () => {
   const HOST = { project: 'example-prod', region: 'europe-west1', zone: 'europe-west1-b', name: 'edge-primary', activation: 'active' };
-  // Attributes that force replacement (provider 5.14 / google 6.50 schemas): nothing here may depend on tokenRotation.
-  const FORCES_REPLACEMENT: Record<string, string[]> = {
-    cloudflare_dns_record: ['zone_id', 'type'],
-    cloudflare_zero_trust_tunnel_cloudflared: ['account_id', 'config_src'],
-    cloudflare_zero_trust_tunnel_cloudflared_config: ['account_id', 'tunnel_id'],
-    google_compute_instance: ['name', 'zone', 'project', 'boot_disk', 'metadata_startup_script', 'network_interface'],
-    google_compute_firewall: ['name', 'project', 'direction'],
-    google_secret_manager_secret: ['secret_id', 'project', 'replication'],
-    google_secret_manager_secret_version: ['secret', 'secret_data'],
-    google_service_account: ['account_id', 'project'],
-  };
   // GIVEN the same tunnel with a host and CNAMEs at generations 0, 1 and 2
   const [zero, one, two] = [0, 1, 2].map((tokenRotation) => synthTunnel({ tokenRotation, host: HOST, dnsZoneId: ZONE_ID }).out);
 

@@ -31,17 +31,16 @@ describe('externalUserData', () => {
   const d = deploymentFrom(input);
   const site = d.sites!.standby as ExternalSiteSpec;
 
-  test('is always-on with the operator token file by default', () => {
-    const env = envOf(externalUserData(d, site));
+  test('uses the operator token file and follows its own _gatehouse- TXT activation record', () => {
+    const env = envOf(externalUserData(d, site, 'standby'));
     expect(env).toContain('GATEHOUSE_TOKEN_SOURCE=file\n');
     expect(env).toContain('GATEHOUSE_TOKEN_FILE=/etc/gatehouse/standby-token\n');
-    expect(env).toContain('GATEHOUSE_ACTIVATION=always-on\n');
+    expect(env).toContain('GATEHOUSE_ACTIVATION=dns-txt\n');
+    expect(env).toContain('GATEHOUSE_DNS_RECORD=_gatehouse-example-standby.example.com\n');
     expect(env).toContain('GATEHOUSE_GUEST_ATTRIBUTES=false\n');
   });
 
-  test('follows a _gatehouse- TXT record when given the dns-txt activation', () => {
-    const env = envOf(externalUserData(d, site, { kind: 'dns-txt', record: '_gatehouse-example-standby.example.com' }));
-    expect(env).toContain('GATEHOUSE_ACTIVATION=dns-txt\n');
-    expect(env).toContain('GATEHOUSE_DNS_RECORD=_gatehouse-example-standby.example.com\n');
+  test('each role reads its own record', () => {
+    expect(envOf(externalUserData(d, site, 'primary'))).toContain('GATEHOUSE_DNS_RECORD=_gatehouse-example-primary.example.com\n');
   });
 });

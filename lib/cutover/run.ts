@@ -1,0 +1,327 @@
+/**
+ * `npm run cutover -- --to standby|primary`: moves the public hostnames to the other site in the one
+ * safe order, and records the result in the deployment file.
+ *
+ *   1. start the target connector (a deploy of the stack that owns its activation);
+ *   2. poll the target tunnel through the Cloudflare API until it can serve (timeout, one line per poll);
+ *   3. re-check it right before DNS moves, so a plan-time status is never what decides;
+ *   4. move DNS (deploy `production`; its own health gate checks again at plan time);
+ *   5. check every public record's content through the API;
+ *   6. stop the other connector where the file asks for it (the standby always stops on a return to
+ *      the primary; the primary stops only with `keep_primary_connector_on_cutover: false`);
+ *   7. write `sites.active` into the deployment file and say to commit it.
+ *
+ * Every refusal is one line and comes before anything changes: a missing credential, a deployment
+ * whose file and live DNS disagree, or a target tunnel that does not become healthy (after its
+ * connector was started, which moves no traffic). Deploys are injected, so tests and the model
+ * check drive this exact code.
+ */
+import type { Deployment } from '../config/schema';
+import { byZone, tunnelName } from '../deployment/site';
+import { ACTIVATE_DNS, PRIMARY_CONNECTOR_ON } from '../deployment/variables';
+import type { SiteRole } from './activation';
+import { CloudflareApiError, CutoverApi } from './cloudflare-api';
+import { SERVING_STATUSES } from './guards';
+import { missingCredentials } from './preflight';
+
+/** The stacks a cutover deploys. */
+export type CutoverStack = 'standby' | 'production';
+
+/** One `npx cdktf deploy <stack>` with the cutover variables in its environment. */
+export interface DeployCommand {
+  readonly stack: CutoverStack;
+  /** TF_VAR_<name> values (never secrets: secrets come from the operator's environment). */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** The command line of a deploy step (the variables go into the child's environment, not its argv). */
+export function deployArgv(stack: CutoverStack): string[] {
+  return ['npx', 'cdktf', 'deploy', stack, '--ignore-missing-stack-dependencies', '--auto-approve'];
+}
+
+/** How a deploy step reads in a log line. */
+export function describeDeploy(cmd: DeployCommand): string {
+  const vars = Object.entries(cmd.variables).map(([k, v]) => `TF_VAR_${k}=${v}`);
+  return [...vars, ...deployArgv(cmd.stack)].join(' ');
+}
+
+/** One step of the safe order. */
+export type CutoverStep =
+  | { readonly kind: 'deploy'; readonly phase: 'start' | 'move' | 'stop'; readonly purpose: string; readonly command: DeployCommand }
+  | { readonly kind: 'wait-healthy'; readonly role: SiteRole }
+  | { readonly kind: 'recheck-healthy'; readonly role: SiteRole }
+  | { readonly kind: 'verify-records'; readonly role: SiteRole }
+  | { readonly kind: 'keep'; readonly text: string }
+  | { readonly kind: 'record'; readonly active: SiteRole };
+
+/** The steps of a cutover to `to`, in order (pure: the model check interprets the same list). */
+export function cutoverSteps(d: Deployment, to: SiteRole): CutoverStep[] {
+  const stopsPrimary = !d.sites!.keep_primary_connector_on_cutover;
+  // Every deploy says every cutover variable the stack declares, so no default decides mid-cutover.
+  const production = (activate: boolean, primaryOn: boolean): DeployCommand => ({
+    stack: 'production',
+    variables: { [ACTIVATE_DNS]: String(activate), ...(stopsPrimary ? { [PRIMARY_CONNECTOR_ON]: String(primaryOn) } : {}) },
+  });
+  const standby = (activate: boolean): DeployCommand => ({ stack: 'standby', variables: { [ACTIVATE_DNS]: String(activate) } });
+  if (to === 'standby') {
+    return [
+      { kind: 'deploy', phase: 'start', purpose: 'start the standby connector (no traffic moves)', command: standby(true) },
+      { kind: 'wait-healthy', role: 'standby' },
+      { kind: 'recheck-healthy', role: 'standby' },
+      { kind: 'deploy', phase: 'move', purpose: 'move every public record to the standby tunnel', command: production(true, true) },
+      { kind: 'verify-records', role: 'standby' },
+      stopsPrimary
+        ? { kind: 'deploy', phase: 'stop', purpose: 'stop the primary connector (keep_primary_connector_on_cutover: false)', command: production(true, false) }
+        : { kind: 'keep', text: 'keep the primary connector running (keep_primary_connector_on_cutover: true), for an instant return' },
+      { kind: 'record', active: 'standby' },
+    ];
+  }
+  return [
+    stopsPrimary
+      ? { kind: 'deploy', phase: 'start', purpose: 'start the primary connector (no traffic moves)', command: production(true, true) }
+      : { kind: 'keep', text: 'the primary connector never stopped (keep_primary_connector_on_cutover: true)' },
+    { kind: 'wait-healthy', role: 'primary' },
+    { kind: 'recheck-healthy', role: 'primary' },
+    { kind: 'deploy', phase: 'move', purpose: 'move every public record back to the primary tunnel', command: production(false, false) },
+    { kind: 'verify-records', role: 'primary' },
+    { kind: 'deploy', phase: 'stop', purpose: 'stop the standby connector', command: standby(false) },
+    { kind: 'record', active: 'primary' },
+  ];
+}
+
+export interface CutoverOptions {
+  readonly deployment: Deployment;
+  /** The deployment file, as the operator named it (for messages). */
+  readonly file: string;
+  readonly to: SiteRole;
+  /** Print the steps and change nothing (the read-only checks still run). */
+  readonly dryRun?: boolean;
+  /** Synthesized stacks by id, for the credential preflight. */
+  readonly stacks: Readonly<Record<string, Record<string, any>>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly api: CutoverApi;
+  /** Runs one deploy; rejects when it fails. */
+  readonly deploy: (command: DeployCommand) => Promise<void>;
+  /** Writes `sites.active` into the deployment file. */
+  readonly recordActive: (active: SiteRole) => void;
+  /** @default 300 000 */
+  readonly timeoutMs?: number;
+  /** @default 5 000 */
+  readonly pollMs?: number;
+  /** Progress lines (stdout) and the one refusal line (stderr). */
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** How a cutover ended. `changed` says whether anything was deployed or written. */
+export interface CutoverResult {
+  readonly outcome: 'done' | 'nothing-to-do' | 'dry-run' | 'refused' | 'failed';
+  readonly changed: boolean;
+  readonly exitCode: number;
+}
+
+/** A refusal (nothing that carries traffic changed) or a failure part-way: one line for the operator. */
+class Stop extends Error {
+  constructor(
+    message: string,
+    public readonly refusal = true,
+  ) {
+    super(message);
+  }
+}
+
+/** Where every public record points right now. */
+type Applied = { kind: 'site'; role: SiteRole } | { kind: 'mixed'; detail: string } | { kind: 'missing'; hostname: string } | { kind: 'foreign'; detail: string };
+
+/**
+ * Run a cutover (see the module comment for the steps and refusals).
+ *
+ * @example
+ * const result = await runCutover({ deployment, file, to: 'standby', stacks, env: process.env, api, deploy, recordActive, out, err });
+ * process.exitCode = result.exitCode;
+ */
+export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
+  const d = o.deployment;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = o.now ?? Date.now;
+  const timeoutMs = o.timeoutMs ?? 300_000;
+  const pollMs = o.pollMs ?? 5_000;
+  const accountId = d.cloudflare.account_id;
+  const other: SiteRole = o.to === 'standby' ? 'primary' : 'standby';
+  let changed = false;
+  const say = (line: string) => o.out(`gatehouse cutover: ${line}`);
+
+  try {
+    if (!d.sites?.standby) throw new Stop(`${o.file} declares no sites.standby: there is no other site to cut over to`);
+    const missing = missingCredentials(o.stacks, ['standby', 'production'], o.env);
+    if (missing.length > 0) throw new Stop(missing.length === 1 ? missing[0] : `${missing.join('; ')}`);
+
+    // Read-only preflight: both tunnels, and where every public record points.
+    const tunnels = {} as Record<SiteRole, { id: string; name: string; cname: string }>;
+    for (const role of ['primary', 'standby'] as const) {
+      const name = tunnelName(d, role);
+      const t = await o.api.tunnelByName(accountId, name);
+      if (!t) throw new Stop(`tunnel ${name} does not exist: deploy the stacks first (npx cdktf deploy '*')`);
+      tunnels[role] = { id: t.id, name, cname: `${t.id}.cfargotunnel.com` };
+    }
+    const hostnames = byZone(d, d.routes.map((r) => r.hostname)).flatMap((z) => z.hostnames.map((hostname) => ({ hostname, zoneId: z.zoneId })));
+    const applied = await readApplied(o.api, hostnames, tunnels);
+    const recorded = d.sites.active;
+    if (applied.kind === 'missing') {
+      throw new Stop(`${applied.hostname} has no CNAME record: deploy production first (npx cdktf deploy '*' records sites.active: ${recorded})`);
+    }
+    if (applied.kind === 'foreign') throw new Stop(`${applied.detail}, which is neither site's tunnel: fix the record, then run this again`);
+    if (applied.kind === 'mixed') {
+      throw new Stop(
+        `the public records point at both tunnels (${applied.detail}): re-apply sites.active: ${recorded} with ` +
+          `npx cdktf deploy production --ignore-missing-stack-dependencies, then run this again`,
+      );
+    }
+    if (applied.role !== recorded) {
+      throw new Stop(
+        `${o.file} records sites.active: ${recorded} but every public record points at the ${applied.role} tunnel ` +
+          `(a cutover or override that was not recorded): set sites.active: ${applied.role} in ${o.file}, commit it, then run this again`,
+      );
+    }
+    if (recorded === o.to) {
+      say(`nothing to do: sites.active is ${o.to} and every public record points at the ${o.to} tunnel ${tunnels[o.to].name}`);
+      return { outcome: 'nothing-to-do', changed, exitCode: 0 };
+    }
+
+    const steps = cutoverSteps(d, o.to);
+    const describe = (s: CutoverStep): string => {
+      switch (s.kind) {
+        case 'deploy':
+          return `${s.purpose}: ${describeDeploy(s.command)}`;
+        case 'wait-healthy':
+          return `wait until tunnel ${tunnels[s.role].name} is healthy (poll every ${pollMs / 1000}s, timeout ${timeoutMs / 1000}s)`;
+        case 'recheck-healthy':
+          return `re-check that tunnel ${tunnels[s.role].name} is healthy right before DNS moves`;
+        case 'verify-records':
+          return `check that all ${hostnames.length} public records point at ${tunnels[s.role].cname}`;
+        case 'keep':
+          return s.text;
+        case 'record':
+          return `write sites.active: ${s.active} into ${o.file} (commit it)`;
+      }
+    };
+    say(`${other} -> ${o.to} (${d.name}, ${o.file})${o.dryRun ? ', dry run: nothing will change' : ''}`);
+    steps.forEach((s, i) => o.out(`  ${i + 1}. ${describe(s)}`));
+    if (o.dryRun) return { outcome: 'dry-run', changed, exitCode: 0 };
+
+    for (const [i, step] of steps.entries()) {
+      const at = `step ${i + 1}/${steps.length}`;
+      switch (step.kind) {
+        case 'deploy':
+          say(`${at}: ${describe(step)}`);
+          changed = true;
+          try {
+            await o.deploy(step.command);
+          } catch (error) {
+            throw new Stop(`${at} failed (${oneLine(error)}): ${afterFailure(step, o.to, other)}`, false);
+          }
+          break;
+        case 'wait-healthy': {
+          const { id, name } = tunnels[step.role];
+          const started = now();
+          for (;;) {
+            const status = await o.api.tunnelStatus(accountId, id);
+            const elapsed = Math.round((now() - started) / 1000);
+            say(`${at}: tunnel ${name} is ${status || 'unknown'} (${elapsed}s of ${timeoutMs / 1000}s)`);
+            if (SERVING_STATUSES.includes(status)) break;
+            if (now() - started >= timeoutMs) {
+              throw new Stop(
+                `tunnel ${name} is not healthy after ${timeoutMs / 1000}s (status ${status || 'unknown'}); DNS was not moved. ` +
+                  `Check the ${step.role} host, then run this again${changed ? ` (a deploy with no TF_VAR_* stops the ${step.role} connector again)` : ''}`,
+              );
+            }
+            await sleep(pollMs);
+          }
+          break;
+        }
+        case 'recheck-healthy': {
+          const { id, name } = tunnels[step.role];
+          const status = await o.api.tunnelStatus(accountId, id);
+          if (!SERVING_STATUSES.includes(status)) {
+            throw new Stop(`tunnel ${name} went ${status || 'unknown'} right before the DNS step; DNS was not moved. Check the ${step.role} host, then run this again`);
+          }
+          say(`${at}: tunnel ${name} is ${status}`);
+          break;
+        }
+        case 'verify-records': {
+          const want = tunnels[step.role].cname;
+          const wrong: string[] = [];
+          for (const h of hostnames) {
+            const content = await o.api.cnameContent(h.zoneId, h.hostname);
+            if (content !== want) wrong.push(`${h.hostname} -> ${content ?? 'no record'}`);
+          }
+          if (wrong.length > 0) {
+            throw new Stop(`after the DNS step ${wrong.join(', ')}, not ${want}; the ${other} connector was left running; run this again`, false);
+          }
+          say(`${at}: all ${hostnames.length} public records point at ${want}`);
+          break;
+        }
+        case 'keep':
+          say(`${at}: ${step.text}`);
+          break;
+        case 'record':
+          try {
+            o.recordActive(step.active);
+          } catch (error) {
+            throw new Stop(`could not write sites.active: ${step.active} into ${o.file} (${oneLine(error)}): set it by hand and commit it`, false);
+          }
+          say(`${at}: recorded sites.active: ${step.active} in ${o.file}; commit it: git commit -m "cutover to ${step.active}" -- ${o.file}`);
+          break;
+      }
+    }
+    say(`done: every public record points at the ${o.to} tunnel ${tunnels[o.to].name}`);
+    return { outcome: 'done', changed, exitCode: 0 };
+  } catch (error) {
+    if (error instanceof Stop || error instanceof CloudflareApiError) {
+      const refused = error instanceof Stop ? error.refusal : !changed;
+      o.err(`gatehouse cutover: ${refused ? 'refused' : 'failed'}: ${error.message}`);
+      return { outcome: refused ? 'refused' : 'failed', changed, exitCode: 1 };
+    }
+    throw error;
+  }
+}
+
+/** What a failed deploy step leaves, and what to do next. */
+function afterFailure(step: Extract<CutoverStep, { kind: 'deploy' }>, to: SiteRole, other: SiteRole): string {
+  switch (step.phase) {
+    case 'move':
+      return `the ${to} connector runs and DNS may have partly moved; run this again (the records' health gate re-checks)`;
+    case 'stop':
+      return `DNS already points at the ${to} tunnel and the ${other} connector still runs; run this again to finish`;
+    case 'start':
+      return `no traffic moved; fix the cause and run this again`;
+  }
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].slice(0, 200);
+}
+
+async function readApplied(
+  api: CutoverApi,
+  hostnames: ReadonlyArray<{ hostname: string; zoneId: string }>,
+  tunnels: Record<SiteRole, { cname: string }>,
+): Promise<Applied> {
+  const on: Record<SiteRole, string[]> = { primary: [], standby: [] };
+  for (const h of hostnames) {
+    const content = await api.cnameContent(h.zoneId, h.hostname);
+    if (content === undefined) return { kind: 'missing', hostname: h.hostname };
+    const role = (['primary', 'standby'] as const).find((r) => tunnels[r].cname === content);
+    if (!role) return { kind: 'foreign', detail: `${h.hostname} points at ${content}` };
+    on[role].push(h.hostname);
+  }
+  if (on.primary.length > 0 && on.standby.length > 0) {
+    return { kind: 'mixed', detail: `${on.primary.length} on primary, ${on.standby.length} on standby, e.g. ${on.standby[0]}` };
+  }
+  return { kind: 'site', role: on.standby.length > 0 ? 'standby' : 'primary' };
+}
