@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { runInThisContext } from 'vm';
 import { buildStacks } from '../lib/app';
 import { loadDeployment } from '../lib/config/load';
 import { runCli } from '../lib/core/cli';
@@ -36,18 +37,38 @@ function deploymentFile(fixture: string): string {
   return file;
 }
 
+/**
+ * Under jest, every stack trace is mapped frame by frame through source maps (jest installs
+ * source-map-support on the test realm's Error and on the host's), and cdktf captures a whole stack
+ * for every token it creates: that mapping is over a third of each synth here. Nothing in the corpus
+ * reads those stacks, so V8's own format is used while the pipeline runs, as under `npm run synth`.
+ * An unexpected error is rethrown by runCli; its stack, read afterwards, is mapped as usual.
+ */
+const realms: Array<{ prepareStackTrace?: unknown }> = [Error, runInThisContext('Error')];
+function withPlainStacks<T>(run: () => T): T {
+  const mapped = realms.map((e) => e.prepareStackTrace);
+  realms.forEach((e) => (e.prepareStackTrace = undefined));
+  try {
+    return run();
+  } finally {
+    realms.forEach((e, i) => (e.prepareStackTrace = mapped[i]));
+  }
+}
+
 /** Run the synth the way main.ts does, capturing stderr lines. */
 function pipeline(file: string) {
   const out = tempDir();
   const outdir = path.join(out, 'cdktf.out');
   const lines: string[] = [];
   const stderr = (line: string) => lines.push(...line.split('\n'));
-  const status = runCli(() => {
-    const { deployment, warnings } = loadDeployment(file, { today: TODAY });
-    warnings.forEach((w) => stderr(`gatehouse: warning: ${w}`));
-    const report = synthAtomically((app) => buildStacks(app, deployment, { today: TODAY }).report, outdir);
-    report?.summary().forEach(stderr);
-  }, stderr);
+  const status = withPlainStacks(() =>
+    runCli(() => {
+      const { deployment, warnings } = loadDeployment(file, { today: TODAY });
+      warnings.forEach((w) => stderr(`gatehouse: warning: ${w}`));
+      const report = synthAtomically((app) => buildStacks(app, deployment, { today: TODAY }).report, outdir);
+      report?.summary().forEach(stderr);
+    }, stderr),
+  );
   const wrote = fs.existsSync(outdir);
   fs.rmSync(out, { recursive: true, force: true });
   return { status, lines, wrote };
