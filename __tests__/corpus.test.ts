@@ -15,7 +15,8 @@ import { buildStacks } from '../lib/app';
 import { loadDeployment } from '../lib/config/load';
 import { runCli } from '../lib/core/cli';
 import { synthAtomically } from '../lib/synth';
-import { applyPatch, baseNames, BASES, EXAMPLE, FIXTURES, materialize, readFixture } from './fixtures/overlay';
+import { parse } from 'yaml';
+import { applyPatch, baseNames, BASES, baseValue, diffPatch, EXAMPLE, FIXTURES, materialize, readFixture, toYaml } from './fixtures/overlay';
 import { tempDir, TODAY } from './helpers';
 
 const files = (dir: string) =>
@@ -166,5 +167,22 @@ describe('the patch language (fixtures/README.md)', () => {
     [{ extra: { plan: null } }, 'patch extra.plan: ~ deletes a key, but the base has nothing there'],
   ])('a patch that does not fit its base is an error: %j', (patch, message) => {
     expect(() => applyPatch(base, patch)).toThrow(message);
+  });
+});
+
+describe('turning a full copy into an overlay (to-overlay.ts)', () => {
+  test('diffPatch is the inverse of applyPatch; list edits only where shorter than the whole list', () => {
+    const routes = [{ h: 'a', s: 1 }, { h: 'b', s: 2 }, { h: 'c', s: 3 }];
+    const base = { name: 'a', keep: { x: 1, y: 2 }, routes, sites: routes, hops: routes, tags: ['x', 'y'] };
+    const target = { name: 'b', keep: { x: 1 }, routes: [...routes, { h: 'd', s: 4 }], sites: [routes[0], routes[2]], hops: [routes[0], { h: 'b', s: 5 }, routes[2]], tags: ['x', 'y', 'z'], added: { k: 'v' } };
+    const patch = diffPatch(base, target);
+    expect(patch).toEqual({ name: 'b', keep: { y: null }, 'routes[+]': [{ h: 'd', s: 4 }], 'sites[1]': null, 'hops[1]': { s: 5 }, tags: ['x', 'y', 'z'], added: { k: 'v' } });
+    expect(applyPatch(base, patch)).toEqual(target);
+  });
+
+  test.each(files('valid'))('round-trips %s', (fixture) => {
+    const { base } = readFixture(fixture);
+    const full = parse(materialize(fixture));
+    expect(applyPatch(baseValue(base), parse(toYaml(diffPatch(baseValue(base), full))))).toEqual(full);
   });
 });
