@@ -6,10 +6,10 @@ import { runCli } from './lib/core/cli';
 import { synthAtomically } from './lib/synth';
 
 process.exitCode = runCli(() => {
-  const today = process.env.GATEHOUSE_TODAY; // pins "today" for expiry checks (tests, reproducible CI)
+  // "today" is GATEHOUSE_TODAY when set (tests, reproducible CI), else the current date (lib/core/dates.ts).
   const file = deploymentPath();
-  const { deployment, warnings } = loadDeployment(file, { today });
+  const { model, warnings } = loadDeployment(file);
   for (const w of warnings) process.stderr.write(`gatehouse: warning: ${w}\n`);
-  const report = synthAtomically((app) => buildStacks(app, deployment, { today, deploymentDir: path.dirname(path.resolve(file)) }).report);
+  const report = synthAtomically((app) => buildStacks(app, model, { deploymentDir: path.dirname(path.resolve(file)) }).report);
   for (const line of report?.summary() ?? []) process.stderr.write(`${line}\n`);
 });

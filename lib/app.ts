@@ -16,11 +16,10 @@ import { TenantShardStack } from '../stacks/tenants';
 import { applyPolicyPack, GatehousePackOptions } from './checks/pack';
 import type { ComplianceReport } from './checks/report';
 import type { Deployment } from './config/schema';
-import { appSessions } from './config/sessions';
 import { GatehouseError } from './core/errors';
 import { PROJECT_ROOT } from './core/paths';
 import { legacyStateProblems, movedStateProblems } from './deployment/backend';
-import { planShards } from './tenants/plan';
+import { DeploymentModel, modelOf } from './deployment/model';
 
 export interface GatehouseStacks {
   /** Present when the deployment declares Pages sites; `access` depends on it. */
@@ -50,46 +49,41 @@ export interface BuildOptions extends GatehousePackOptions {
   readonly checkState?: boolean;
 }
 
-/** Build the stacks of a deployment and apply the policy pack to each. */
-export function buildStacks(app: App, deployment: Deployment, options: BuildOptions = {}): GatehouseStacks {
-  const pages = Object.keys(deployment.pages).length ? new PagesStack(app, 'pages', { deployment }) : undefined;
-  const access = new AccessStack(app, 'access', { deployment, ...(pages ? { pagesSites: pages.sites } : {}) });
+/**
+ * Build the stacks of a deployment and apply the policy pack to each. Pass the model that
+ * `loadDeployment` resolved (`LoadedDeployment.model`); a raw `Deployment` is resolved here, once.
+ */
+export function buildStacks(app: App, input: Deployment | DeploymentModel, options: BuildOptions = {}): GatehouseStacks {
+  const m = modelOf(input, options.today !== undefined ? { today: options.today } : {});
+  const pages = m.pages.size ? new PagesStack(app, 'pages', { model: m }) : undefined;
+  const access = new AccessStack(app, 'access', { model: m, ...(pages ? { pagesSites: pages.sites } : {}) });
   // A custom domain already behind Access cannot be added to a Pages project: the sites come first.
   if (pages) access.addDependency(pages);
-  const accessApps = [...access.apps.values()];
-  const standbySite = deployment.sites?.standby;
-  const standby = standbySite ? new StandbyStack(app, 'standby', { deployment, site: standbySite, accessApps }) : undefined;
+  const standby = m.sites?.standby ? new StandbyStack(app, 'standby', { model: m, accessApps: [...access.apps.values()] }) : undefined;
   const production = new ProductionStack(app, 'production', {
-    deployment,
+    model: m,
     deploymentDir: options.deploymentDir ?? PROJECT_ROOT,
     accessApps: access.apps,
     ...(standby ? { standbyTunnel: standby.tunnel } : {}),
     ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
-    ...(options.today ? { today: options.today } : {}),
   });
   const tenantShards = new Map<string, TenantShardStack>();
-  for (const shard of planShards(deployment)) {
+  for (const shard of m.shards) {
     tenantShards.set(
       shard.stackId,
-      new TenantShardStack(app, shard.stackId, {
-        deployment,
-        tenants: shard.tenants,
-        policies: access.policies,
-        identityProviders: access.identityProviders,
-        ...(options.today ? { today: options.today } : {}),
-      }),
+      new TenantShardStack(app, shard.stackId, { model: m, tenants: shard.tenants, policies: access.policies, identityProviders: access.identityProviders }),
     );
   }
   if (options.checkState ?? true) {
     const problems = [
-      ...legacyStateProblems(deployment, app.outdir),
-      ...movedStateProblems(deployment, app.outdir, { from: 'production', to: 'pages', addresses: pages ? resourceAddresses(pages) : [] }),
+      ...legacyStateProblems(m.deployment, app.outdir),
+      ...movedStateProblems(m.deployment, app.outdir, { from: 'production', to: 'pages', addresses: pages ? resourceAddresses(pages) : [] }),
     ];
     if (problems.length) throw new GatehouseError(problems);
   }
   const stacks = [...(pages ? [pages] : []), access, ...(standby ? [standby] : []), production, ...tenantShards.values()];
-  const report = applyPolicyPack(stacks, options);
-  for (const session of appSessions(deployment)) report.addSession(session);
+  const report = applyPolicyPack(stacks, { ...options, today: options.today ?? m.today });
+  for (const session of m.appSessions) report.addSession(session);
   return { pages, access, standby, production, tenantShards, report };
 }
 

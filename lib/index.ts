@@ -1,8 +1,14 @@
 // Public API: re-exports only.
 export * from './core/errors';
 export * from './core/limits';
+export * from './core/hostnames';
+export * from './core/dates';
 export * from './config/schema';
 export * from './config/load';
+export { checkDeployment, DEPLOYMENT_CHECKS, FILE_CHECKS, LAST_CHECKS } from './config/checks';
+export type { CheckOptions, CheckResult, DeploymentCheck, Finding } from './config/checks';
+export * from './deployment/model';
+export * from './cloudflare/zone';
 export * from './cloudflare/ingress';
 export * from './cloudflare/dns';
 export * from './cloudflare/tunnel';

@@ -9,7 +9,7 @@ import { synthAtomically } from '../lib/synth';
 
 process.exitCode = runCli(() => {
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-  synthAtomically((app) => buildStacks(app, loadDeployment(deploymentPath()).deployment).report, outdir);
+  synthAtomically((app) => buildStacks(app, loadDeployment(deploymentPath()).model).report, outdir);
   const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
   const plan = cutoverPlan(read('production'), read('standby'));
   const width = Math.max(...plan.map((p) => p.hostname.length), 8);

@@ -40,10 +40,12 @@ async function main(argv: string[]): Promise<number> {
     ]);
   const file = deploymentPath();
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-  let deployment;
+  let model;
   try {
-    ({ deployment } = loadDeployment(file, { today: process.env.GATEHOUSE_TODAY }));
-    synthAtomically((app) => buildStacks(app, deployment!, { today: process.env.GATEHOUSE_TODAY }).report, outdir);
+    // "today" is GATEHOUSE_TODAY when set (lib/core/dates.ts); the model is resolved once and handed on.
+    ({ model } = loadDeployment(file));
+    const loaded = model;
+    synthAtomically((app) => buildStacks(app, loaded).report, outdir);
   } catch (error) {
     const lines = problemLines(error);
     if (!lines) throw error;
@@ -51,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const result = await runCutover({
-    deployment,
+    deployment: model,
     file,
     to: args.to,
     dryRun: args.dryRun,

@@ -2,12 +2,13 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { PagesSite } from '../lib/cloudflare/pages';
-import type { Deployment } from '../lib/config/schema';
+import { outputId } from '../lib/core/terraform';
 import { configureBackend } from '../lib/deployment/backend';
-import { zoneIdOf } from '../lib/deployment/site';
+import type { DeploymentModel } from '../lib/deployment/model';
 
 export interface PagesStackProps {
-  readonly deployment: Deployment;
+  /** The resolved deployment (lib/deployment/model.ts). */
+  readonly model: DeploymentModel;
 }
 
 /**
@@ -24,21 +25,21 @@ export class PagesStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PagesStackProps) {
     super(scope, id);
-    const d = props.deployment;
+    const m = props.model;
     new CloudflareProvider(this, 'cloudflare', {});
-    configureBackend(this, d);
+    configureBackend(this, m.deployment);
 
     const sites = new Map<string, PagesSite>();
-    for (const [name, spec] of Object.entries(d.pages)) {
-      const site = new PagesSite(this, `pages-${name}`, {
-        accountId: d.cloudflare.account_id,
-        projectName: spec.project ?? name,
-        productionBranch: spec.production_branch,
-        domains: spec.domains.map((hostname) => ({ hostname, zoneId: zoneIdOf(d, hostname) })),
-        ...(spec.pages_dev ? { pagesDevPublic: { reason: spec.pages_dev.public.reason } } : {}),
+    for (const spec of m.pages.values()) {
+      const site = new PagesSite(this, `pages-${spec.name}`, {
+        accountId: m.accountId,
+        projectName: spec.project,
+        productionBranch: spec.spec.production_branch,
+        domains: spec.domains.map((d) => ({ hostname: d.hostname, zone: m.recordZone(d.hostname) })),
+        ...(spec.pagesDevPublicReason !== undefined ? { pagesDevPublic: { reason: spec.pagesDevPublicReason } } : {}),
       });
-      sites.set(name, site);
-      new TerraformOutput(this, `pages_${name.replace(/-/g, '_')}_host`, { value: site.pagesDevHost });
+      sites.set(spec.name, site);
+      new TerraformOutput(this, outputId('pages', spec.name, 'host'), { value: site.pagesDevHost });
     }
     this.sites = sites;
   }

@@ -3,19 +3,18 @@ import { Construct } from 'constructs';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import type { IAccessGatedApp } from '../lib/cloudflare/access/app';
-import { ITunnel, TunnelHost } from '../lib/cloudflare/tunnel';
-import type { Deployment, SiteSpec } from '../lib/config/schema';
-import { ActivationRecord, activationRecordName } from '../lib/cutover/activation';
+import type { ITunnel } from '../lib/cloudflare/tunnel';
 import { guardConnectorStop, LiveTunnelCnames } from '../lib/cutover/guards';
 import { configureBackend } from '../lib/deployment/backend';
-import { byZone, deploymentRoutes, isGceSite, siteHostOptions, siteTokenRotation, siteUserDataValue, tunnelName } from '../lib/deployment/site';
+import { activationRecord, requiredSite } from '../lib/deployment/cutover';
+import type { DeploymentModel } from '../lib/deployment/model';
+import { siteTunnel, siteUserDataValue } from '../lib/deployment/site';
 import { activateDnsVariable } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
 export interface StandbyStackProps {
-  readonly deployment: Deployment;
-  /** The standby site (`sites.standby`). */
-  readonly site: SiteSpec;
+  /** The resolved deployment (lib/deployment/model.ts); its `sites.standby` is this stack's site. */
+  readonly model: DeploymentModel;
   /** Access apps whose AUD the gated ingress rules enforce. */
   readonly accessApps: readonly IAccessGatedApp[];
 }
@@ -36,39 +35,24 @@ export class StandbyStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StandbyStackProps) {
     super(scope, id);
-    const d = props.deployment;
+    const m = props.model;
+    const standby = requiredSite(m, 'standby');
     new CloudflareProvider(this, 'cloudflare', {});
-    configureBackend(this, d);
+    configureBackend(this, m.deployment);
 
-    const activateDns = activateDnsVariable(this, d);
+    const activateDns = activateDnsVariable(this, m.deployment);
     const activation = Fn.conditional(activateDns.booleanValue, ConnectorActivation.ACTIVE, ConnectorActivation.STANDBY);
-    const gce = isGceSite(props.site) ? props.site : undefined;
-    if (gce) new GoogleProvider(this, 'google', {});
-    const site = new TunnelHost(this, 'site', {
-      accountId: d.cloudflare.account_id,
-      tunnelName: tunnelName(d, 'standby'),
-      routes: deploymentRoutes(d),
-      accessApps: props.accessApps,
-      tokenRotation: siteTokenRotation(props.site),
-      ...(gce ? { host: siteHostOptions(d, gce, activation) } : {}),
-    });
+    if (standby.gce) new GoogleProvider(this, 'google', {});
+    const site = siteTunnel(this, m, standby, { accessApps: props.accessApps, activation });
     this.tunnel = site;
     if (site.host) this.hostServiceAccountMember = site.host.serviceAccount.member;
-    const carrier =
-      site.host?.instance ??
-      new ActivationRecord(this, 'activation', {
-        zoneId: d.cloudflare.zone_id,
-        name: activationRecordName(d, 'standby'),
-        activation,
-        role: 'standby',
-      }).record;
+    const carrier = site.host?.instance ?? activationRecord(this, m, standby, activation);
     // Where DNS points now, read live: production owns the records and depends on this stack.
-    const zones = byZone(d, d.routes.map((r) => r.hostname));
-    const onStandby = new LiveTunnelCnames(this, 'live-standby', { zones, tunnelCname: site.tunnelCname });
-    guardConnectorStop(carrier, { activation, live: onStandby, role: 'standby', tunnelName: tunnelName(d, 'standby') });
+    const onStandby = new LiveTunnelCnames(this, 'live-standby', { zones: m.routeZones.map((g) => g.zone), tunnelCname: site.tunnelCname });
+    if (carrier) guardConnectorStop(carrier, { activation, live: onStandby, role: 'standby', tunnelName: standby.tunnelName });
 
     new TerraformOutput(this, 'tunnel_id', { value: site.tunnelId });
     new TerraformOutput(this, 'connector_token', { value: site.connectorToken, sensitive: true });
-    new TerraformOutput(this, 'user_data', { value: siteUserDataValue(d, props.site, 'standby', site.host), sensitive: true });
+    new TerraformOutput(this, 'user_data', { value: siteUserDataValue(m, standby, site.host), sensitive: true });
   }
 }

@@ -4,23 +4,20 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import type { IIdentityProvider } from '../lib/cloudflare/access/identity-provider';
 import type { IAccessPolicy } from '../lib/cloudflare/access/policy';
-import type { Deployment, TenantSpec } from '../lib/config/schema';
+import { lookup } from '../lib/core/errors';
+import { outputId } from '../lib/core/terraform';
 import { configureBackend } from '../lib/deployment/backend';
-import { tenantBucketName, tenantHostname } from '../lib/tenants/plan';
+import type { DeploymentModel, ModelTenant } from '../lib/deployment/model';
 import { ManagedTenant } from '../lib/tenants/tenant';
 
 export interface TenantShardStackProps {
-  readonly deployment: Deployment;
-  /** The tenants of this shard, in file order. */
-  readonly tenants: readonly TenantSpec[];
+  /** The resolved deployment (lib/deployment/model.ts). */
+  readonly model: DeploymentModel;
+  /** The tenants of this shard (`model.shards`), in file order. */
+  readonly tenants: readonly ModelTenant[];
   /** Policies and identity providers of the `access` stack, for tenants with an Access app. */
   readonly policies: ReadonlyMap<string, IAccessPolicy>;
   readonly identityProviders: ReadonlyMap<string, IIdentityProvider>;
-  /**
-   * Today (YYYY-MM-DD), for the deletion dates of disabled tenants.
-   * @default - the current date
-   */
-  readonly today?: string;
 }
 
 /**
@@ -33,33 +30,34 @@ export class TenantShardStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: TenantShardStackProps) {
     super(scope, id);
-    const d = props.deployment;
+    const m = props.model;
+    const d = m.deployment;
     new CloudflareProvider(this, 'cloudflare', {});
     new NullProvider(this, 'null', {});
     configureBackend(this, d);
 
     const tenants = new Map<string, ManagedTenant>();
-    for (const spec of props.tenants) {
+    for (const { spec, hostname, bucketName } of props.tenants) {
       const tenant = new ManagedTenant(this, `tenant-${spec.id}`, {
-        accountId: d.cloudflare.account_id,
-        zoneId: d.cloudflare.zone_id,
-        teamName: d.cloudflare.team_name,
+        accountId: m.accountId,
+        zone: m.primaryZone,
+        teamName: m.teamName,
         tenantId: spec.id,
-        tunnelPrefix: d.name,
-        hostname: tenantHostname(spec, d.cloudflare.zone),
+        tunnelPrefix: m.name,
+        hostname,
         service: spec.service ?? d.tenants.service,
-        bucketName: tenantBucketName(d.name, spec.id),
+        bucketName,
         enabled: spec.enabled,
         rotation: spec.rotation,
         retainDays: spec.retain_days,
         ...(spec.disabled_on ? { disabledOn: spec.disabled_on } : {}),
         ...(spec.confirm_delete !== undefined ? { confirmDelete: spec.confirm_delete } : {}),
-        ...(props.today ? { today: props.today } : {}),
+        today: m.today,
         ...(spec.access
           ? {
               access: {
-                policies: spec.access.policies.map((p) => props.policies.get(p)!),
-                ...(spec.access.idps.length ? { identityProviders: spec.access.idps.map((i) => props.identityProviders.get(i)!) } : {}),
+                policies: spec.access.policies.map((p) => lookup(props.policies, p, 'access policy')),
+                ...(spec.access.idps.length ? { identityProviders: spec.access.idps.map((i) => lookup(props.identityProviders, i, 'identity provider')) } : {}),
               },
             }
           : {}),
@@ -69,16 +67,16 @@ export class TenantShardStack extends TerraformStack {
       tenants.set(spec.id, tenant);
 
       // Status, per tenant: what the seed's status endpoint returned.
-      const out = `tenant_${spec.id.replace(/-/g, '_')}`;
-      new TerraformOutput(this, `${out}_enabled`, { value: spec.enabled });
-      new TerraformOutput(this, `${out}_bucket`, { value: tenant.bucket.bucketName });
-      new TerraformOutput(this, `${out}_endpoint`, { value: tenant.bucket.s3Endpoint });
+      const out = (what: string) => outputId('tenant', spec.id, what);
+      new TerraformOutput(this, out('enabled'), { value: spec.enabled });
+      new TerraformOutput(this, out('bucket'), { value: tenant.bucket.bucketName });
+      new TerraformOutput(this, out('endpoint'), { value: tenant.bucket.s3Endpoint });
       if (tenant.site && tenant.credentials) {
-        new TerraformOutput(this, `${out}_hostname`, { value: tenant.hostname });
-        new TerraformOutput(this, `${out}_tunnel_id`, { value: tenant.site.tunnelId });
-        new TerraformOutput(this, `${out}_tunnel_token`, { value: tenant.site.connectorToken, sensitive: true });
-        new TerraformOutput(this, `${out}_access_key_id`, { value: tenant.credentials.accessKeyId, sensitive: true });
-        new TerraformOutput(this, `${out}_secret_access_key`, { value: tenant.credentials.secretAccessKey, sensitive: true });
+        new TerraformOutput(this, out('hostname'), { value: tenant.hostname });
+        new TerraformOutput(this, out('tunnel_id'), { value: tenant.site.tunnelId });
+        new TerraformOutput(this, out('tunnel_token'), { value: tenant.site.connectorToken, sensitive: true });
+        new TerraformOutput(this, out('access_key_id'), { value: tenant.credentials.accessKeyId, sensitive: true });
+        new TerraformOutput(this, out('secret_access_key'), { value: tenant.credentials.secretAccessKey, sensitive: true });
       }
     }
     this.tenants = tenants;

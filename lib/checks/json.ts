@@ -1,10 +1,5 @@
 /** Small helpers for reading synthesized JSON in rules. */
 
-/** A whole-value Terraform expression: `${...}`. */
-export function isExpression(value: unknown): value is string {
-  return typeof value === 'string' && /^\$\{[\s\S]*\}$/.test(value);
-}
-
 /** True when a string still holds a reference or expression (not a literal). */
 export function hasExpression(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
@@ -18,9 +13,4 @@ export function stringsIn(value: unknown, at = ''): Array<[string, string]> {
     return Object.entries(value).flatMap(([k, v]) => (k === '//' ? [] : stringsIn(v, at ? `${at}.${k}` : k)));
   }
   return [];
-}
-
-/** The Terraform address an element's references use: `type.id` (resources) or `data.type.id`. */
-export function addressOf(kind: string, type: string, id: string): string {
-  return kind === 'data' ? `data.${type}.${id}` : `${type}.${id}`;
 }

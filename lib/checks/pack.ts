@@ -1,5 +1,6 @@
 import { Annotations, Aspects, IAspect, TerraformElement, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { today } from '../core/dates';
 import { factsOf } from './facts';
 import { ComplianceReport } from './report';
 import { ElementView, Json, RuleContext, RuleLevel, RuleResult } from './rule';
@@ -47,7 +48,7 @@ export class GatehousePack implements IAspect {
     for (const [id, c] of Object.entries<Json>(json.output ?? {})) add('output', 'output', id, c);
     for (const [id, c] of Object.entries<Json>(json.variable ?? {})) add('variable', 'variable', id, c);
 
-    const context: RuleContext = { stack: json, elements, today: this.options.today ?? new Date().toISOString().slice(0, 10) };
+    const context: RuleContext = { stack: json, elements, today: today(this.options.today) };
     for (const element of elements) {
       for (const rule of RULES) {
         if (!rule.appliesTo(element)) continue;

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { GatehouseError } from '../core/errors';
+import { MIN_REASON_LENGTH, reasonProblem } from '../core/rules';
 import { RULES } from './rules';
 
 /** A suppression: which rule, and why (at least 10 characters, recorded in the report). */
@@ -9,7 +10,7 @@ export interface RuleSuppression {
 }
 
 const METADATA = 'gatehouse:suppressions';
-export const MIN_REASON_LENGTH = 10;
+export { MIN_REASON_LENGTH };
 
 /**
  * Suppress policy-pack findings on a construct and everything below it.
@@ -24,7 +25,7 @@ export class GatehouseSuppressions {
       const at = `suppressions[${i}]`;
       if (!rule) return [{ path: `${at}.id`, message: `names no gatehouse rule; see docs/rules.md`, value: s.id }];
       if (!rule.suppressible) return [{ path: `${at}.id`, message: 'this rule cannot be suppressed', value: s.id }];
-      if (s.reason.trim().length < MIN_REASON_LENGTH) {
+      if (reasonProblem(s.reason)) {
         return [{ path: `${at}.reason`, message: `must explain in at least ${MIN_REASON_LENGTH} characters why`, value: s.reason }];
       }
       return [];

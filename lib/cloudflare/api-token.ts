@@ -4,7 +4,7 @@ import { AccountToken } from '@cdktf/provider-cloudflare/lib/account-token';
 import { DataCloudflareAccountApiTokenPermissionGroupsList } from '@cdktf/provider-cloudflare/lib/data-cloudflare-account-api-token-permission-groups-list';
 import { FACTS, recordFact } from '../checks/facts';
 import { ProblemCollector } from '../core/errors';
-import { isoDateProblem } from '../core/rules';
+import { isoDateProblem } from '../core/dates';
 import {
   ACCOUNT_PERMISSIONS,
   AccountPermission,
@@ -13,6 +13,7 @@ import {
   ZonePermission,
   zoneResourceKey,
 } from './permissions';
+import type { IZone } from './zone';
 
 /** What a token may do: account-level and zone-level permission groups, by name. */
 export interface TokenPermissions {
@@ -58,10 +59,10 @@ export interface ScopedApiTokenProps {
   /** A preset, or explicit permission groups by name. */
   readonly permissions: TokenPreset | TokenPermissions;
   /**
-   * Zones the zone-level permissions cover. Required when any zone-level permission is granted.
+   * Zones the zone-level permissions cover (`Zone.fromZoneId`). Required when any zone-level permission is granted.
    * @default - none
    */
-  readonly zoneIds?: readonly string[];
+  readonly zones?: readonly IZone[];
   /**
    * Expiry, YYYY-MM-DD (UTC midnight).
    * @default - never (the policy pack warns)
@@ -76,7 +77,7 @@ export interface ScopedApiTokenProps {
  * name in the message.
  *
  * @example
- * new ScopedApiToken(this, 'dns', { accountId, name: 'dns-admin', permissions: TokenPreset.DNS_ADMIN, zoneIds: [zoneId] });
+ * new ScopedApiToken(this, 'dns', { accountId, name: 'dns-admin', permissions: TokenPreset.DNS_ADMIN, zones: [Zone.fromZoneId(zoneId)] });
  */
 export class ScopedApiToken extends Construct {
   public readonly token: AccountToken;
@@ -96,8 +97,10 @@ export class ScopedApiToken extends Construct {
     zone.forEach((p, i) => {
       if (!(ZONE_PERMISSIONS as readonly string[]).includes(p)) problems.add(`permissions.zone[${i}]`, `must be one of ${ZONE_PERMISSIONS.join(', ')}`, p);
     });
-    if (zone.length > 0 && !props.zoneIds?.length) problems.add('zoneIds', 'must name the zones that the zone-level permissions cover');
-    if (zone.length === 0 && props.zoneIds?.length) problems.add('zoneIds', 'are only used by zone-level permissions; grant one or drop zoneIds', props.zoneIds);
+    if (zone.length > 0 && !props.zones?.length) problems.add('zones', 'must name the zones that the zone-level permissions cover');
+    if (zone.length === 0 && props.zones?.length) {
+      problems.add('zones', 'are only used by zone-level permissions; grant one or drop zones', props.zones.map((z) => z.zoneId));
+    }
     const repeated = [...account, ...zone].filter((p, i, all) => all.indexOf(p) !== i);
     if (repeated.length) problems.add('permissions', 'must not name a permission group twice', repeated);
     if (props.expires !== undefined && !Token.isUnresolved(props.expires)) {
@@ -130,7 +133,7 @@ export class ScopedApiToken extends Construct {
             {
               effect: 'allow',
               permissionGroups: zone.map((n) => ({ id: idOf(n) })),
-              resources: Fn.jsonencode(Object.fromEntries((props.zoneIds ?? []).map((z) => [zoneResourceKey(z), '*']))),
+              resources: Fn.jsonencode(Object.fromEntries((props.zones ?? []).map((z) => [zoneResourceKey(z.zoneId), '*']))),
             },
           ]
         : []),

@@ -3,12 +3,13 @@ import { Construct } from 'constructs';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import type { TerraformResourceLifecycle } from 'cdktf';
 import { ProblemCollector } from '../core/errors';
-import { hostnameProblem } from '../core/rules';
+import { hostnameProblem } from '../core/hostnames';
+import type { IZone } from './zone';
 
 /** Props for `TunnelCnames`. */
 export interface TunnelCnamesProps {
-  /** Zone that holds the records. */
-  readonly zoneId: string;
+  /** The zone that holds the records (`Zone.fromZoneId`). */
+  readonly zone: IZone;
   /** Public hostnames, each gets one proxied CNAME. Duplicates are collapsed. */
   readonly hostnames: readonly string[];
   /**
@@ -33,7 +34,7 @@ export interface TunnelCnamesProps {
  * deployment should own each public record; the `production` stack owns them all.
  *
  * @example
- * new TunnelCnames(this, 'dns', { zoneId, hostnames: ['app.example.com'], target: tunnel.tunnelCname });
+ * new TunnelCnames(this, 'dns', { zone: Zone.fromZoneId(zoneId), hostnames: ['app.example.com'], target: tunnel.tunnelCname });
  */
 export class TunnelCnames extends Construct {
   /** The records, keyed by hostname. Construct id = hostname (public API: it names the Terraform address). */
@@ -59,7 +60,7 @@ export class TunnelCnames extends Construct {
       records.set(
         hostname,
         new DnsRecord(this, hostname, {
-          zoneId: props.zoneId,
+          zoneId: props.zone.zoneId,
           name: hostname,
           type: 'CNAME',
           content: props.target,

@@ -5,7 +5,8 @@
 import { Token } from 'cdktf';
 import type { ZeroTrustTunnelCloudflaredConfigConfigIngress } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config';
 import { ProblemCollector } from '../core/errors';
-import { hostnameProblem, pathRegexProblem, serviceProblem } from '../core/rules';
+import { hostnameProblem, routeKey } from '../core/hostnames';
+import { pathRegexProblem, serviceProblem } from '../core/rules';
 
 /** Per-route origin options (cloudflared `originRequest`). */
 export interface OriginOptions {
@@ -79,7 +80,7 @@ export function validateRoutes(routes: readonly TunnelRoute[], problems: Problem
     if (!Token.isUnresolved(route.hostname)) {
       const p = hostnameProblem(route.hostname);
       if (p) problems.add(`${at}.hostname`, p, route.hostname);
-      const key = `${route.hostname} ${route.path ?? ''}`;
+      const key = routeKey(route);
       const first = seen.get(key);
       if (first !== undefined) {
         problems.add(`${at}.hostname`, `duplicates ${prefix}[${first}]; route each hostname (and path) once`, route.hostname);
@@ -124,14 +125,4 @@ export function ingressRules(routes: readonly TunnelRoute[]): ZeroTrustTunnelClo
   });
   rules.push({ service: CATCH_ALL_SERVICE });
   return rules;
-}
-
-/** True when an Access destination (`app.example.com` or `*.example.com`) covers a route hostname. */
-export function hostnameCovers(destination: string, hostname: string): boolean {
-  if (destination === hostname) return true;
-  if (destination.startsWith('*.')) {
-    const suffix = destination.slice(1);
-    return hostname.endsWith(suffix) && !hostname.slice(0, -suffix.length).includes('.');
-  }
-  return false;
 }

@@ -4,7 +4,9 @@ import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { PagesDomain } from '@cdktf/provider-cloudflare/lib/pages-domain';
 import { PagesProject } from '@cdktf/provider-cloudflare/lib/pages-project';
 import { ProblemCollector } from '../core/errors';
-import { hostnameProblem, pagesDevHostnames, reasonProblem } from '../core/rules';
+import { customDomainProblem, pagesDevHostnames } from '../core/hostnames';
+import { reasonProblem } from '../core/rules';
+import type { IZone } from './zone';
 
 export { pagesDevHostnames };
 
@@ -23,7 +25,8 @@ export interface IPagesSite {
 /** A custom domain of a Pages site and the zone that holds it. */
 export interface PagesDomainSpec {
   readonly hostname: string;
-  readonly zoneId: string;
+  /** The zone that holds the domain's CNAME (`Zone.fromZoneId`). */
+  readonly zone: IZone;
 }
 
 /** Props for `PagesSite`. */
@@ -61,7 +64,7 @@ export interface PagesSiteProps {
  * wrong.
  *
  * @example
- * new PagesSite(this, 'www', { accountId, projectName: 'example-www', domains: [{ hostname: 'www.example.com', zoneId }] });
+ * new PagesSite(this, 'www', { accountId, projectName: 'example-www', domains: [{ hostname: 'www.example.com', zone: Zone.fromZoneId(zoneId) }] });
  */
 export class PagesSite extends Construct implements IPagesSite {
   public readonly project: PagesProject;
@@ -84,8 +87,8 @@ export class PagesSite extends Construct implements IPagesSite {
         problems.add(`domains[${i}].hostname`, 'must be a literal hostname: it names the records', d.hostname);
         return;
       }
-      const p = hostnameProblem(d.hostname);
-      if (p || d.hostname.startsWith('*.')) problems.add(`domains[${i}].hostname`, p ?? 'must not be a wildcard', d.hostname);
+      const p = customDomainProblem(d.hostname);
+      if (p) problems.add(`domains[${i}].hostname`, p, d.hostname);
       if (props.domains.findIndex((x) => x.hostname === d.hostname) !== i) problems.add(`domains[${i}].hostname`, 'is listed twice', d.hostname);
     });
     if (props.pagesDevPublic) {
@@ -122,7 +125,7 @@ export class PagesSite extends Construct implements IPagesSite {
     for (const d of props.domains) {
       new PagesDomain(this, `domain-${d.hostname}`, { accountId: props.accountId, projectName: this.project.name, name: d.hostname });
       new DnsRecord(this, `dns-${d.hostname}`, {
-        zoneId: d.zoneId,
+        zoneId: d.zone.zoneId,
         name: d.hostname,
         type: 'CNAME',
         content: this.pagesDevHost,

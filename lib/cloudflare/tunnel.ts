@@ -8,7 +8,9 @@ import { ProblemCollector } from '../core/errors';
 import { GceConnectorHost, GceConnectorHostOptions } from '../google/connector-host';
 import type { IAccessGatedApp } from './access/app';
 import { TunnelCnames } from './dns';
-import { hostnameCovers, ingressRules, TunnelRoute, validateRoutes } from './ingress';
+import { coveredBy } from '../core/hostnames';
+import { ingressRules, TunnelRoute, validateRoutes } from './ingress';
+import type { IZone } from './zone';
 
 /** A Cloudflare Tunnel, created here or elsewhere. */
 export interface ITunnel {
@@ -38,7 +40,7 @@ export interface TunnelHostProps {
    * (the production/standby pair): exactly one construct may own each public record.
    * @default - no DNS records
    */
-  readonly dnsZoneId?: string;
+  readonly dnsZone?: IZone;
   /**
    * Token rotation generation. 0 leaves the tunnel secret to the API (it never changes). Any N >= 1
    * sets `tunnel_secret` to a random 32-byte secret generated once per N: raising N rotates the secret,
@@ -67,7 +69,7 @@ export interface TunnelHostProps {
  *   tunnelName: 'example-primary',
  *   routes: [{ hostname: 'app.example.com', service: 'http://localhost:8080' }],
  *   accessApps: [app],
- *   dnsZoneId: zoneId,
+ *   dnsZone: Zone.fromZoneId(zoneId),
  * });
  */
 export class TunnelHost extends Construct implements ITunnel {
@@ -103,7 +105,8 @@ export class TunnelHost extends Construct implements ITunnel {
     problems.throwIfAny();
 
     this.routes = props.routes.map((route) => {
-      const apps = (props.accessApps ?? []).filter((app) => app.hostnames.some((d) => hostnameCovers(d, route.hostname)));
+      // Gated: an app's destination covers the hostname, exactly or by its wildcard (the one matcher, lib/core/hostnames.ts).
+      const apps = (props.accessApps ?? []).filter((app) => coveredBy(app.hostnames, route.hostname));
       if (apps.length === 0) return route;
       return { ...route, access: { teamName: apps[0].teamName, audTags: apps.map((a) => a.aud) } };
     });
@@ -137,7 +140,7 @@ export class TunnelHost extends Construct implements ITunnel {
     recordFact(
       this.config,
       FACTS.publicRoutes,
-      Object.fromEntries(this.routes.filter((r) => r.public).map((r) => [r.hostname, r.public!.reason])),
+      Object.fromEntries(this.routes.flatMap((r) => (r.public ? [[r.hostname, r.public.reason] as const] : []))),
     );
     recordFact(this.config, FACTS.gatedRoutes, this.routes.filter((r) => r.access).map((r) => r.hostname));
 
@@ -147,9 +150,9 @@ export class TunnelHost extends Construct implements ITunnel {
     });
     this.connectorToken = Fn.sensitive(token.token);
 
-    if (props.dnsZoneId !== undefined) {
+    if (props.dnsZone !== undefined) {
       this.dns = new TunnelCnames(this, 'dns', {
-        zoneId: props.dnsZoneId,
+        zone: props.dnsZone,
         hostnames: props.routes.map((r) => r.hostname),
         target: this.tunnelCname,
       });

@@ -7,8 +7,10 @@ import { D1Database } from '@cdktf/provider-cloudflare/lib/d1-database';
 import { WorkersCustomDomain } from '@cdktf/provider-cloudflare/lib/workers-custom-domain';
 import { WorkersScript, WorkersScriptBindings } from '@cdktf/provider-cloudflare/lib/workers-script';
 import { ProblemCollector } from '../core/errors';
-import { hostnameProblem, isoDateProblem } from '../core/rules';
+import { isoDateProblem } from '../core/dates';
+import { customDomainProblem } from '../core/hostnames';
 import type { IAccessGatedApp } from './access/app';
+import type { IZone } from './zone';
 
 /** The Worker's code, deployed by gatehouse. */
 export interface WorkerModule {
@@ -24,7 +26,8 @@ export interface WorkerModule {
 /** Props for `WorkerEndpoint`. */
 export interface WorkerEndpointProps {
   readonly accountId: string;
-  readonly zoneId: string;
+  /** The zone that holds the custom domain (`Zone.fromZoneId`). */
+  readonly zone: IZone;
   /** Worker script name. */
   readonly scriptName: string;
   /** Custom domain; a workers.dev host cannot be protected by Access. */
@@ -53,7 +56,7 @@ export interface WorkerEndpointProps {
  *
  * @example
  * new WorkerEndpoint(this, 'api', {
- *   accountId, zoneId, scriptName: 'portal-api', hostname: 'api.example.com',
+ *   accountId, zone: Zone.fromZoneId(zoneId), scriptName: 'portal-api', hostname: 'api.example.com',
  *   module: { file: '/path/to/worker.js' }, d1DatabaseName: 'portal', access: app,
  * });
  */
@@ -67,8 +70,8 @@ export class WorkerEndpoint extends Construct {
     super(scope, id);
     const problems = new ProblemCollector(id);
     if (!Token.isUnresolved(props.hostname)) {
-      const p = hostnameProblem(props.hostname);
-      if (p || props.hostname.startsWith('*.')) problems.add('hostname', p ?? 'must not be a wildcard', props.hostname);
+      const p = customDomainProblem(props.hostname);
+      if (p) problems.add('hostname', p, props.hostname);
       if (props.hostname === 'workers.dev' || props.hostname.endsWith('.workers.dev')) problems.add('hostname', 'must be a custom domain; a workers.dev host cannot be protected by Access', props.hostname);
     }
     if (!Token.isUnresolved(props.scriptName) && !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(props.scriptName)) {
@@ -117,7 +120,7 @@ export class WorkerEndpoint extends Construct {
     }
     this.customDomain = new WorkersCustomDomain(this, 'domain', {
       accountId: props.accountId,
-      zoneId: props.zoneId,
+      zoneId: props.zone.zoneId,
       hostname: props.hostname,
       service: props.scriptName,
       ...(this.script ? { dependsOn: [this.script] } : {}),

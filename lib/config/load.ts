@@ -9,7 +9,8 @@ import type { $ZodIssue } from 'zod/v4/core';
 import { GatehouseError, hasUrlPassword, looksLikeSecret, Problem } from '../core/errors';
 import { looksLikeTypo } from '../core/rules';
 import { PROJECT_ROOT } from '../core/paths';
-import { crossCheck, CrossCheckOptions } from './cross-checks';
+import { DeploymentModel, resolveModel } from '../deployment/model';
+import { checkDeployment, CheckOptions } from './checks';
 import { Deployment, DeploymentSchema, idpSecretVariable } from './schema';
 
 /** The committed example deployment, used when GATEHOUSE_DEPLOYMENT is not set. */
@@ -27,6 +28,8 @@ export const MAX_EXPANDED_CHARACTERS = 16 * 1024 * 1024;
 
 export interface LoadedDeployment {
   readonly deployment: Deployment;
+  /** The resolved deployment (lib/deployment/model.ts), built once here and handed on to `buildStacks`. */
+  readonly model: DeploymentModel;
   /** The file that was read, as given. */
   readonly source: string;
   /** Risky but legal choices, one line each. */
@@ -39,7 +42,7 @@ export function deploymentPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Read, parse and validate a deployment file. Throws `GatehouseError` with every problem. */
-export function loadDeployment(file: string, options: CrossCheckOptions = {}): LoadedDeployment {
+export function loadDeployment(file: string, options: CheckOptions = {}): LoadedDeployment {
   const source = file;
   let bytes: Buffer;
   try {
@@ -91,7 +94,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
 }
 
 /** Parse and validate deployment YAML text. `source` names it in messages. */
-export function parseDeployment(text: string, source: string, options: CrossCheckOptions = {}): LoadedDeployment {
+export function parseDeployment(text: string, source: string, options: CheckOptions = {}): LoadedDeployment {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new GatehouseError(
@@ -123,10 +126,12 @@ export function parseDeployment(text: string, source: string, options: CrossChec
     const covered = (p: string) => secrets.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
     throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)))], source);
   }
-  const { errors, warnings } = crossCheck(parsed.data, options);
+  const model = resolveModel(parsed.data, options);
+  const { errors, warnings } = checkDeployment(model, options);
   errors.throwIfAny(source);
   return {
     deployment: parsed.data,
+    model,
     source,
     warnings: new GatehouseError(warnings.problems, source).lines(),
   };

@@ -1,19 +1,19 @@
 /**
  * The deployment file schema: the operator's single source of truth.
  *
- * Shape checks live here (zod). Checks across fields live in `cross-checks.ts` and run on a
- * shape-valid document. `deployment.schema.json` is generated from this file
+ * Shape checks live here (zod). Checks across fields live in `checks/` (one file per section) and
+ * run on the model of a shape-valid document (lib/deployment/model.ts). `deployment.schema.json` is generated from this file
  * (`npm run schema`) and a test keeps the two in sync.
  */
 import { z } from 'zod';
+import { isoDateProblem } from '../core/dates';
+import { customDomainProblem, hostnameProblem } from '../core/hostnames';
 import {
   bucketNameProblem,
   cloudflareIdProblem,
   emailDomainProblem,
   gceNameProblem,
   gcpProjectProblem,
-  hostnameProblem,
-  isoDateProblem,
   pathRegexProblem,
   reasonProblem,
   serviceProblem,
@@ -49,7 +49,7 @@ const nameRef = (what: string) => z.string().describe(`the name of ${what} decla
 const hostname = ruled(hostnameProblem, 'a fully qualified hostname in the zone');
 const zoneApex = ruled(zoneProblem, 'a zone apex such as example.com');
 /** A hostname that gets its own record (Pages, Worker and bucket custom domains): never a wildcard. */
-const customDomain = ruled((h) => hostnameProblem(h) ?? (h.startsWith('*.') ? 'must not be a wildcard' : undefined), 'a hostname in a declared zone');
+const customDomain = ruled(customDomainProblem, 'a hostname in a declared zone');
 const emailDomain = ruled(emailDomainProblem, 'a plain email domain such as example.com');
 const reason = ruled(reasonProblem, 'why, in at least 10 characters; recorded for review');
 const sessionDuration = ruled(sessionDurationProblem, 'a Go duration such as 8h or 24h');
@@ -240,7 +240,7 @@ export const SitesSchema = z.strictObject({
     .regex(USER_DATA_RULES.cloudflaredVersion.pattern, { error: USER_DATA_RULES.cloudflaredVersion.message })
     .default('2026.7.2'),
 })
-  // Editors see the cross-field rule too (cross-checks.ts reports it with the field path).
+  // Editors see the cross-field rule too (checks/sites.ts reports it with the field path).
   .meta({ if: { properties: { active: { const: 'standby' } }, required: ['active'] }, then: { required: ['standby'] } });
 
 const Days = z.number().int().min(1).max(36500);

@@ -40,13 +40,10 @@ export function appsWithPolicies(d: Deployment): Array<PolicyUser & { readonly p
 
 /** Each declared policy's session. */
 export function policySessions(d: Deployment): Map<string, PolicySession> {
-  const users = new Map<string, PolicyUser[]>(Object.keys(d.access_policies).map((p) => [p, []]));
-  for (const app of appsWithPolicies(d)) {
-    for (const p of new Set(app.policies)) users.get(p)?.push({ path: app.path, session: app.session });
-  }
+  const apps = appsWithPolicies(d);
   const sessions = new Map<string, PolicySession>();
   for (const [name, policy] of Object.entries(d.access_policies)) {
-    const using = users.get(name)!;
+    const using = apps.filter((app) => app.policies.includes(name)).map((app) => ({ path: app.path, session: app.session }));
     const distinct = [...new Set(using.map((u) => u.session))];
     if (policy.session_duration) sessions.set(name, { session: policy.session_duration, source: 'declared', users: using });
     else if (distinct.length === 1) sessions.set(name, { session: distinct[0], source: 'apps', users: using });

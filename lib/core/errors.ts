@@ -203,3 +203,16 @@ export class ProblemCollector {
     if (this.items.length > 0) throw new GatehouseError(this.items, source);
   }
 }
+
+/**
+ * The entry `name` of a map of declared things, or a `GatehouseError` that names the missing name and
+ * what is declared: the lookup for references that validation has already checked (never a `!`).
+ */
+export function lookup<T>(map: ReadonlyMap<string, T>, name: string, what: string): T {
+  const value = map.get(name);
+  if (value === undefined) {
+    const known = [...map.keys()];
+    throw new GatehouseError([{ path: name, message: `is not a declared ${what} (declared: ${known.length ? known.join(', ') : 'none'})` }]);
+  }
+  return value;
+}

@@ -24,3 +24,8 @@ export const MAX_DNS_RECORDS: Readonly<Record<'free' | 'pro' | 'business' | 'ent
 };
 /** API requests allowed per 5-minute window per token. */
 export const API_REQUESTS_PER_WINDOW = 1200;
+
+/** Whether an Access app's destinations (hostnames and the pages.dev hosts it gates) exceed Cloudflare's per-app limit. */
+export function overDestinationLimit(destinations: readonly string[]): boolean {
+  return destinations.length > MAX_DESTINATIONS_PER_APP;
+}

@@ -3,29 +3,12 @@
  * Each returns `undefined` when the value is fine, or a lower-case message that says what is valid.
  */
 import { RE2JS } from 're2js';
+import { addDaysToDate } from './dates';
+import { hostnameProblem } from './hostnames';
 
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-
-/** A DNS hostname, lower case, optionally with one leading `*.` wildcard (cloudflared's rule). */
-export function hostnameProblem(hostname: string): string | undefined {
-  if (hostname.includes(':')) return 'must not carry a port; cloudflared rejects a hostname with a port';
-  if (hostname !== hostname.toLowerCase()) return 'must be lower case';
-  const wildcard = hostname.startsWith('*.');
-  const rest = wildcard ? hostname.slice(2) : hostname;
-  if (rest.includes('*')) return 'may only use one wildcard, as the whole leftmost label (*.example.com)';
-  if (hostname.length > 253) return 'must be at most 253 characters';
-  const labels = rest.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) {
-    return 'must be a fully qualified hostname such as app.example.com';
-  }
-  return undefined;
-}
-
-/** True when `hostname` is the zone apex or below it. */
-export function inZone(hostname: string, zone: string): boolean {
-  const bare = hostname.startsWith('*.') ? hostname.slice(2) : hostname;
-  return bare === zone || bare.endsWith(`.${zone}`);
-}
+// Moved to their own modules (one hostname module, one date module); re-exported for existing imports.
+export { customDomainProblem, hostnameProblem, inZone, pagesDevHostnames } from './hostnames';
+export { addDaysToDate, isoDateProblem } from './dates';
 
 /** Levenshtein distance: how many single-character edits turn `a` into `b` (typo detection). */
 export function editDistance(a: string, b: string): number {
@@ -61,14 +44,17 @@ export function emailDomainProblem(domain: string): string | undefined {
   return hostnameProblem(domain);
 }
 
-/** A reason recorded for review (public routes, buckets, tenants, pages.dev hosts): 10+ characters of text. */
-export function reasonProblem(reason: string): string | undefined {
-  return reason.trim().length >= 10 ? undefined : 'must give a reason of at least 10 characters';
-}
+/** The shortest reason gatehouse accepts, in characters of text (public routes, buckets, tenants, pages.dev hosts, suppressions). */
+export const MIN_REASON_LENGTH = 10;
 
-/** The hosts Cloudflare serves every Pages project on besides its custom domains: production and every preview. */
-export function pagesDevHostnames(projectName: string): [string, string] {
-  return [`${projectName}.pages.dev`, `*.${projectName}.pages.dev`];
+/**
+ * The reason rule: a reason recorded for review is a string with at least 10 characters of text. The
+ * deployment schema, the constructs, the suppressions and the policy pack all ask here.
+ */
+export function reasonProblem(reason: unknown): string | undefined {
+  return typeof reason === 'string' && reason.trim().length >= MIN_REASON_LENGTH
+    ? undefined
+    : `must give a reason of at least ${MIN_REASON_LENGTH} characters`;
 }
 
 const SERVICE_SCHEMES = ['http', 'https', 'unix', 'unix+tls', 'tcp', 'ssh', 'rdp', 'smb'] as const;
@@ -96,9 +82,8 @@ export function serviceProblem(service: string): string | undefined {
   if (slash >= 0) {
     return 'must not contain a path, not even a trailing /; cloudflared does not proxy to a different path (use the route path to match instead)';
   }
-  const hostPort = slash >= 0 ? rest.slice(0, slash) : rest;
-  if (!/^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(hostPort)) return 'must name a host and optional port';
-  const port = /:(\d+)$/.exec(hostPort);
+  if (!/^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(rest)) return 'must name a host and optional port';
+  const port = /:(\d+)$/.exec(rest);
   if (port && (Number(port[1]) < 1 || Number(port[1]) > 65535)) return 'port must be from 1 to 65535';
   return undefined;
 }
@@ -150,13 +135,6 @@ export function cloudflareIdProblem(id: string): string | undefined {
   return /^[0-9a-f]{32}$/.test(id) ? undefined : 'must be a 32-character lower-case hex id';
 }
 
-/** A calendar date written YYYY-MM-DD (2027-02-30 is not one). */
-export function isoDateProblem(date: string): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'must be a date written YYYY-MM-DD';
-  const parsed = new Date(`${date}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date ? undefined : 'must be a real calendar date (YYYY-MM-DD)';
-}
-
 /**
  * A route path: cloudflared compiles it with Go's `regexp` (RE2 syntax). It is checked here with
  * re2js, a port of RE2 (github.com/le0pard/re2js), so what RE2 rejects (`\\Z`, possessive or nested
@@ -178,11 +156,6 @@ export function pathRegexProblem(path: string): string | undefined {
     }
     return `must be a regular expression that go regexp (re2) accepts: ${why}`;
   }
-}
-
-/** `date` (YYYY-MM-DD) plus `days`, as YYYY-MM-DD. */
-export function addDaysToDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** A date that starts a deletion clock: a retired bucket's `since`, a disabled tenant's `disabled_on`. */
@@ -225,4 +198,33 @@ export function deletionClockProblem(clock: DeletionClock): string | undefined {
 export function deletionConfirmationProblem(bucketName: string, confirmDelete: string | undefined): string | undefined {
   if (confirmDelete === undefined || confirmDelete === bucketName) return undefined;
   return `must be the exact name of the bucket whose objects it lets expire, ${bucketName}`;
+}
+
+/** A bucket's lifecycle and lock, in days, as the lifecycle-vs-lock rules read them. */
+export interface BucketDays {
+  readonly deleteAfterDays?: number;
+  readonly transitionAfterDays?: number;
+  readonly lockRetainDays?: number;
+  /** Only for a retired bucket: the days its objects are kept after retirement. */
+  readonly retiredRetainDays?: number;
+}
+
+/** What contradicts what in a bucket's lifecycle; each field holds the offending number of days. */
+export interface LifecycleConflicts {
+  /** The transition to Infrequent Access is not before the deletion, so it never happens (an error). */
+  readonly transitionNotBeforeDelete?: number;
+  /** Objects would be deleted before their lock ends, which the lock refuses (an error). */
+  readonly deleteBeforeLock?: number;
+  /** A retired bucket's objects expire before their lock ends: locked objects outlive it (a warning). */
+  readonly retirementBeforeLock?: number;
+}
+
+/** The lifecycle-vs-lock rules, for the deployment file and `ManagedBucket` alike (each words the fields its own way). */
+export function lifecycleConflicts(days: BucketDays): LifecycleConflicts {
+  const { deleteAfterDays: del, transitionAfterDays: transition, lockRetainDays: lock, retiredRetainDays: retired } = days;
+  return {
+    ...(del !== undefined && transition !== undefined && transition >= del ? { transitionNotBeforeDelete: transition } : {}),
+    ...(lock !== undefined && del !== undefined && del < lock ? { deleteBeforeLock: del } : {}),
+    ...(lock !== undefined && retired !== undefined && retired < lock ? { retirementBeforeLock: retired } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * Names of the activation records of external sites (lib/cutover/activation.ts creates them). Kept free
- * of cdktf imports: the deployment checks (record counts per zone) use it too.
+ * of cdktf imports: the deployment model (lib/deployment/model.ts) names them too.
  */
 import type { Deployment } from '../config/schema';
 
@@ -13,9 +13,4 @@ export type SiteRole = 'primary' | 'standby';
  */
 export function activationRecordName(d: Pick<Deployment, 'name' | 'cloudflare'>, role: SiteRole): string {
   return `_gatehouse-${d.name}-${role}.${d.cloudflare.zone}`;
-}
-
-/** The activation records a deployment creates: one per external site (GCE hosts use instance metadata). */
-export function activationRecordNames(d: Deployment): string[] {
-  return (['primary', 'standby'] as const).filter((role) => d.sites?.[role] && 'external' in d.sites[role]!).map((role) => activationRecordName(d, role));
 }

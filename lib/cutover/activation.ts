@@ -7,10 +7,11 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
+import type { IZone } from '../cloudflare/zone';
 import { ProblemCollector } from '../core/errors';
 import type { SiteRole } from './activation-names';
 
-export { activationRecordName, activationRecordNames } from './activation-names';
+export { activationRecordName } from './activation-names';
 export type { SiteRole } from './activation-names';
 
 /** Values of an activation signal (the same as `ConnectorActivation`). */
@@ -19,7 +20,7 @@ const ACTIVATIONS = ['active', 'standby'];
 /** Props for `ActivationRecord`. */
 export interface ActivationRecordProps {
   /** The zone that holds the record (the deployment's primary zone). */
-  readonly zoneId: string;
+  readonly zone: IZone;
   /** The record name, `activationRecordName(deployment, role)`. */
   readonly name: string;
   /** `active`, `standby`, or an expression that yields one (the same expression as a GCE host's metadata). */
@@ -33,7 +34,7 @@ export interface ActivationRecordProps {
  * site's connector. Changing the content is an in-place update of the same record.
  *
  * @example
- * new ActivationRecord(this, 'activation', { zoneId, name: activationRecordName(d, 'standby'), activation, role: 'standby' });
+ * new ActivationRecord(this, 'activation', { zone, name: activationRecordName(d, 'standby'), activation, role: 'standby' });
  */
 export class ActivationRecord extends Construct {
   public readonly record: DnsRecord;
@@ -49,7 +50,7 @@ export class ActivationRecord extends Construct {
     }
     problems.throwIfAny();
     this.record = new DnsRecord(this, 'record', {
-      zoneId: props.zoneId,
+      zoneId: props.zone.zoneId,
       name: props.name,
       type: 'TXT',
       content: props.activation,

@@ -13,6 +13,7 @@ import { DataCloudflareDnsRecords } from '@cdktf/provider-cloudflare/lib/data-cl
 import type { IResolvable, TerraformVariable } from 'cdktf';
 import type { SiteRole } from './activation';
 import { SKIP_HEALTH_GATE } from '../deployment/variables';
+import { IZone, Zone } from '../cloudflare/zone';
 
 type Precondition = NonNullable<TerraformResourceLifecycle['precondition']>[number];
 
@@ -28,16 +29,10 @@ export function cutoverCommand(to: SiteRole | string): string {
   return `npm run cutover -- --to ${to}`;
 }
 
-/** A zone that holds public hostnames. */
-export interface PublicZone {
-  readonly zone: string;
-  readonly zoneId: string;
-}
-
 /** Props for `LiveTunnelCnames`. */
 export interface LiveTunnelCnamesProps {
-  /** Every zone that holds public hostnames. */
-  readonly zones: readonly PublicZone[];
+  /** Every zone that holds public hostnames, with its name (it names the query). */
+  readonly zones: readonly IZone[];
   /** The tunnel's CNAME target, `<tunnel-id>.cfargotunnel.com`. */
   readonly tunnelCname: string;
 }
@@ -62,8 +57,8 @@ export class LiveTunnelCnames extends Construct {
   constructor(scope: Construct, id: string, props: LiveTunnelCnamesProps) {
     super(scope, id);
     this.queries = props.zones.map(
-      (z) =>
-        new DataCloudflareDnsRecords(this, z.zone, {
+      (z, i) =>
+        new DataCloudflareDnsRecords(this, Zone.nameOf(z, `${id}.zones[${i}]`), {
           zoneId: z.zoneId,
           type: 'CNAME',
           content: { exact: props.tunnelCname },

@@ -21,8 +21,8 @@ export function withActiveSite(text: string, active: SiteRole): string {
   if (pair && isScalar(pair.value) && pair.value.range) {
     const [start, end] = pair.value.range;
     next = text.slice(0, start) + active + text.slice(end);
-  } else if (!sites.flow && sites.items.length > 0 && isScalar(sites.items[0].key) && sites.range) {
-    const firstKey = sites.items[0].key.range![0];
+  } else if (!sites.flow && sites.items.length > 0 && isScalar(sites.items[0].key) && sites.items[0].key.range && sites.range) {
+    const firstKey = sites.items[0].key.range[0];
     const indent = text.slice(text.lastIndexOf('\n', firstKey - 1) + 1, firstKey);
     const lineEnd = text.indexOf('\n', sites.range[1] - 1);
     const at = lineEnd === -1 ? text.length : lineEnd + 1;

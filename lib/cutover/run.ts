@@ -17,7 +17,8 @@
  * check drive this exact code.
  */
 import type { Deployment } from '../config/schema';
-import { byZone, tunnelName } from '../deployment/site';
+import { GatehouseError } from '../core/errors';
+import { DeploymentModel, modelOf } from '../deployment/model';
 import { ACTIVATE_DNS, PRIMARY_CONNECTOR_ON } from '../deployment/variables';
 import type { SiteRole } from './activation';
 import { CloudflareApiError, CutoverApi } from './cloudflare-api';
@@ -56,7 +57,8 @@ export type CutoverStep =
 
 /** The steps of a cutover to `to`, in order (pure: the model check interprets the same list). */
 export function cutoverSteps(d: Deployment, to: SiteRole): CutoverStep[] {
-  const stopsPrimary = !d.sites!.keep_primary_connector_on_cutover;
+  if (!d.sites) throw new GatehouseError([{ path: 'sites', message: 'is required for a cutover: it declares the two sites' }]);
+  const stopsPrimary = !d.sites.keep_primary_connector_on_cutover;
   // Every deploy says every cutover variable the stack declares, so no default decides mid-cutover.
   const production = (activate: boolean, primaryOn: boolean): DeployCommand => ({
     stack: 'production',
@@ -90,7 +92,8 @@ export function cutoverSteps(d: Deployment, to: SiteRole): CutoverStep[] {
 }
 
 export interface CutoverOptions {
-  readonly deployment: Deployment;
+  /** The deployment, or its model (`LoadedDeployment.model`), resolved once either way. */
+  readonly deployment: Deployment | DeploymentModel;
   /** The deployment file, as the operator named it (for messages). */
   readonly file: string;
   readonly to: SiteRole;
@@ -137,6 +140,13 @@ class Stop extends Error {
 /** Where every public record points right now. */
 type Applied = { kind: 'site'; role: SiteRole } | { kind: 'mixed'; detail: string } | { kind: 'missing'; hostname: string } | { kind: 'foreign'; detail: string };
 
+/** A tunnel as the cutover sees it. */
+interface CutoverTunnel {
+  readonly id: string;
+  readonly name: string;
+  readonly cname: string;
+}
+
 /**
  * Run a cutover (see the module comment for the steps and refusals).
  *
@@ -145,32 +155,76 @@ type Applied = { kind: 'site'; role: SiteRole } | { kind: 'mixed'; detail: strin
  * process.exitCode = result.exitCode;
  */
 export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
-  const d = o.deployment;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = o.now ?? Date.now;
-  const timeoutMs = o.timeoutMs ?? 300_000;
-  const pollMs = o.pollMs ?? 5_000;
-  const accountId = d.cloudflare.account_id;
-  const other: SiteRole = o.to === 'standby' ? 'primary' : 'standby';
-  let changed = false;
-  const say = (line: string) => o.out(`gatehouse cutover: ${line}`);
-
+  const run = new CutoverRun(o);
   try {
-    if (!d.sites?.standby) throw new Stop(`${o.file} declares no sites.standby: there is no other site to cut over to`);
+    return await run.execute();
+  } catch (error) {
+    if (error instanceof Stop || error instanceof CloudflareApiError) {
+      const refused = error instanceof Stop ? error.refusal : !run.changed;
+      o.err(`gatehouse cutover: ${refused ? 'refused' : 'failed'}: ${error.message}`);
+      return { outcome: refused ? 'refused' : 'failed', changed: run.changed, exitCode: 1 };
+    }
+    throw error;
+  }
+}
+
+/** One cutover: the read-only preflight, then each step of the safe order. */
+class CutoverRun {
+  /** Whether anything was deployed or written yet. */
+  public changed = false;
+  private readonly m: DeploymentModel;
+  private readonly other: SiteRole;
+  private readonly timeoutMs: number;
+  private readonly pollMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private tunnels = {} as Record<SiteRole, CutoverTunnel>;
+  private hostnames: ReadonlyArray<{ hostname: string; zoneId: string }> = [];
+
+  constructor(private readonly o: CutoverOptions) {
+    this.m = modelOf(o.deployment);
+    this.other = o.to === 'standby' ? 'primary' : 'standby';
+    this.timeoutMs = o.timeoutMs ?? 300_000;
+    this.pollMs = o.pollMs ?? 5_000;
+    this.sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    this.now = o.now ?? Date.now;
+  }
+
+  public async execute(): Promise<CutoverResult> {
+    const { o } = this;
+    const recorded = await this.preflight();
+    if (recorded === o.to) {
+      this.say(`nothing to do: sites.active is ${o.to} and every public record points at the ${o.to} tunnel ${this.tunnels[o.to].name}`);
+      return { outcome: 'nothing-to-do', changed: this.changed, exitCode: 0 };
+    }
+    const steps = cutoverSteps(this.m.deployment, o.to);
+    this.say(`${this.other} -> ${o.to} (${this.m.name}, ${o.file})${o.dryRun ? ', dry run: nothing will change' : ''}`);
+    steps.forEach((s, i) => o.out(`  ${i + 1}. ${this.describe(s)}`));
+    if (o.dryRun) return { outcome: 'dry-run', changed: this.changed, exitCode: 0 };
+    for (const [i, step] of steps.entries()) await this.runStep(step, `step ${i + 1}/${steps.length}`);
+    this.say(`done: every public record points at the ${o.to} tunnel ${this.tunnels[o.to].name}`);
+    return { outcome: 'done', changed: this.changed, exitCode: 0 };
+  }
+
+  private say(line: string): void {
+    this.o.out(`gatehouse cutover: ${line}`);
+  }
+
+  /** Read-only: credentials, both tunnels, and where every public record points. Returns the recorded site. */
+  private async preflight(): Promise<SiteRole> {
+    const { o, m } = this;
+    const sites = m.sites;
+    if (!sites?.standby) throw new Stop(`${o.file} declares no sites.standby: there is no other site to cut over to`);
     const missing = missingCredentials(o.stacks, ['standby', 'production'], o.env);
     if (missing.length > 0) throw new Stop(missing.length === 1 ? missing[0] : `${missing.join('; ')}`);
-
-    // Read-only preflight: both tunnels, and where every public record points.
-    const tunnels = {} as Record<SiteRole, { id: string; name: string; cname: string }>;
-    for (const role of ['primary', 'standby'] as const) {
-      const name = tunnelName(d, role);
-      const t = await o.api.tunnelByName(accountId, name);
-      if (!t) throw new Stop(`tunnel ${name} does not exist: deploy the stacks first (npx cdktf deploy '*')`);
-      tunnels[role] = { id: t.id, name, cname: `${t.id}.cfargotunnel.com` };
+    for (const site of [sites.primary, sites.standby]) {
+      const t = await o.api.tunnelByName(m.accountId, site.tunnelName);
+      if (!t) throw new Stop(`tunnel ${site.tunnelName} does not exist: deploy the stacks first (npx cdktf deploy '*')`);
+      this.tunnels[site.role] = { id: t.id, name: site.tunnelName, cname: `${t.id}.cfargotunnel.com` };
     }
-    const hostnames = byZone(d, d.routes.map((r) => r.hostname)).flatMap((z) => z.hostnames.map((hostname) => ({ hostname, zoneId: z.zoneId })));
-    const applied = await readApplied(o.api, hostnames, tunnels);
-    const recorded = d.sites.active;
+    this.hostnames = m.routeZones.flatMap((z) => z.hostnames.map((hostname) => ({ hostname, zoneId: z.zone.zoneId })));
+    const applied = await readApplied(o.api, this.hostnames, this.tunnels);
+    const recorded = sites.active;
     if (applied.kind === 'missing') {
       throw new Stop(`${applied.hostname} has no CNAME record: deploy production first (npx cdktf deploy '*' records sites.active: ${recorded})`);
     }
@@ -187,106 +241,102 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
           `(a cutover or override that was not recorded): set sites.active: ${applied.role} in ${o.file}, commit it, then run this again`,
       );
     }
-    if (recorded === o.to) {
-      say(`nothing to do: sites.active is ${o.to} and every public record points at the ${o.to} tunnel ${tunnels[o.to].name}`);
-      return { outcome: 'nothing-to-do', changed, exitCode: 0 };
-    }
+    return recorded;
+  }
 
-    const steps = cutoverSteps(d, o.to);
-    const describe = (s: CutoverStep): string => {
-      switch (s.kind) {
-        case 'deploy':
-          return `${s.purpose}: ${describeDeploy(s.command)}`;
-        case 'wait-healthy':
-          return `wait until tunnel ${tunnels[s.role].name} is healthy (poll every ${pollMs / 1000}s, timeout ${timeoutMs / 1000}s)`;
-        case 'recheck-healthy':
-          return `re-check that tunnel ${tunnels[s.role].name} is healthy right before DNS moves`;
-        case 'verify-records':
-          return `check that all ${hostnames.length} public records point at ${tunnels[s.role].cname}`;
-        case 'keep':
-          return s.text;
-        case 'record':
-          return `write sites.active: ${s.active} into ${o.file} (commit it)`;
-      }
-    };
-    say(`${other} -> ${o.to} (${d.name}, ${o.file})${o.dryRun ? ', dry run: nothing will change' : ''}`);
-    steps.forEach((s, i) => o.out(`  ${i + 1}. ${describe(s)}`));
-    if (o.dryRun) return { outcome: 'dry-run', changed, exitCode: 0 };
+  private describe(s: CutoverStep): string {
+    switch (s.kind) {
+      case 'deploy':
+        return `${s.purpose}: ${describeDeploy(s.command)}`;
+      case 'wait-healthy':
+        return `wait until tunnel ${this.tunnels[s.role].name} is healthy (poll every ${this.pollMs / 1000}s, timeout ${this.timeoutMs / 1000}s)`;
+      case 'recheck-healthy':
+        return `re-check that tunnel ${this.tunnels[s.role].name} is healthy right before DNS moves`;
+      case 'verify-records':
+        return `check that all ${this.hostnames.length} public records point at ${this.tunnels[s.role].cname}`;
+      case 'keep':
+        return s.text;
+      case 'record':
+        return `write sites.active: ${s.active} into ${this.o.file} (commit it)`;
+    }
+  }
 
-    for (const [i, step] of steps.entries()) {
-      const at = `step ${i + 1}/${steps.length}`;
-      switch (step.kind) {
-        case 'deploy':
-          say(`${at}: ${describe(step)}`);
-          changed = true;
-          try {
-            await o.deploy(step.command);
-          } catch (error) {
-            throw new Stop(`${at} failed (${oneLine(error)}): ${afterFailure(step, o.to, other)}`, false);
-          }
-          break;
-        case 'wait-healthy': {
-          const { id, name } = tunnels[step.role];
-          const started = now();
-          for (;;) {
-            const status = await o.api.tunnelStatus(accountId, id);
-            const elapsed = Math.round((now() - started) / 1000);
-            say(`${at}: tunnel ${name} is ${status || 'unknown'} (${elapsed}s of ${timeoutMs / 1000}s)`);
-            if (SERVING_STATUSES.includes(status)) break;
-            if (now() - started >= timeoutMs) {
-              throw new Stop(
-                `tunnel ${name} is not healthy after ${timeoutMs / 1000}s (status ${status || 'unknown'}); DNS was not moved. ` +
-                  `Check the ${step.role} host, then run this again${changed ? ` (a deploy with no TF_VAR_* stops the ${step.role} connector again)` : ''}`,
-              );
-            }
-            await sleep(pollMs);
-          }
-          break;
-        }
-        case 'recheck-healthy': {
-          const { id, name } = tunnels[step.role];
-          const status = await o.api.tunnelStatus(accountId, id);
-          if (!SERVING_STATUSES.includes(status)) {
-            throw new Stop(`tunnel ${name} went ${status || 'unknown'} right before the DNS step; DNS was not moved. Check the ${step.role} host, then run this again`);
-          }
-          say(`${at}: tunnel ${name} is ${status}`);
-          break;
-        }
-        case 'verify-records': {
-          const want = tunnels[step.role].cname;
-          const wrong: string[] = [];
-          for (const h of hostnames) {
-            const content = await o.api.cnameContent(h.zoneId, h.hostname);
-            if (content !== want) wrong.push(`${h.hostname} -> ${content ?? 'no record'}`);
-          }
-          if (wrong.length > 0) {
-            throw new Stop(`after the DNS step ${wrong.join(', ')}, not ${want}; the ${other} connector was left running; run this again`, false);
-          }
-          say(`${at}: all ${hostnames.length} public records point at ${want}`);
-          break;
-        }
-        case 'keep':
-          say(`${at}: ${step.text}`);
-          break;
-        case 'record':
-          try {
-            o.recordActive(step.active);
-          } catch (error) {
-            throw new Stop(`could not write sites.active: ${step.active} into ${o.file} (${oneLine(error)}): set it by hand and commit it`, false);
-          }
-          say(`${at}: recorded sites.active: ${step.active} in ${o.file}; commit it: git commit -m "cutover to ${step.active}" -- ${o.file}`);
-          break;
+  private async runStep(step: CutoverStep, at: string): Promise<void> {
+    switch (step.kind) {
+      case 'deploy':
+        return this.deploy(step, at);
+      case 'wait-healthy':
+        return this.waitHealthy(step.role, at);
+      case 'recheck-healthy':
+        return this.recheckHealthy(step.role, at);
+      case 'verify-records':
+        return this.verifyRecords(step.role, at);
+      case 'keep':
+        return this.say(`${at}: ${step.text}`);
+      case 'record':
+        return this.record(step.active, at);
+    }
+  }
+
+  private async deploy(step: Extract<CutoverStep, { kind: 'deploy' }>, at: string): Promise<void> {
+    this.say(`${at}: ${this.describe(step)}`);
+    this.changed = true;
+    try {
+      await this.o.deploy(step.command);
+    } catch (error) {
+      throw new Stop(`${at} failed (${oneLine(error)}): ${afterFailure(step, this.o.to, this.other)}`, false);
+    }
+  }
+
+  private async waitHealthy(role: SiteRole, at: string): Promise<void> {
+    const { id, name } = this.tunnels[role];
+    const seconds = this.timeoutMs / 1000;
+    const started = this.now();
+    for (;;) {
+      const status = await this.o.api.tunnelStatus(this.m.accountId, id);
+      const elapsed = Math.round((this.now() - started) / 1000);
+      this.say(`${at}: tunnel ${name} is ${status || 'unknown'} (${elapsed}s of ${seconds}s)`);
+      if (SERVING_STATUSES.includes(status)) return;
+      if (this.now() - started >= this.timeoutMs) {
+        throw new Stop(
+          `tunnel ${name} is not healthy after ${seconds}s (status ${status || 'unknown'}); DNS was not moved. ` +
+            `Check the ${role} host, then run this again${this.changed ? ` (a deploy with no TF_VAR_* stops the ${role} connector again)` : ''}`,
+        );
       }
+      await this.sleep(this.pollMs);
     }
-    say(`done: every public record points at the ${o.to} tunnel ${tunnels[o.to].name}`);
-    return { outcome: 'done', changed, exitCode: 0 };
-  } catch (error) {
-    if (error instanceof Stop || error instanceof CloudflareApiError) {
-      const refused = error instanceof Stop ? error.refusal : !changed;
-      o.err(`gatehouse cutover: ${refused ? 'refused' : 'failed'}: ${error.message}`);
-      return { outcome: refused ? 'refused' : 'failed', changed, exitCode: 1 };
+  }
+
+  private async recheckHealthy(role: SiteRole, at: string): Promise<void> {
+    const { id, name } = this.tunnels[role];
+    const status = await this.o.api.tunnelStatus(this.m.accountId, id);
+    if (!SERVING_STATUSES.includes(status)) {
+      throw new Stop(`tunnel ${name} went ${status || 'unknown'} right before the DNS step; DNS was not moved. Check the ${role} host, then run this again`);
     }
-    throw error;
+    this.say(`${at}: tunnel ${name} is ${status}`);
+  }
+
+  private async verifyRecords(role: SiteRole, at: string): Promise<void> {
+    const want = this.tunnels[role].cname;
+    const wrong: string[] = [];
+    for (const h of this.hostnames) {
+      const content = await this.o.api.cnameContent(h.zoneId, h.hostname);
+      if (content !== want) wrong.push(`${h.hostname} -> ${content ?? 'no record'}`);
+    }
+    if (wrong.length > 0) {
+      throw new Stop(`after the DNS step ${wrong.join(', ')}, not ${want}; the ${this.other} connector was left running; run this again`, false);
+    }
+    this.say(`${at}: all ${this.hostnames.length} public records point at ${want}`);
+  }
+
+  private record(active: SiteRole, at: string): void {
+    const file = this.o.file;
+    try {
+      this.o.recordActive(active);
+    } catch (error) {
+      throw new Stop(`could not write sites.active: ${active} into ${file} (${oneLine(error)}): set it by hand and commit it`, false);
+    }
+    this.say(`${at}: recorded sites.active: ${active} in ${file}; commit it: git commit -m "cutover to ${active}" -- ${file}`);
   }
 }
 
@@ -310,7 +360,7 @@ function oneLine(error: unknown): string {
 async function readApplied(
   api: CutoverApi,
   hostnames: ReadonlyArray<{ hostname: string; zoneId: string }>,
-  tunnels: Record<SiteRole, { cname: string }>,
+  tunnels: Readonly<Record<SiteRole, { readonly cname: string }>>,
 ): Promise<Applied> {
   const on: Record<SiteRole, string[]> = { primary: [], standby: [] };
   for (const h of hostnames) {

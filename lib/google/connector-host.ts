@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeFirewall, ComputeFirewallConfig } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
@@ -132,25 +132,7 @@ export class GceConnectorHost extends Construct {
 
   constructor(scope: Construct, id: string, props: GceConnectorHostProps) {
     super(scope, id);
-    const problems = new ProblemCollector(id);
-    const check = (field: string, value: string, rule: (v: string) => string | undefined) => {
-      if (Token.isUnresolved(value)) return;
-      const p = rule(value);
-      if (p) problems.add(field, p, value);
-    };
-    check('name', props.name, gceNameProblem);
-    check('project', props.project, gcpProjectProblem);
-    if (!Token.isUnresolved(props.name) && props.name.length > 40) {
-      problems.add('name', 'must be at most 40 characters, so that derived firewall and secret names fit', props.name);
-    }
-    if (!Token.isUnresolved(props.zone) && !Token.isUnresolved(props.region) && !props.zone.startsWith(`${props.region}-`)) {
-      problems.add('zone', `must be a zone of region ${props.region}`, props.zone);
-    }
-    if (!Token.isUnresolved(props.activation) && !Object.values<string>(ConnectorActivation).includes(props.activation)) {
-      problems.add('activation', 'must be "active" or "standby" (or an expression that yields one)', props.activation);
-    }
-    problems.throwIfAny();
-
+    hostPropsProblems(id, props).throwIfAny();
     const network = props.network ?? 'default';
     this.networkTag = `${props.name}-connector`;
 
@@ -181,127 +163,9 @@ export class GceConnectorHost extends Construct {
       member: this.serviceAccount.member,
     });
 
-    // Ingress: the tunnel is the only way in. The denies beat the default network's 65534 allow rules
-    // (default-allow-ssh, default-allow-rdp) and, at equal priority, any allow (deny wins a tie).
-    const world = ['0.0.0.0/0'];
-    const denyWeb = new ComputeFirewall(this, 'deny-web', {
-      project: props.project,
-      name: `${props.name}-deny-web`,
-      network,
-      direction: 'INGRESS',
-      priority: 900,
-      deny: [{ protocol: 'tcp', ports: ['80', '443'] }],
-      sourceRanges: world,
-      targetTags: [this.networkTag],
-      description: 'gatehouse: the tunnel is the only way in; no web port is open to the internet',
-    });
-    // Egress: allows at 1000 for what the host needs, everything else denied at 65000 (GCP's implied
-    // allow-all egress sits at 65535). The metadata server (169.254.169.254: metadata, DNS, NTP) is always
-    // allowed by GCP; the rule states it.
-    const tunnelEgress = new ComputeFirewall(this, 'allow-tunnel-egress', {
-      project: props.project,
-      name: `${props.name}-tunnel-egress`,
-      network,
-      direction: 'EGRESS',
-      priority: 1000,
-      allow: [
-        { protocol: 'tcp', ports: ['7844', '443'] },
-        { protocol: 'udp', ports: ['7844'] },
-      ],
-      destinationRanges: world,
-      targetTags: [this.networkTag],
-      description: 'gatehouse: cloudflared dials out on 7844 (QUIC/HTTP2); 443 for apt and Secret Manager',
-    });
-    const aptEgress = new ComputeFirewall(this, 'allow-apt-egress', {
-      project: props.project,
-      name: `${props.name}-apt-egress`,
-      network,
-      direction: 'EGRESS',
-      priority: 1000,
-      allow: [{ protocol: 'tcp', ports: ['80'] }],
-      destinationRanges: world,
-      targetTags: [this.networkTag],
-      description: "gatehouse: Ubuntu's apt mirrors on GCE are http://<region>.gce.archive.ubuntu.com (signed packages)",
-    });
-    const metadataEgress = new ComputeFirewall(this, 'allow-metadata-egress', {
-      project: props.project,
-      name: `${props.name}-metadata-egress`,
-      network,
-      direction: 'EGRESS',
-      priority: 1000,
-      allow: [
-        { protocol: 'tcp', ports: ['53', '80'] },
-        { protocol: 'udp', ports: ['53', '123'] },
-      ],
-      destinationRanges: [METADATA_SERVER_RANGE],
-      targetTags: [this.networkTag],
-      description: 'gatehouse: the metadata server (metadata, guest attributes, DNS, NTP); GCP always allows it',
-    });
-    const firewalls: ComputeFirewall[] = [denyWeb, tunnelEgress];
-    let iapSsh: ComputeFirewall | undefined;
-    if (props.sshViaIap) {
-      iapSsh = new ComputeFirewall(this, 'allow-iap-ssh', {
-        project: props.project,
-        name: `${props.name}-iap-ssh`,
-        network,
-        direction: 'INGRESS',
-        // Below the 22/3389 deny (900), so IAP still gets through.
-        priority: 800,
-        allow: [{ protocol: 'tcp', ports: ['22'] }],
-        sourceRanges: [IAP_TCP_FORWARDING_RANGE],
-        targetTags: [this.networkTag],
-        description: 'gatehouse: SSH only through Identity-Aware Proxy',
-      });
-      firewalls.push(iapSsh);
-    }
-    const denyRemoteAdmin = new ComputeFirewall(this, 'deny-remote-admin', {
-      project: props.project,
-      name: `${props.name}-deny-remote-admin`,
-      network,
-      direction: 'INGRESS',
-      priority: REMOTE_ADMIN_DENY_PRIORITY,
-      deny: [{ protocol: 'tcp', ports: ['22', '3389'] }],
-      sourceRanges: world,
-      targetTags: [this.networkTag],
-      description: "gatehouse: no SSH or RDP from the internet, whatever the network's own rules say (IAP SSH is allowed above this)",
-      // Created after the IAP allow, so turning this on never cuts an IAP session.
-      ...(iapSsh ? { dependsOn: [iapSsh] } : {}),
-    });
-    const denyOtherEgress = new ComputeFirewall(this, 'deny-other-egress', {
-      project: props.project,
-      name: `${props.name}-deny-other-egress`,
-      network,
-      direction: 'EGRESS',
-      priority: 65000,
-      deny: [{ protocol: 'all' }],
-      destinationRanges: world,
-      targetTags: [this.networkTag],
-      description: 'gatehouse: no other egress (the allows above are the whole list)',
-      // Created after the allows and destroyed before them: the host never loses its tunnel egress.
-      dependsOn: [tunnelEgress, aptEgress, metadataEgress],
-    });
-    firewalls.push(aptEgress, metadataEgress, denyRemoteAdmin, denyOtherEgress);
-    this.firewalls = firewalls;
-
-    const egress = props.egress ?? HostEgress.CLOUD_NAT;
-    const egressResources: TerraformResource[] = [];
-    if (egress === HostEgress.CLOUD_NAT) {
-      const router = new ComputeRouter(this, 'router', {
-        project: props.project,
-        name: `${props.name}-router`,
-        region: props.region,
-        network,
-      });
-      const nat = new ComputeRouterNat(this, 'nat', {
-        project: props.project,
-        name: `${props.name}-nat`,
-        router: router.name,
-        region: props.region,
-        natIpAllocateOption: 'AUTO_ONLY',
-        sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
-      });
-      egressResources.push(router, nat);
-    }
+    const firewalls = this.createFirewalls(props, network);
+    this.firewalls = firewalls.all;
+    const egressResources = (props.egress ?? HostEgress.CLOUD_NAT) === HostEgress.CLOUD_NAT ? this.createCloudNat(props, network) : [];
 
     this.userData = renderConnectorUserData({
       cloudflaredVersion: props.cloudflaredVersion ?? DEFAULT_CLOUDFLARED_VERSION,
@@ -311,10 +175,129 @@ export class GceConnectorHost extends Construct {
       },
       activation: { kind: 'gce-metadata', attribute: CONNECTOR_ACTIVATION_ATTRIBUTE },
     });
-
     this.userDataValue = escapeTemplate(this.userData);
+    // Booting reads the token and needs its egress (NAT, firewall allows), and destroying the tunnel
+    // must wait for the host (its connections).
+    this.instance = this.createInstance(props, network, [access, tokenVersion, ...egressResources, ...firewalls.egressAllows]);
+  }
 
-    this.instance = new ComputeInstance(this, 'instance', {
+  /**
+   * Ingress: the tunnel is the only way in. The denies beat the default network's 65534 allow rules
+   * (default-allow-ssh, default-allow-rdp) and, at equal priority, any allow (deny wins a tie).
+   * Egress: allows at 1000 for what the host needs, everything else denied at 65000 (GCP's implied
+   * allow-all egress sits at 65535). The metadata server (169.254.169.254: metadata, DNS, NTP) is always
+   * allowed by GCP; the rule states it.
+   */
+  private createFirewalls(props: GceConnectorHostProps, network: string): { all: ComputeFirewall[]; egressAllows: ComputeFirewall[] } {
+    const rule = (id: string, config: Omit<ComputeFirewallConfig, 'project' | 'network' | 'targetTags'>) =>
+      new ComputeFirewall(this, id, { project: props.project, network, targetTags: [this.networkTag], ...config });
+    const world = ['0.0.0.0/0'];
+    const denyWeb = rule('deny-web', {
+      name: `${props.name}-deny-web`,
+      direction: 'INGRESS',
+      priority: 900,
+      deny: [{ protocol: 'tcp', ports: ['80', '443'] }],
+      sourceRanges: world,
+      description: 'gatehouse: the tunnel is the only way in; no web port is open to the internet',
+    });
+    const tunnelEgress = rule('allow-tunnel-egress', {
+      name: `${props.name}-tunnel-egress`,
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [
+        { protocol: 'tcp', ports: ['7844', '443'] },
+        { protocol: 'udp', ports: ['7844'] },
+      ],
+      destinationRanges: world,
+      description: 'gatehouse: cloudflared dials out on 7844 (QUIC/HTTP2); 443 for apt and Secret Manager',
+    });
+    const aptEgress = rule('allow-apt-egress', {
+      name: `${props.name}-apt-egress`,
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [{ protocol: 'tcp', ports: ['80'] }],
+      destinationRanges: world,
+      description: "gatehouse: Ubuntu's apt mirrors on GCE are http://<region>.gce.archive.ubuntu.com (signed packages)",
+    });
+    const metadataEgress = rule('allow-metadata-egress', {
+      name: `${props.name}-metadata-egress`,
+      direction: 'EGRESS',
+      priority: 1000,
+      allow: [
+        { protocol: 'tcp', ports: ['53', '80'] },
+        { protocol: 'udp', ports: ['53', '123'] },
+      ],
+      destinationRanges: [METADATA_SERVER_RANGE],
+      description: 'gatehouse: the metadata server (metadata, guest attributes, DNS, NTP); GCP always allows it',
+    });
+    const iapSsh = props.sshViaIap
+      ? rule('allow-iap-ssh', {
+          name: `${props.name}-iap-ssh`,
+          direction: 'INGRESS',
+          // Below the 22/3389 deny (900), so IAP still gets through.
+          priority: 800,
+          allow: [{ protocol: 'tcp', ports: ['22'] }],
+          sourceRanges: [IAP_TCP_FORWARDING_RANGE],
+          description: 'gatehouse: SSH only through Identity-Aware Proxy',
+        })
+      : undefined;
+    const egressAllows = [tunnelEgress, aptEgress, metadataEgress];
+    const denies = this.createDenies(rule, props, world, iapSsh, egressAllows);
+    return { all: [denyWeb, tunnelEgress, ...(iapSsh ? [iapSsh] : []), aptEgress, metadataEgress, ...denies], egressAllows };
+  }
+
+  /** The remote-admin deny (after the IAP allow) and the deny of every other egress (after the allows). */
+  private createDenies(
+    rule: (id: string, config: Omit<ComputeFirewallConfig, 'project' | 'network' | 'targetTags'>) => ComputeFirewall,
+    props: GceConnectorHostProps,
+    world: string[],
+    iapSsh: ComputeFirewall | undefined,
+    egressAllows: ComputeFirewall[],
+  ): ComputeFirewall[] {
+    const denyRemoteAdmin = rule('deny-remote-admin', {
+      name: `${props.name}-deny-remote-admin`,
+      direction: 'INGRESS',
+      priority: REMOTE_ADMIN_DENY_PRIORITY,
+      deny: [{ protocol: 'tcp', ports: ['22', '3389'] }],
+      sourceRanges: world,
+      description: "gatehouse: no SSH or RDP from the internet, whatever the network's own rules say (IAP SSH is allowed above this)",
+      // Created after the IAP allow, so turning this on never cuts an IAP session.
+      ...(iapSsh ? { dependsOn: [iapSsh] } : {}),
+    });
+    const denyOtherEgress = rule('deny-other-egress', {
+      name: `${props.name}-deny-other-egress`,
+      direction: 'EGRESS',
+      priority: 65000,
+      deny: [{ protocol: 'all' }],
+      destinationRanges: world,
+      description: 'gatehouse: no other egress (the allows above are the whole list)',
+      // Created after the allows and destroyed before them: the host never loses its tunnel egress.
+      dependsOn: egressAllows,
+    });
+    return [denyRemoteAdmin, denyOtherEgress];
+  }
+
+  /** A Cloud Router and Cloud NAT for the host's region (the host has no external IP). */
+  private createCloudNat(props: GceConnectorHostProps, network: string): TerraformResource[] {
+    const router = new ComputeRouter(this, 'router', {
+      project: props.project,
+      name: `${props.name}-router`,
+      region: props.region,
+      network,
+    });
+    const nat = new ComputeRouterNat(this, 'nat', {
+      project: props.project,
+      name: `${props.name}-nat`,
+      router: router.name,
+      region: props.region,
+      natIpAllocateOption: 'AUTO_ONLY',
+      sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES',
+    });
+    return [router, nat];
+  }
+
+  private createInstance(props: GceConnectorHostProps, network: string, dependsOn: TerraformResource[]): ComputeInstance {
+    return new ComputeInstance(this, 'instance', {
       project: props.project,
       name: props.name,
       zone: props.zone,
@@ -327,7 +310,7 @@ export class GceConnectorHost extends Construct {
       networkInterface: [
         {
           network,
-          ...(egress === HostEgress.EXTERNAL_IP ? { accessConfig: [{}] } : {}),
+          ...(props.egress === HostEgress.EXTERNAL_IP ? { accessConfig: [{}] } : {}),
         },
       ],
       serviceAccount: { email: this.serviceAccount.email, scopes: ['cloud-platform'] },
@@ -344,11 +327,31 @@ export class GceConnectorHost extends Construct {
       },
       deletionProtection: props.deletionProtection ?? true,
       allowStoppingForUpdate: props.allowStoppingForUpdate ?? false,
-      // Booting reads the token and needs its egress (NAT, firewall allows), and destroying the tunnel
-      // must wait for the host (its connections).
-      dependsOn: [access, tokenVersion, ...egressResources, tunnelEgress, aptEgress, metadataEgress],
+      dependsOn,
     });
   }
+}
+
+/** Every problem of a host's props (tokens skipped). */
+function hostPropsProblems(id: string, props: GceConnectorHostProps): ProblemCollector {
+  const problems = new ProblemCollector(id);
+  const check = (field: string, value: string, rule: (v: string) => string | undefined) => {
+    if (Token.isUnresolved(value)) return;
+    const p = rule(value);
+    if (p) problems.add(field, p, value);
+  };
+  check('name', props.name, gceNameProblem);
+  check('project', props.project, gcpProjectProblem);
+  if (!Token.isUnresolved(props.name) && props.name.length > 40) {
+    problems.add('name', 'must be at most 40 characters, so that derived firewall and secret names fit', props.name);
+  }
+  if (!Token.isUnresolved(props.zone) && !Token.isUnresolved(props.region) && !props.zone.startsWith(`${props.region}-`)) {
+    problems.add('zone', `must be a zone of region ${props.region}`, props.zone);
+  }
+  if (!Token.isUnresolved(props.activation) && !Object.values<string>(ConnectorActivation).includes(props.activation)) {
+    problems.add('activation', 'must be "active" or "standby" (or an expression that yields one)', props.activation);
+  }
+  return problems;
 }
 
 /**

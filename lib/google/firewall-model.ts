@@ -149,13 +149,14 @@ function entryMatches(entry: FirewallEntry, connection: Connection): boolean {
   if (protocol !== 'all' && protocol !== wanted) return false;
   const ports = entry.ports ?? [];
   if (ports.length === 0) return true;
-  if (!PORTED.has(wanted) || connection.port === undefined) return false;
+  const port = connection.port;
+  if (!PORTED.has(wanted) || port === undefined) return false;
   return ports.some((p) => {
     const m = /^(\d+)(?:-(\d+))?$/.exec(String(p));
     if (!m) throw new FirewallModelError(`port ${p} is not a port or a range`);
     const lo = Number(m[1]);
     const hi = Number(m[2] ?? m[1]);
-    return connection.port! >= lo && connection.port! <= hi;
+    return port >= lo && port <= hi;
   });
 }
 

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { ProblemCollector } from '../core/errors';
-import { deletionClockProblem, deletionConfirmationProblem, isoDateProblem } from '../core/rules';
+import { isoDateProblem, today as todayOr } from '../core/dates';
+import { deletionClockProblem, deletionConfirmationProblem } from '../core/rules';
+import type { IZone } from '../cloudflare/zone';
 import { AccessGatedApp } from '../cloudflare/access/app';
 import type { IIdentityProvider } from '../cloudflare/access/identity-provider';
 import type { IAccessPolicy } from '../cloudflare/access/policy';
@@ -18,7 +20,8 @@ export interface TenantAccess {
 /** Props for `ManagedTenant`. */
 export interface ManagedTenantProps {
   readonly accountId: string;
-  readonly zoneId: string;
+  /** The zone that holds the tenant's hostname (`Zone.fromZoneId`). */
+  readonly zone: IZone;
   /** Zero Trust team name, for the Access app and the connector-side JWT check. */
   readonly teamName: string;
   /** Tenant id (stable): names the tunnel `<tunnelPrefix>-t-<id>`. */
@@ -85,7 +88,7 @@ export interface ManagedTenantProps {
  *
  * @example
  * new ManagedTenant(stack, 'tenant-acme', {
- *   accountId, zoneId, teamName: 'example', tenantId: 'acme', tunnelPrefix: 'example',
+ *   accountId, zone: Zone.fromZoneId(zoneId), teamName: 'example', tenantId: 'acme', tunnelPrefix: 'example',
  *   hostname: 'acme.example.com', service: 'http://localhost:80', bucketName: 'example-t-acme',
  *   publicReason: 'the hub authenticates its own users',
  * });
@@ -105,12 +108,14 @@ export class ManagedTenant extends Construct {
     this.enabled = props.enabled ?? true;
     const problems = new ProblemCollector(id);
     if (!this.enabled) {
-      const today = props.today ?? new Date().toISOString().slice(0, 10);
-      const dateProblem = props.disabledOn === undefined ? 'is required when enabled is false: the day retention starts' : isoDateProblem(props.disabledOn);
-      if (dateProblem) problems.add('disabledOn', dateProblem, ...(props.disabledOn === undefined ? [] : [props.disabledOn]));
+      const today = todayOr(props.today);
+      const disabledOn = props.disabledOn;
+      const dateProblem = disabledOn === undefined ? undefined : isoDateProblem(disabledOn);
+      if (disabledOn === undefined) problems.add('disabledOn', 'is required when enabled is false: the day retention starts');
+      else if (dateProblem) problems.add('disabledOn', dateProblem, disabledOn);
       else if (!isoDateProblem(today)) {
         const clock = deletionClockProblem({
-          start: props.disabledOn!,
+          start: disabledOn,
           retainDays: props.retainDays ?? 30,
           today,
           bucketName: props.bucketName,
@@ -148,7 +153,7 @@ export class ManagedTenant extends Construct {
           },
         ],
         accessApps: this.app ? [this.app] : [],
-        dnsZoneId: props.zoneId,
+        dnsZone: props.zone,
       });
     }
 
@@ -156,11 +161,11 @@ export class ManagedTenant extends Construct {
       accountId: props.accountId,
       bucketName: props.bucketName,
       ...(props.today !== undefined ? { today: props.today } : {}),
-      ...(this.enabled
+      ...(this.enabled || props.disabledOn === undefined
         ? {}
         : {
             retired: {
-              since: props.disabledOn!,
+              since: props.disabledOn,
               retainDays: props.retainDays ?? 30,
               ...(props.confirmDelete !== undefined ? { confirmDelete: props.confirmDelete } : {}),
             },

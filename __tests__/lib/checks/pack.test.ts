@@ -28,6 +28,7 @@ import { BucketCredentials } from '../../../lib/cloudflare/r2/credentials';
 import { ManagedBucket } from '../../../lib/cloudflare/r2/bucket';
 import { TunnelHost } from '../../../lib/cloudflare/tunnel';
 import { GatehouseError } from '../../../lib/core/errors';
+import { Zone } from '../../../lib/cloudflare/zone';
 
 const TODAY = '2026-11-22';
 const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
@@ -136,7 +137,7 @@ function buildCompliantSite(stack: TerraformStack): CompliantSite {
       { hostname: 'www.example.com', service: 'http://localhost:8081', public: { reason: 'the public marketing site' } },
     ],
     accessApps: [app],
-    dnsZoneId: ZONE_ID,
+    dnsZone: Zone.fromZoneId(ZONE_ID),
   });
   new TerraformOutput(stack, 'connector-token', { value: tunnel.connectorToken, sensitive: true });
   const bucket = new ManagedBucket(stack, 'backups', { accountId: ACCOUNT_ID, bucketName: 'example-backups' });

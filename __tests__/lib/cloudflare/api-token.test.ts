@@ -4,6 +4,7 @@ import { ACCOUNT_PERMISSIONS, ZONE_PERMISSIONS } from '../../../lib/cloudflare/p
 import { FACTS, factsOf } from '../../../lib/checks/facts';
 import { evaluate } from '../../../lib/cutover/evaluate';
 import { ACCOUNT_ID, expectProblem, Json, newStack, problemsOf, Synthesized, synth } from './access/support';
+import { Zone } from '../../../lib/cloudflare/zone';
 
 const TOKEN = 'cloudflare_account_token';
 const GROUPS = 'cloudflare_account_api_token_permission_groups_list';
@@ -25,7 +26,7 @@ function idFor(name: string): string {
 }
 
 function props(overrides: Partial<ScopedApiTokenProps> = {}): ScopedApiTokenProps {
-  return { accountId: ACCOUNT_ID, name: 'dns-admin', permissions: TokenPreset.DNS_ADMIN, zoneIds: [ZONE_COM], ...overrides };
+  return { accountId: ACCOUNT_ID, name: 'dns-admin', permissions: TokenPreset.DNS_ADMIN, zones: [Zone.fromZoneId(ZONE_COM)], ...overrides };
 }
 
 function build(overrides: Partial<ScopedApiTokenProps> = {}): ScopedApiToken {
@@ -93,8 +94,8 @@ describe.each([
 ])('ScopedApiToken with preset $name', ({ preset, name, account, zone }) => {
   // GIVEN the preset, two zones (when it has zone-level permissions) and no expiry
   // WHEN
-  const zoneIds = zone.length ? [ZONE_COM, ZONE_NET] : undefined;
-  const s = synth((scope) => new ScopedApiToken(scope, 'tok', { accountId: ACCOUNT_ID, name, permissions: preset, ...(zoneIds ? { zoneIds } : {}) }));
+  const zones = zone.length ? [Zone.fromZoneId(ZONE_COM), Zone.fromZoneId(ZONE_NET)] : undefined;
+  const s = synth((scope) => new ScopedApiToken(scope, 'tok', { accountId: ACCOUNT_ID, name, permissions: preset, ...(zones ? { zones } : {}) }));
   const token = s.at(TOKEN, 'tok/token');
   const names = [...account, ...zone];
 
@@ -170,8 +171,8 @@ describe.each([
 describe('ScopedApiToken resources', () => {
   test('terraform encodes the zone resources as one key per zone', () => {
     // GIVEN a DNS token over two zones
-    const s = synth((scope) => new ScopedApiToken(scope, 'tok', props({ zoneIds: [ZONE_COM, ZONE_NET] })));
-    const account = synth((scope) => new ScopedApiToken(scope, 'tok', props({ permissions: TokenPreset.PAGES_DEPLOY, zoneIds: undefined })));
+    const s = synth((scope) => new ScopedApiToken(scope, 'tok', props({ zones: [Zone.fromZoneId(ZONE_COM), Zone.fromZoneId(ZONE_NET)] })));
+    const account = synth((scope) => new ScopedApiToken(scope, 'tok', props({ permissions: TokenPreset.PAGES_DEPLOY, zones: undefined })));
     // WHEN
     const values = evaluate({
       expressions: { zones: s.at(TOKEN, 'tok/token').policies[0].resources, account: account.at(TOKEN, 'tok/token').policies[0].resources },
@@ -186,7 +187,7 @@ describe('ScopedApiToken resources', () => {
   });
 
   test('a single zone gives a single key', () => {
-    const s = synth((scope) => new ScopedApiToken(scope, 'tok', props({ zoneIds: [ZONE_NET] })));
+    const s = synth((scope) => new ScopedApiToken(scope, 'tok', props({ zones: [Zone.fromZoneId(ZONE_NET)] })));
     expect(s.at(TOKEN, 'tok/token').policies[0].resources).toBe(zoneResources(ZONE_NET));
   });
 });
@@ -217,7 +218,7 @@ describe('ScopedApiToken with explicit permissions', () => {
   // GIVEN account and zone permissions by name, outside any preset
   const permissions: TokenPermissions = { account: ['D1 Write', 'Pages Write'], zone: ['Zone Read'] };
   // WHEN
-  const s = synth((scope) => new ScopedApiToken(scope, 'tok', props({ name: 'portal-ci', permissions, zoneIds: [ZONE_COM] })));
+  const s = synth((scope) => new ScopedApiToken(scope, 'tok', props({ name: 'portal-ci', permissions, zones: [Zone.fromZoneId(ZONE_COM)] })));
 
   test('builds the account and the zone policy from the names, in order', () => {
     // THEN
@@ -240,8 +241,8 @@ describe('ScopedApiToken with explicit permissions', () => {
   });
 
   test('account permissions alone need no zones and give no zone policy', () => {
-    // GIVEN only account permissions and no zoneIds
-    const only = synth((scope) => new ScopedApiToken(scope, 'tok', props({ permissions: { account: ['D1 Write'] }, zoneIds: undefined })));
+    // GIVEN only account permissions and no zones
+    const only = synth((scope) => new ScopedApiToken(scope, 'tok', props({ permissions: { account: ['D1 Write'] }, zones: undefined })));
     // THEN
     expect(only.at(TOKEN, 'tok/token').policies).toEqual([{ effect: 'allow', permission_groups: [{ id: idExpression(only, 'D1 Write') }], resources: ACCOUNT_RESOURCES }]);
   });
@@ -249,9 +250,9 @@ describe('ScopedApiToken with explicit permissions', () => {
 
 describe('ScopedApiToken validation', () => {
   test('fails if no permission is granted', () => {
-    const p = expectProblem(() => build({ permissions: {}, zoneIds: undefined }), 'tok.permissions', 'must grant at least one permission group');
+    const p = expectProblem(() => build({ permissions: {}, zones: undefined }), 'tok.permissions', 'must grant at least one permission group');
     expect('value' in p).toBe(false);
-    expect(problemsOf(() => build({ permissions: { account: [], zone: [] }, zoneIds: undefined })).map((x) => x.path)).toEqual(['tok.permissions']);
+    expect(problemsOf(() => build({ permissions: { account: [], zone: [] }, zones: undefined })).map((x) => x.path)).toEqual(['tok.permissions']);
   });
 
   test('fails if an account permission is unknown', () => {
@@ -267,10 +268,10 @@ describe('ScopedApiToken validation', () => {
     expect(p.value).toBe('Pages Write');
   });
 
-  test('fails if zone permissions are granted without zoneIds', () => {
-    const p = expectProblem(() => build({ permissions: TokenPreset.DNS_ADMIN, zoneIds: undefined }), 'tok.zoneIds', 'must name the zones');
+  test('fails if zone permissions are granted without zones', () => {
+    const p = expectProblem(() => build({ permissions: TokenPreset.DNS_ADMIN, zones: undefined }), 'tok.zones', 'must name the zones');
     expect('value' in p).toBe(false);
-    expectProblem(() => build({ permissions: TokenPreset.WORKERS_DEPLOY, zoneIds: [] }), 'tok.zoneIds', 'must name the zones');
+    expectProblem(() => build({ permissions: TokenPreset.WORKERS_DEPLOY, zones: [] }), 'tok.zones', 'must name the zones');
   });
 
   test('fails if expires is not a YYYY-MM-DD date', () => {
@@ -304,11 +305,11 @@ describe('TokenPreset', () => {
 });
 
 describe('ScopedApiToken: more validation', () => {
-  test('fails if zoneIds are given without a zone-level permission', () => {
+  test('fails if zones are given without a zone-level permission', () => {
     const stack = newStack();
     expectProblem(
-      () => new ScopedApiToken(stack, 'pages', { accountId: ACCOUNT_ID, name: 'pages', permissions: TokenPreset.PAGES_DEPLOY, zoneIds: ['a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1'] }),
-      'pages.zoneIds',
+      () => new ScopedApiToken(stack, 'pages', { accountId: ACCOUNT_ID, name: 'pages', permissions: TokenPreset.PAGES_DEPLOY, zones: [Zone.fromZoneId('a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1')] }),
+      'pages.zones',
       'only used by zone-level permissions',
     );
   });

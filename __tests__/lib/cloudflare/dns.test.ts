@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { TunnelCnames, TunnelCnamesProps } from '../../../lib/cloudflare/dns';
 import { TunnelHost } from '../../../lib/cloudflare/tunnel';
 import { expectProblem, newStack, problemsOf, synth } from './access/support';
+import { Zone } from '../../../lib/cloudflare/zone';
 
 const DNS = 'cloudflare_dns_record';
 const ZONE_ID = 'fedcba9876543210fedcba9876543210';
@@ -14,7 +15,7 @@ const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
 const TARGET = `${TUNNEL_ID}.cfargotunnel.com`;
 
 function baseProps(overrides: Partial<TunnelCnamesProps> = {}): TunnelCnamesProps {
-  return { zoneId: ZONE_ID, hostnames: ['app.example.com'], target: TARGET, ...overrides };
+  return { zone: Zone.fromZoneId(ZONE_ID), hostnames: ['app.example.com'], target: TARGET, ...overrides };
 }
 
 function build(overrides: Partial<TunnelCnamesProps> = {}, scope: Construct = newStack()): TunnelCnames {

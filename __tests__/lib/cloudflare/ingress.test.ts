@@ -1,11 +1,11 @@
 /**
- * The pure ingress helpers: `ingressRules` (routes in order, then the one catch-all), `validateRoutes`
- * (every problem at once, with a field prefix, tokens skipped) and `hostnameCovers` (Access
- * destination vs. route hostname).
+ * The pure ingress helpers: `ingressRules` (routes in order, then the one catch-all) and `validateRoutes`
+ * (every problem at once, with a field prefix, tokens skipped). Which Access destination covers a
+ * hostname is the hostname module's (__tests__/lib/core/hostnames.test.ts).
  */
 import { Lazy } from 'cdktf';
 import { ProblemCollector } from '../../../lib/core/errors';
-import { CATCH_ALL_SERVICE, hostnameCovers, ingressRules, TunnelRoute, validateRoutes } from '../../../lib/cloudflare/ingress';
+import { CATCH_ALL_SERVICE, ingressRules, TunnelRoute, validateRoutes } from '../../../lib/cloudflare/ingress';
 
 /** Run validateRoutes under a collector prefixed `site` and return its problems. */
 function validate(routes: TunnelRoute[], prefix?: string) {
@@ -155,33 +155,5 @@ describe('validateRoutes', () => {
     const token = Lazy.stringValue({ produce: () => 'x' });
     const timeout = Lazy.numberValue({ produce: () => 0 });
     expect(validate([{ hostname: token, path: token, service: token, origin: { connectTimeoutSeconds: timeout } }])).toEqual([]);
-  });
-});
-
-describe('hostnameCovers', () => {
-  test.each<[string, string, boolean]>([
-    // exact
-    ['app.example.com', 'app.example.com', true],
-    ['app.example.com', 'api.example.com', false],
-    ['app.example.com', 'x.app.example.com', false],
-    ['example.com', 'app.example.com', false],
-    // a wildcard covers exactly one label
-    ['*.example.com', 'app.example.com', true],
-    ['*.example.com', 'a-b-c.example.com', true],
-    // ... not two labels
-    ['*.example.com', 'a.b.example.com', false],
-    // ... not the apex
-    ['*.example.com', 'example.com', false],
-    // ... not a different domain that merely ends the same way
-    ['*.example.com', 'appexample.com', false],
-    ['*.example.com', 'app.example.net', false],
-    ['*.example.com', 'app.example.com.example.net', false],
-    // a wildcard route is covered by the same wildcard only
-    ['*.example.com', '*.example.com', true],
-    ['app.example.com', '*.example.com', false],
-  ])('%s covers %s: %p', (destination, hostname, expected) => {
-    // GIVEN an Access destination and a route hostname
-    // WHEN / THEN
-    expect(hostnameCovers(destination, hostname)).toBe(expected);
   });
 });

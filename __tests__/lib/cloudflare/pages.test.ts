@@ -7,6 +7,7 @@ import { PagesSite, PagesSiteProps } from '../../../lib/cloudflare/pages';
 
 const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
 import { ACCOUNT_ID, expectProblem, newStack, problemsOf, synth } from './access/support';
+import { Zone } from '../../../lib/cloudflare/zone';
 
 const PROJECT = 'cloudflare_pages_project';
 const DOMAIN = 'cloudflare_pages_domain';
@@ -18,7 +19,7 @@ function props(overrides: Partial<PagesSiteProps> = {}): PagesSiteProps {
   return {
     accountId: ACCOUNT_ID,
     projectName: 'example-www',
-    domains: [{ hostname: 'www.example.com', zoneId: ZONE_COM }],
+    domains: [{ hostname: 'www.example.com', zone: Zone.fromZoneId(ZONE_COM) }],
     ...overrides,
   };
 }
@@ -114,8 +115,8 @@ describe('PagesSite with a custom production branch', () => {
 describe('PagesSite with domains in two zones', () => {
   // GIVEN two domains in two different zones
   const domains = [
-    { hostname: 'www.example.com', zoneId: ZONE_COM },
-    { hostname: 'docs.example.net', zoneId: ZONE_NET },
+    { hostname: 'www.example.com', zone: Zone.fromZoneId(ZONE_COM) },
+    { hostname: 'docs.example.net', zone: Zone.fromZoneId(ZONE_NET) },
   ];
   // WHEN
   const s = synth((scope) => new PagesSite(scope, 'www', props({ domains })));
@@ -155,7 +156,7 @@ describe('PagesSite attributes', () => {
     // GIVEN a site with two domains and outputs of its attributes
     let site: PagesSite | undefined;
     const s = synth((scope) => {
-      site = new PagesSite(scope, 'www', props({ domains: [{ hostname: 'www.example.com', zoneId: ZONE_COM }, { hostname: 'docs.example.net', zoneId: ZONE_NET }] }));
+      site = new PagesSite(scope, 'www', props({ domains: [{ hostname: 'www.example.com', zone: Zone.fromZoneId(ZONE_COM) }, { hostname: 'docs.example.net', zone: Zone.fromZoneId(ZONE_NET) }] }));
       new TerraformOutput(scope, 'host', { value: site.pagesDevHost });
     });
     // THEN
@@ -201,7 +202,7 @@ describe('PagesSite validation', () => {
 
   test('fails if a hostname is not a fully qualified hostname', () => {
     const p = expectProblem(
-      () => build({ domains: [{ hostname: 'www.example.com', zoneId: ZONE_COM }, { hostname: 'localhost', zoneId: ZONE_COM }] }),
+      () => build({ domains: [{ hostname: 'www.example.com', zone: Zone.fromZoneId(ZONE_COM) }, { hostname: 'localhost', zone: Zone.fromZoneId(ZONE_COM) }] }),
       'www.domains[1].hostname',
       'must be a fully qualified hostname',
     );
@@ -209,20 +210,20 @@ describe('PagesSite validation', () => {
   });
 
   test('fails if a hostname is upper case', () => {
-    const p = expectProblem(() => build({ domains: [{ hostname: 'WWW.example.com', zoneId: ZONE_COM }] }), 'www.domains[0].hostname', 'must be lower case');
+    const p = expectProblem(() => build({ domains: [{ hostname: 'WWW.example.com', zone: Zone.fromZoneId(ZONE_COM) }] }), 'www.domains[0].hostname', 'must be lower case');
     expect(p.value).toBe('WWW.example.com');
   });
 
   test('fails if a domain is a wildcard', () => {
-    const p = expectProblem(() => build({ domains: [{ hostname: '*.example.com', zoneId: ZONE_COM }] }), 'www.domains[0].hostname', 'must not be a wildcard');
+    const p = expectProblem(() => build({ domains: [{ hostname: '*.example.com', zone: Zone.fromZoneId(ZONE_COM) }] }), 'www.domains[0].hostname', 'must not be a wildcard');
     expect(p.value).toBe('*.example.com');
   });
 
   test('fails if a domain is listed twice, at the second occurrence only', () => {
     // GIVEN the same hostname twice
     const domains = [
-      { hostname: 'www.example.com', zoneId: ZONE_COM },
-      { hostname: 'www.example.com', zoneId: ZONE_COM },
+      { hostname: 'www.example.com', zone: Zone.fromZoneId(ZONE_COM) },
+      { hostname: 'www.example.com', zone: Zone.fromZoneId(ZONE_COM) },
     ];
     // WHEN / THEN
     const p = expectProblem(() => build({ domains }), 'www.domains[1].hostname', 'is listed twice');
@@ -236,7 +237,7 @@ describe('PagesSite validation', () => {
     const hostname = new TerraformVariable(stack, 'host', { type: 'string' }).stringValue;
     // WHEN / THEN
     const p = expectProblem(
-      () => new PagesSite(stack, 'www', props({ domains: [{ hostname, zoneId: ZONE_COM }] })),
+      () => new PagesSite(stack, 'www', props({ domains: [{ hostname, zone: Zone.fromZoneId(ZONE_COM) }] })),
       'www.domains[0].hostname',
       'must be a literal hostname',
     );

@@ -13,6 +13,7 @@ import { TunnelHost, TunnelHostProps } from '../../../lib/cloudflare/tunnel';
 import { GceConnectorHost } from '../../../lib/google/connector-host';
 import { ACCOUNT_ID, expectProblem, Json, newStack, problemsOf, Synthesized, synth } from './access/support';
 import { FORCES_REPLACEMENT } from '../../replacement';
+import { Zone } from '../../../lib/cloudflare/zone';
 
 const TUNNEL = 'cloudflare_zero_trust_tunnel_cloudflared';
 const CONFIG = 'cloudflare_zero_trust_tunnel_cloudflared_config';
@@ -339,10 +340,10 @@ describe('TunnelHost: connector-side Access enforcement', () => {
 });
 
 describe('TunnelHost: DNS', () => {
-  test('with dnsZoneId: one proxied CNAME per unique route hostname to the tunnel', () => {
+  test('with dnsZone: one proxied CNAME per unique route hostname to the tunnel', () => {
     // GIVEN three routes over two hostnames (one hostname with two paths)
     const { out, host } = synthTunnel({
-      dnsZoneId: ZONE_ID,
+      dnsZone: Zone.fromZoneId(ZONE_ID),
       routes: [
         { hostname: 'app.example.com', path: '^/api/', service: 'http://localhost:8081' },
         { hostname: 'app.example.com', service: 'http://localhost:8080' },
@@ -368,15 +369,15 @@ describe('TunnelHost: DNS', () => {
   });
 
   test('a wildcard route gets a wildcard CNAME', () => {
-    const { out } = synthTunnel({ dnsZoneId: ZONE_ID, routes: [{ hostname: '*.example.com', service: 'http://localhost:8080' }] });
+    const { out } = synthTunnel({ dnsZone: Zone.fromZoneId(ZONE_ID), routes: [{ hostname: '*.example.com', service: 'http://localhost:8080' }] });
     expect(out.at(DNS, 'primary/dns/*.example.com').name).toBe('*.example.com');
   });
 
-  test('with dnsZoneId and zero routes: no record', () => {
-    expect(synthTunnel({ dnsZoneId: ZONE_ID, routes: [] }).out.resources(DNS)).toHaveLength(0);
+  test('with dnsZone and zero routes: no record', () => {
+    expect(synthTunnel({ dnsZone: Zone.fromZoneId(ZONE_ID), routes: [] }).out.resources(DNS)).toHaveLength(0);
   });
 
-  test('without dnsZoneId: no record and no dns child', () => {
+  test('without dnsZone: no record and no dns child', () => {
     const { out, host } = synthTunnel();
     expect(out.json.resource?.[DNS]).toBeUndefined();
     expect(host.node.tryFindChild('dns')).toBeUndefined();
@@ -415,7 +416,7 @@ describe('TunnelHost: host', () => {
 describe('TunnelHost: token rotation', () => {
   const HOST = { project: 'example-prod', region: 'europe-west1', zone: 'europe-west1-b', name: 'edge-primary', activation: 'active' };
   // GIVEN the same tunnel with a host and CNAMEs at generations 0, 1 and 2
-  const [zero, one, two] = [0, 1, 2].map((tokenRotation) => synthTunnel({ tokenRotation, host: HOST, dnsZoneId: ZONE_ID }).out);
+  const [zero, one, two] = [0, 1, 2].map((tokenRotation) => synthTunnel({ tokenRotation, host: HOST, dnsZone: Zone.fromZoneId(ZONE_ID) }).out);
 
   /** Every "type.attribute" (top level) whose synthesized value differs between two synths. */
   const changed = (a: Synthesized, b: Synthesized): string[] => {
@@ -439,7 +440,7 @@ describe('TunnelHost: token rotation', () => {
   test('0 (the default) sets no tunnel secret and creates nothing more: byte-identical to leaving it out', () => {
     expect(zero.at(TUNNEL, 'primary/tunnel')).not.toHaveProperty('tunnel_secret');
     expect(zero.json.resource).not.toHaveProperty('terraform_data');
-    expect(JSON.stringify(synthTunnel({ host: HOST, dnsZoneId: ZONE_ID }).out.json)).toBe(JSON.stringify(zero.json));
+    expect(JSON.stringify(synthTunnel({ host: HOST, dnsZone: Zone.fromZoneId(ZONE_ID) }).out.json)).toBe(JSON.stringify(zero.json));
   });
 
   test('N >= 1 sets tunnel_secret from a terraform_data generated once per N (uuid() ignored after creation)', () => {

@@ -8,6 +8,7 @@ import { AccessPolicy } from '../../../lib/cloudflare/access/policy';
 import { AccessDecision } from '../../../lib/cloudflare/access/rules';
 import { WorkerEndpoint, WorkerEndpointProps } from '../../../lib/cloudflare/worker';
 import { ACCOUNT_ID, expectProblem, newStack, problemsOf, synth } from './access/support';
+import { Zone } from '../../../lib/cloudflare/zone';
 
 const SCRIPT = 'cloudflare_workers_script';
 const CUSTOM_DOMAIN = 'cloudflare_workers_custom_domain';
@@ -32,7 +33,7 @@ const fakeApp: IAccessGatedApp = {
 };
 
 function props(overrides: Partial<WorkerEndpointProps> = {}): WorkerEndpointProps {
-  return { accountId: ACCOUNT_ID, zoneId: ZONE_ID, scriptName: 'portal-api', hostname: 'api.example.com', ...overrides };
+  return { accountId: ACCOUNT_ID, zone: Zone.fromZoneId(ZONE_ID), scriptName: 'portal-api', hostname: 'api.example.com', ...overrides };
 }
 
 function build(overrides: Partial<WorkerEndpointProps> = {}): WorkerEndpoint {

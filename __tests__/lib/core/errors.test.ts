@@ -1,4 +1,4 @@
-import { describeValue, formatProblems, GatehouseError, looksLikeSecret, redactSecrets, SECRET_NOT_SHOWN } from '../../../lib/core/errors';
+import { describeValue, formatProblems, GatehouseError, looksLikeSecret, lookup, redactSecrets, SECRET_NOT_SHOWN } from '../../../lib/core/errors';
 import { SECRETS } from './secrets';
 
 /** Values that must still print as they are. */
@@ -83,5 +83,15 @@ describe('formatProblems', () => {
     expect(e.message).not.toContain('GOCSPX');
     expect(e.message).not.toContain(SECRETS['base64 key']);
     expect(e.lines()).toEqual([`<${SECRET_NOT_SHOWN}>: bad <${SECRET_NOT_SHOWN}>`]);
+  });
+});
+
+describe('lookup: a reference that must exist', () => {
+  test('returns the entry, or throws one line naming the missing name and what is declared', () => {
+    const policies = new Map([['allow-staff', 1], ['allow-ci', 2]]);
+    expect(lookup(policies, 'allow-ci', 'access policy')).toBe(2);
+    expect(() => lookup(policies, 'allow-all', 'access policy')).toThrow(GatehouseError);
+    expect(() => lookup(policies, 'allow-all', 'access policy')).toThrow('allow-all: is not a declared access policy (declared: allow-staff, allow-ci)');
+    expect(() => lookup(new Map(), 'x', 'Pages site')).toThrow('x: is not a declared Pages site (declared: none)');
   });
 });

@@ -1,4 +1,4 @@
-import { emailDomainProblem, pathRegexProblem, serviceProblem, zoneProblem } from '../../../lib/core/rules';
+import { emailDomainProblem, lifecycleConflicts, MIN_REASON_LENGTH, pathRegexProblem, reasonProblem, serviceProblem, zoneProblem } from '../../../lib/core/rules';
 
 describe('pathRegexProblem: route paths are checked with a real RE2 engine (re2js), as cloudflared compiles them', () => {
   test.each(['^/api/.*', '^/(a|b)/v[0-9]+$', '(?P<id>[0-9]+)', '(?i)^/admin', '[[:alpha:]]+', '\\pL', '^/x\\z'])('accepts %s', (path) => {
@@ -37,5 +37,29 @@ describe('other rules of issue 14', () => {
     expect(serviceProblem('http://admin:pass@localhost:3000')).toContain('must not carry a user or password');
     expect(serviceProblem('http://admin@localhost:3000')).toContain('must not carry a user or password');
     expect(serviceProblem('http://localhost:3000')).toBeUndefined();
+  });
+});
+
+describe('one rule each (issue 16)', () => {
+  test('reasonProblem: a string with at least 10 characters of text; anything else is refused', () => {
+    expect(reasonProblem('public on purpose')).toBeUndefined();
+    expect(reasonProblem(' 123456789 ')).toBe(`must give a reason of at least ${MIN_REASON_LENGTH} characters`);
+    expect(reasonProblem(undefined)).toBeDefined();
+    expect(reasonProblem(42)).toBeDefined();
+  });
+
+  test('lifecycleConflicts: transition before deletion, deletion not before the lock, retirement shorter than the lock', () => {
+    expect(lifecycleConflicts({ deleteAfterDays: 90, transitionAfterDays: 30, lockRetainDays: 30 })).toEqual({});
+    expect(lifecycleConflicts({ deleteAfterDays: 30, transitionAfterDays: 30 })).toEqual({ transitionNotBeforeDelete: 30 });
+    expect(lifecycleConflicts({ deleteAfterDays: 29, lockRetainDays: 30 })).toEqual({ deleteBeforeLock: 29 });
+    expect(lifecycleConflicts({ deleteAfterDays: 30, lockRetainDays: 30 })).toEqual({});
+    expect(lifecycleConflicts({ lockRetainDays: 30, retiredRetainDays: 10 })).toEqual({ retirementBeforeLock: 10 });
+    expect(lifecycleConflicts({ retiredRetainDays: 10 })).toEqual({});
+  });
+
+  test('serviceProblem: a host and port after the scheme', () => {
+    expect(serviceProblem('http://[::1]:8080')).toBeUndefined();
+    expect(serviceProblem('http://local host')).toBe('must name a host and optional port');
+    expect(serviceProblem('http://localhost:70000')).toBe('port must be from 1 to 65535');
   });
 });

@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformVariable, Testing } from 'cdktf';
-import { escapeTemplate } from '../../../lib/core/terraform';
+import { escapeTemplate, outputId } from '../../../lib/core/terraform';
 import { evaluate } from '../../../lib/cutover/evaluate';
 
 describe('escapeTemplate', () => {
@@ -21,5 +21,13 @@ describe('escapeTemplate', () => {
     );
     // THEN the reference stays an interpolation and the literal is escaped
     expect(json.output.o.value).toBe('project=${var.project} x=$${X}');
+  });
+});
+
+describe('outputId', () => {
+  test('joins the parts with underscores and turns hyphens into underscores', () => {
+    expect(outputId('bucket', 'example-backups', 'restic', 'access_key_id')).toBe('bucket_example_backups_restic_access_key_id');
+    expect(outputId('api_token', 'dns-admin')).toBe('api_token_dns_admin');
+    expect(outputId('tenant', 'acme-123', 'enabled')).toBe('tenant_acme_123_enabled');
   });
 });

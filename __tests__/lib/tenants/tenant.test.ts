@@ -1,13 +1,14 @@
 /** ManagedTenant: a disabled tenant's deletion date follows the same rule as the deployment file. */
 import { ManagedTenant, ManagedTenantProps } from '../../../lib/tenants/tenant';
 import { ACCOUNT_ID, expectProblem, newStack, synth } from '../cloudflare/access/support';
+import { Zone } from '../../../lib/cloudflare/zone';
 
 const TODAY = '2026-11-22';
 
 function props(overrides: Partial<ManagedTenantProps> = {}): ManagedTenantProps {
   return {
     accountId: ACCOUNT_ID,
-    zoneId: 'fedcba9876543210fedcba9876543210',
+    zone: Zone.fromZoneId('fedcba9876543210fedcba9876543210'),
     teamName: 'example',
     tenantId: 'acme',
     tunnelPrefix: 'example',

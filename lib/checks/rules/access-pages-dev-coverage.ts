@@ -1,3 +1,5 @@
+import { covers } from '../../core/hostnames';
+import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
 import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 import { hasExpression } from '../json';
@@ -31,9 +33,11 @@ export const AccessPagesDevCoverage: GatehouseRule = {
     if (uris.some((u) => typeof u !== 'string' || hasExpression(u))) return unknown('a destination is not a literal uri');
     const open: string[] = [];
     for (const site of sites) {
-      if (!site.domains.some((d) => uris.includes(d))) continue;
-      if (typeof site.publicReason === 'string' && site.publicReason.trim().length >= 10) continue;
-      open.push(...site.pagesDev.filter((h) => !uris.includes(h)));
+      // The one hostname matcher (lib/core/hostnames.ts): a destination that covers a host gates it.
+      const gated = (h: string) => uris.some((u) => covers(u, h));
+      if (!site.domains.some(gated)) continue;
+      if (reasonProblem(site.publicReason) === undefined) continue;
+      open.push(...site.pagesDev.filter((h) => !gated(h)));
     }
     return open.length
       ? nonCompliant(

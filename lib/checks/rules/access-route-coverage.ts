@@ -1,3 +1,4 @@
+import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
 import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
 import { hasExpression } from '../json';
@@ -27,7 +28,7 @@ export const AccessRouteCoverage: GatehouseRule = {
       if (hasExpression(rule.hostname)) return unknown(`a hostname is an expression: ${rule.hostname}`);
       const gated = rule.origin_request?.access?.required === true;
       const reason = declared[rule.hostname];
-      if (!gated && !(typeof reason === 'string' && reason.trim().length >= 10)) open.push(rule.hostname);
+      if (!gated && reasonProblem(reason) !== undefined) open.push(rule.hostname);
     }
     return open.length
       ? nonCompliant(`${open.join(', ')} ${open.length === 1 ? 'is' : 'are'} neither gated by an access app nor declared public with a reason`)

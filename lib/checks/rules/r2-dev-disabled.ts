@@ -1,3 +1,4 @@
+import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
 import { bucketCompanion } from './r2-companion';
 import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
@@ -14,7 +15,7 @@ export const R2DevDisabled: GatehouseRule = {
     const reason = e.facts[FACTS.publicBucket];
     if (!managed) return nonCompliant(`bucket ${e.config.name} has no cloudflare_r2_managed_domain; add one with enabled = false`);
     if (managed.config.enabled === false) return compliant();
-    return typeof reason === 'string' && reason.trim().length >= 10
+    return reasonProblem(reason) === undefined
       ? compliant()
       : nonCompliant(`r2.dev is enabled on bucket ${e.config.name}, which is not declared public`);
   },

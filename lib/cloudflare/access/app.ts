@@ -1,10 +1,11 @@
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ZeroTrustAccessApplication } from '@cdktf/provider-cloudflare/lib/zero-trust-access-application';
+import { ZeroTrustAccessApplication, ZeroTrustAccessApplicationCorsHeaders } from '@cdktf/provider-cloudflare/lib/zero-trust-access-application';
 import { FACTS, recordFact } from '../../checks/facts';
 import { ProblemCollector } from '../../core/errors';
-import { MAX_DESTINATIONS_PER_APP } from '../../core/limits';
-import { hostnameProblem, sessionDurationProblem } from '../../core/rules';
+import { appDestinations, hostnameProblem } from '../../core/hostnames';
+import { MAX_DESTINATIONS_PER_APP, overDestinationLimit } from '../../core/limits';
+import { sessionDurationProblem } from '../../core/rules';
 import type { IPagesSite } from '../pages';
 import type { IIdentityProvider } from './identity-provider';
 import type { IAccessPolicy } from './policy';
@@ -136,43 +137,10 @@ export class AccessGatedApp extends Construct implements IAccessGatedApp {
 
   constructor(scope: Construct, id: string, props: AccessGatedAppProps) {
     super(scope, id);
-    const problems = new ProblemCollector(id);
     const idps = props.identityProviders ?? [];
-    const pagesDev = [...new Set((props.pagesSites ?? []).flatMap((s) => (s.pagesDevPublicReason ? [] : s.pagesDevHostnames)))].filter(
-      (h) => !props.hostnames.includes(h),
-    );
-    const destinations = [...props.hostnames, ...pagesDev];
-    if (props.hostnames.length === 0) problems.add('hostnames', 'must list at least one hostname');
-    if (destinations.length > MAX_DESTINATIONS_PER_APP) {
-      problems.add(
-        'hostnames',
-        pagesDev.length
-          ? `lists ${props.hostnames.length} hostnames and gates ${pagesDev.length} pages.dev hosts of its Pages sites; cloudflare allows ` +
-              `at most ${MAX_DESTINATIONS_PER_APP} destinations per application, gate the Pages sites with a separate app`
-          : `lists ${props.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per application, split it`,
-        destinations.length,
-      );
-    }
-    props.hostnames.forEach((h, i) => {
-      if (Token.isUnresolved(h)) return;
-      const p = hostnameProblem(h);
-      if (p) problems.add(`hostnames[${i}]`, p, h);
-    });
-    if (new Set(props.hostnames).size !== props.hostnames.length) problems.add('hostnames', 'must not repeat a hostname', props.hostnames);
-    if (props.policies.length === 0) problems.add('policies', 'must attach at least one policy; an app without one admits nobody');
-    if (props.autoRedirectToIdentity === true && idps.length !== 1) {
-      problems.add('autoRedirectToIdentity', `needs exactly one identity provider, ${idps.length} given`, true);
-    }
+    const destinations = appDestinations(props.hostnames, props.pagesSites ?? []);
+    appPropsProblems(id, props, destinations).throwIfAny();
     const session = props.sessionDuration ?? '24h';
-    if (!Token.isUnresolved(session)) {
-      const p = sessionDurationProblem(session);
-      if (p) problems.add('sessionDuration', p, session);
-    }
-    const cors = props.cors;
-    if (cors?.allowCredentials && cors.allowedOrigins?.includes('*')) {
-      problems.add('cors.allowedOrigins', 'must name origins when allowCredentials is on; browsers refuse * with credentials', '*');
-    }
-    problems.throwIfAny();
 
     const autoRedirect = props.autoRedirectToIdentity ?? idps.length === 1;
     if (idps.length === 1 && !autoRedirect) {
@@ -194,17 +162,7 @@ export class AccessGatedApp extends Construct implements IAccessGatedApp {
       httpOnlyCookieAttribute: cookies.httpOnly ?? true,
       sameSiteCookieAttribute: cookies.sameSite ?? SameSite.LAX,
       enableBindingCookie: cookies.bindingCookie ?? false,
-      ...(cors
-        ? {
-            corsHeaders: {
-              ...(cors.allowedOrigins?.length ? { allowedOrigins: [...cors.allowedOrigins] } : {}),
-              ...(cors.allowedMethods?.length ? { allowedMethods: [...cors.allowedMethods] } : {}),
-              ...(cors.allowedHeaders?.length ? { allowedHeaders: [...cors.allowedHeaders] } : {}),
-              allowCredentials: cors.allowCredentials ?? false,
-              ...(cors.maxAge !== undefined ? { maxAge: cors.maxAge } : {}),
-            },
-          }
-        : {}),
+      ...(props.cors ? { corsHeaders: corsHeaders(props.cors) } : {}),
     });
     if (props.pagesSites?.length) {
       recordFact(
@@ -223,4 +181,53 @@ export class AccessGatedApp extends Construct implements IAccessGatedApp {
     this.hostnames = destinations;
     this.teamName = props.teamName;
   }
+}
+
+/** Every problem of an app's props (tokens skipped). */
+function appPropsProblems(id: string, props: AccessGatedAppProps, destinations: readonly string[]): ProblemCollector {
+  const problems = new ProblemCollector(id);
+  const idps = props.identityProviders ?? [];
+  const pagesDev = destinations.slice(props.hostnames.length);
+  if (props.hostnames.length === 0) problems.add('hostnames', 'must list at least one hostname');
+  if (overDestinationLimit(destinations)) {
+    problems.add(
+      'hostnames',
+      pagesDev.length
+        ? `lists ${props.hostnames.length} hostnames and gates ${pagesDev.length} pages.dev hosts of its Pages sites; cloudflare allows ` +
+            `at most ${MAX_DESTINATIONS_PER_APP} destinations per application, gate the Pages sites with a separate app`
+        : `lists ${props.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per application, split it`,
+      destinations.length,
+    );
+  }
+  props.hostnames.forEach((h, i) => {
+    if (Token.isUnresolved(h)) return;
+    const p = hostnameProblem(h);
+    if (p) problems.add(`hostnames[${i}]`, p, h);
+  });
+  if (new Set(props.hostnames).size !== props.hostnames.length) problems.add('hostnames', 'must not repeat a hostname', props.hostnames);
+  if (props.policies.length === 0) problems.add('policies', 'must attach at least one policy; an app without one admits nobody');
+  if (props.autoRedirectToIdentity === true && idps.length !== 1) {
+    problems.add('autoRedirectToIdentity', `needs exactly one identity provider, ${idps.length} given`, true);
+  }
+  const session = props.sessionDuration ?? '24h';
+  if (!Token.isUnresolved(session)) {
+    const p = sessionDurationProblem(session);
+    if (p) problems.add('sessionDuration', p, session);
+  }
+  const cors = props.cors;
+  if (cors?.allowCredentials && cors.allowedOrigins?.includes('*')) {
+    problems.add('cors.allowedOrigins', 'must name origins when allowCredentials is on; browsers refuse * with credentials', '*');
+  }
+  return problems;
+}
+
+/** The provider's `cors_headers` of an app. */
+function corsHeaders(cors: AccessCors): ZeroTrustAccessApplicationCorsHeaders {
+  return {
+    ...(cors.allowedOrigins?.length ? { allowedOrigins: [...cors.allowedOrigins] } : {}),
+    ...(cors.allowedMethods?.length ? { allowedMethods: [...cors.allowedMethods] } : {}),
+    ...(cors.allowedHeaders?.length ? { allowedHeaders: [...cors.allowedHeaders] } : {}),
+    allowCredentials: cors.allowCredentials ?? false,
+    ...(cors.maxAge !== undefined ? { maxAge: cors.maxAge } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ZeroTrustAccessIdentityProvider } from '@cdktf/provider-cloudflare/lib/zero-trust-access-identity-provider';
 import { FACTS, recordFact } from '../../checks/facts';
 import { GatehouseError, ProblemCollector } from '../../core/errors';
-import { isoDateProblem } from '../../core/rules';
+import { isoDateProblem } from '../../core/dates';
 
 /** An Access identity provider (login method), created here or elsewhere. */
 export interface IIdentityProvider {

@@ -9,7 +9,9 @@ import { R2ManagedDomain } from '@cdktf/provider-cloudflare/lib/r2-managed-domai
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { FACTS, recordFact } from '../../checks/facts';
 import { GatehouseError, ProblemCollector } from '../../core/errors';
-import { bucketNameProblem, deletionClockProblem, deletionConfirmationProblem, isoDateProblem } from '../../core/rules';
+import { isoDateProblem, today as todayOr } from '../../core/dates';
+import { bucketNameProblem, deletionClockProblem, deletionConfirmationProblem, lifecycleConflicts, reasonProblem } from '../../core/rules';
+import type { IZone } from '../zone';
 import { r2S3Endpoint } from '../permissions';
 import { BucketAccess, BucketCredentials, GrantOptions } from './credentials';
 
@@ -64,7 +66,7 @@ export interface BucketPublicAccess {
    * Serve the bucket on a hostname in a Cloudflare zone. Without it, the rate-limited r2.dev domain is enabled.
    * @default - r2.dev
    */
-  readonly customDomain?: { readonly domain: string; readonly zoneId: string };
+  readonly customDomain?: { readonly domain: string; readonly zone: IZone };
 }
 
 /** Props for `ManagedBucket`. */
@@ -173,56 +175,12 @@ export class ManagedBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedBucketProps) {
     super(scope, id);
-    const problems = new ProblemCollector(id);
-    if (!Token.isUnresolved(props.bucketName)) {
-      const p = bucketNameProblem(props.bucketName);
-      if (p) problems.add('bucketName', p, props.bucketName);
-    }
-    const days = (field: string, value: number | undefined) => {
-      if (value === undefined || Token.isUnresolved(value)) return;
-      if (!Number.isInteger(value) || value < 1 || value > 36500) problems.add(field, 'must be a whole number of days from 1 to 36500', value);
-    };
-    const life = props.lifecycle ?? {};
-    days('lifecycle.deleteAfterDays', life.deleteAfterDays);
-    days('lifecycle.abortMultipartAfterDays', life.abortMultipartAfterDays);
-    days('lifecycle.transitionToInfrequentAccessAfterDays', life.transitionToInfrequentAccessAfterDays);
-    days('lockRetainDays', props.lockRetainDays);
-    days('retired.retainDays', props.retired?.retainDays);
-    const today = props.today ?? new Date().toISOString().slice(0, 10);
-    if (props.today !== undefined && isoDateProblem(props.today)) problems.add('today', isoDateProblem(props.today)!, props.today);
-    if (props.retired) {
-      const p = isoDateProblem(props.retired.since);
-      if (p) problems.add('retired.since', p, props.retired.since);
-      const retainDays = props.retired.retainDays ?? 30;
-      if (!p && !isoDateProblem(today) && Number.isInteger(retainDays) && !Token.isUnresolved(props.bucketName)) {
-        const clock = deletionClockProblem({
-          start: props.retired.since,
-          retainDays,
-          today,
-          bucketName: props.bucketName,
-          confirmDelete: props.retired.confirmDelete,
-          startField: 'since',
-          confirmField: 'retired.confirmDelete',
-        });
-        if (clock) problems.add('retired.since', clock, props.retired.since);
-        const confirm = deletionConfirmationProblem(props.bucketName, props.retired.confirmDelete);
-        if (confirm) problems.add('retired.confirmDelete', confirm, props.retired.confirmDelete);
-      }
-    }
-    if (life.deleteAfterDays !== undefined && life.transitionToInfrequentAccessAfterDays !== undefined &&
-        life.transitionToInfrequentAccessAfterDays >= life.deleteAfterDays) {
-      problems.add('lifecycle.transitionToInfrequentAccessAfterDays', 'must be less than deleteAfterDays', life.transitionToInfrequentAccessAfterDays);
-    }
-    if (props.lockRetainDays !== undefined && life.deleteAfterDays !== undefined && life.deleteAfterDays < props.lockRetainDays) {
-      problems.add('lifecycle.deleteAfterDays', `must be at least lockRetainDays (${props.lockRetainDays})`, life.deleteAfterDays);
-    }
-    if (props.public && props.public.reason.trim().length < 10) {
-      problems.add('public.reason', 'must explain in at least 10 characters why the bucket is public', props.public.reason);
-    }
-    problems.throwIfAny();
-    if (props.retired && props.lockRetainDays !== undefined && (props.retired.retainDays ?? 30) < props.lockRetainDays) {
+    const today = todayOr(props.today);
+    bucketPropsProblems(id, props, today).throwIfAny();
+    const lockConflicts = lifecycleConflicts({ lockRetainDays: props.lockRetainDays, retiredRetainDays: props.retired ? (props.retired.retainDays ?? 30) : undefined });
+    if (lockConflicts.retirementBeforeLock !== undefined) {
       Annotations.of(this).addWarning(
-        `retired.retainDays (${props.retired.retainDays ?? 30}) is shorter than lockRetainDays (${props.lockRetainDays}); locked objects outlive the expiry`,
+        `retired.retainDays (${lockConflicts.retirementBeforeLock}) is shorter than lockRetainDays (${props.lockRetainDays}); locked objects outlive the expiry`,
       );
     }
 
@@ -248,43 +206,7 @@ export class ManagedBucket extends Construct {
       },
     });
     const sub = { accountId: props.accountId, bucketName: this.bucket.name, jurisdiction };
-
-    const abortDays = life.abortMultipartAfterDays ?? 7;
-    const rules: R2BucketLifecycleRules[] = [
-      {
-        id: 'abort-multipart',
-        enabled: true,
-        conditions: { prefix: '' },
-        abortMultipartUploadsTransition: { condition: { type: 'Age', maxAge: abortDays * DAY } },
-      },
-    ];
-    if (props.retired) {
-      // A date, not an age: an age rule would delete every object already older than the retention at once.
-      rules.push({
-        id: 'retired-expire-all',
-        enabled: true,
-        conditions: { prefix: '' },
-        deleteObjectsTransition: { condition: { type: 'Date', date: addDays(props.retired.since, props.retired.retainDays ?? 30) } },
-      });
-    } else if (life.deleteAfterDays !== undefined) {
-      rules.push({
-        id: 'delete-after',
-        enabled: true,
-        conditions: { prefix: '' },
-        deleteObjectsTransition: { condition: { type: 'Age', maxAge: life.deleteAfterDays * DAY } },
-      });
-    }
-    if (life.transitionToInfrequentAccessAfterDays !== undefined && !props.retired) {
-      rules.push({
-        id: 'to-infrequent-access',
-        enabled: true,
-        conditions: { prefix: '' },
-        storageClassTransitions: [
-          { condition: { type: 'Age', maxAge: life.transitionToInfrequentAccessAfterDays * DAY }, storageClass: StorageClass.INFREQUENT_ACCESS },
-        ],
-      });
-    }
-    this.lifecycleConfig = new R2BucketLifecycle(this, 'lifecycle', { ...sub, rules });
+    this.lifecycleConfig = new R2BucketLifecycle(this, 'lifecycle', { ...sub, rules: lifecycleRules(props) });
 
     if (props.lockRetainDays !== undefined) {
       new R2BucketLock(this, 'lock', {
@@ -292,27 +214,15 @@ export class ManagedBucket extends Construct {
         rules: [{ id: 'retain', enabled: true, prefix: '', condition: { type: 'Age', maxAgeSeconds: props.lockRetainDays * DAY } }],
       });
     }
-    if (props.cors?.length) {
-      new R2BucketCors(this, 'cors', {
-        ...sub,
-        rules: props.cors.map((r) => ({
-          allowed: {
-            origins: [...r.allowedOrigins],
-            methods: [...r.allowedMethods],
-            ...(r.allowedHeaders?.length ? { headers: [...r.allowedHeaders] } : {}),
-          },
-          ...(r.maxAgeSeconds !== undefined ? { maxAgeSeconds: r.maxAgeSeconds } : {}),
-        })),
-      });
-    }
+    if (props.cors?.length) new R2BucketCors(this, 'cors', { ...sub, rules: props.cors.map(corsRule) });
 
-    const isPublic = props.public !== undefined && !props.retired;
-    if (isPublic) recordFact(this.bucket, FACTS.publicBucket, props.public!.reason);
-    if (isPublic && props.public?.customDomain) {
+    const publicAccess = props.retired ? undefined : props.public;
+    if (publicAccess) recordFact(this.bucket, FACTS.publicBucket, publicAccess.reason);
+    if (publicAccess?.customDomain) {
       this.customDomain = new R2CustomDomain(this, 'custom-domain', {
         ...sub,
-        domain: props.public.customDomain.domain,
-        zoneId: props.public.customDomain.zoneId,
+        domain: publicAccess.customDomain.domain,
+        zoneId: publicAccess.customDomain.zone.zoneId,
         enabled: true,
         minTls: '1.2',
       });
@@ -320,7 +230,7 @@ export class ManagedBucket extends Construct {
     // Deleting this resource does not turn r2.dev off, so it always exists and says so explicitly.
     this.managedDomain = new R2ManagedDomain(this, 'r2-dev', {
       ...sub,
-      enabled: isPublic && !props.public?.customDomain,
+      enabled: publicAccess !== undefined && !publicAccess.customDomain,
     });
   }
 
@@ -349,4 +259,109 @@ export class ManagedBucket extends Construct {
       tokenName: `r2-${this.bucketName}-${id}`,
     });
   }
+}
+
+/** Every problem of a bucket's props (tokens skipped); `today` is the day deletion dates are checked against. */
+function bucketPropsProblems(id: string, props: ManagedBucketProps, today: string): ProblemCollector {
+  const problems = new ProblemCollector(id);
+  if (!Token.isUnresolved(props.bucketName)) {
+    const p = bucketNameProblem(props.bucketName);
+    if (p) problems.add('bucketName', p, props.bucketName);
+  }
+  const days = (field: string, value: number | undefined) => {
+    if (value === undefined || Token.isUnresolved(value)) return;
+    if (!Number.isInteger(value) || value < 1 || value > 36500) problems.add(field, 'must be a whole number of days from 1 to 36500', value);
+  };
+  const life = props.lifecycle ?? {};
+  days('lifecycle.deleteAfterDays', life.deleteAfterDays);
+  days('lifecycle.abortMultipartAfterDays', life.abortMultipartAfterDays);
+  days('lifecycle.transitionToInfrequentAccessAfterDays', life.transitionToInfrequentAccessAfterDays);
+  days('lockRetainDays', props.lockRetainDays);
+  days('retired.retainDays', props.retired?.retainDays);
+  const todayProblem = props.today === undefined ? undefined : isoDateProblem(props.today);
+  if (todayProblem) problems.add('today', todayProblem, props.today);
+  if (props.retired) retirementProblems(props, props.retired, today, problems);
+  const conflicts = lifecycleConflicts({ deleteAfterDays: life.deleteAfterDays, transitionAfterDays: life.transitionToInfrequentAccessAfterDays, lockRetainDays: props.lockRetainDays });
+  if (conflicts.transitionNotBeforeDelete !== undefined) {
+    problems.add('lifecycle.transitionToInfrequentAccessAfterDays', 'must be less than deleteAfterDays', conflicts.transitionNotBeforeDelete);
+  }
+  if (conflicts.deleteBeforeLock !== undefined) {
+    problems.add('lifecycle.deleteAfterDays', `must be at least lockRetainDays (${props.lockRetainDays})`, conflicts.deleteBeforeLock);
+  }
+  if (props.public && reasonProblem(props.public.reason)) {
+    problems.add('public.reason', 'must explain in at least 10 characters why the bucket is public', props.public.reason);
+  }
+  return problems;
+}
+
+/** A retirement's date, and its deletion clock (lib/core/rules.ts), checked once the date and the name are literal. */
+function retirementProblems(props: ManagedBucketProps, retired: BucketRetirement, today: string, problems: ProblemCollector): void {
+  const p = isoDateProblem(retired.since);
+  if (p) problems.add('retired.since', p, retired.since);
+  const retainDays = retired.retainDays ?? 30;
+  if (p || isoDateProblem(today) || !Number.isInteger(retainDays) || Token.isUnresolved(props.bucketName)) return;
+  const clock = deletionClockProblem({
+    start: retired.since,
+    retainDays,
+    today,
+    bucketName: props.bucketName,
+    confirmDelete: retired.confirmDelete,
+    startField: 'since',
+    confirmField: 'retired.confirmDelete',
+  });
+  if (clock) problems.add('retired.since', clock, retired.since);
+  const confirm = deletionConfirmationProblem(props.bucketName, retired.confirmDelete);
+  if (confirm) problems.add('retired.confirmDelete', confirm, retired.confirmDelete);
+}
+
+/** The lifecycle rules: the multipart abort always, then deletion (a date once retired) and the IA transition. */
+function lifecycleRules(props: ManagedBucketProps): R2BucketLifecycleRules[] {
+  const life = props.lifecycle ?? {};
+  const rules: R2BucketLifecycleRules[] = [
+    {
+      id: 'abort-multipart',
+      enabled: true,
+      conditions: { prefix: '' },
+      abortMultipartUploadsTransition: { condition: { type: 'Age', maxAge: (life.abortMultipartAfterDays ?? 7) * DAY } },
+    },
+  ];
+  if (props.retired) {
+    // A date, not an age: an age rule would delete every object already older than the retention at once.
+    rules.push({
+      id: 'retired-expire-all',
+      enabled: true,
+      conditions: { prefix: '' },
+      deleteObjectsTransition: { condition: { type: 'Date', date: addDays(props.retired.since, props.retired.retainDays ?? 30) } },
+    });
+  } else if (life.deleteAfterDays !== undefined) {
+    rules.push({
+      id: 'delete-after',
+      enabled: true,
+      conditions: { prefix: '' },
+      deleteObjectsTransition: { condition: { type: 'Age', maxAge: life.deleteAfterDays * DAY } },
+    });
+  }
+  if (life.transitionToInfrequentAccessAfterDays !== undefined && !props.retired) {
+    rules.push({
+      id: 'to-infrequent-access',
+      enabled: true,
+      conditions: { prefix: '' },
+      storageClassTransitions: [
+        { condition: { type: 'Age', maxAge: life.transitionToInfrequentAccessAfterDays * DAY }, storageClass: StorageClass.INFREQUENT_ACCESS },
+      ],
+    });
+  }
+  return rules;
+}
+
+/** A CORS rule as the provider takes it. */
+function corsRule(r: BucketCorsRule) {
+  return {
+    allowed: {
+      origins: [...r.allowedOrigins],
+      methods: [...r.allowedMethods],
+      ...(r.allowedHeaders?.length ? { headers: [...r.allowedHeaders] } : {}),
+    },
+    ...(r.maxAgeSeconds !== undefined ? { maxAgeSeconds: r.maxAgeSeconds } : {}),
+  };
 }

@@ -5,8 +5,8 @@ import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
-import { ProblemCollector } from '../../core/errors';
-import { isoDateProblem } from '../../core/rules';
+import { isoDateProblem } from '../../core/dates';
+import { lookup, ProblemCollector } from '../../core/errors';
 import { GOOGLE_ROLES } from '../../google/roles';
 import { R2_PERMISSION_GROUPS, r2BucketResourceKey, r2S3Endpoint } from '../permissions';
 
@@ -141,41 +141,43 @@ export class BucketCredentials extends Construct {
     });
     if (props.twoSlot) {
       const currentSlot = rotation % 2 === 0 ? 'a' : 'b';
-      this.current = derive(tokens.get(currentSlot)!);
-      this.previous = derive(tokens.get(currentSlot === 'a' ? 'b' : 'a')!);
+      this.current = derive(lookup(tokens, currentSlot, 'credential slot'));
+      this.previous = derive(lookup(tokens, currentSlot === 'a' ? 'b' : 'a', 'credential slot'));
     } else {
-      this.current = derive(tokens.get('token')!);
+      this.current = derive(lookup(tokens, 'token', 'credential slot'));
     }
     this.accessKeyId = this.current.accessKeyId;
     this.secretAccessKey = this.current.secretAccessKey;
     this.s3Endpoint = r2S3Endpoint(props.accountId, props.jurisdiction);
 
-    if (props.deliverTo) {
-      const d = props.deliverTo;
-      const secret = new SecretManagerSecret(this, 'secret', {
-        project: d.project,
-        secretId: d.secretId,
-        replication: { auto: {} },
-        labels: { 'managed-by': 'gatehouse' },
-      });
-      new SecretManagerSecretIamMember(this, 'secret-access', {
-        project: d.project,
-        secretId: secret.secretId,
-        role: GOOGLE_ROLES.secretAccessor,
-        member: d.member,
-      });
-      new SecretManagerSecretVersion(this, 'secret-version', {
-        secret: secret.id,
-        secretData: Fn.sensitive(
-          Fn.jsonencode({
-            access_key_id: this.current.accessKeyId,
-            secret_access_key: this.current.secretAccessKey,
-            endpoint: this.s3Endpoint,
-            bucket: props.bucketName,
-            region: 'auto',
-          }),
-        ),
-      });
-    }
+    if (props.deliverTo) this.deliver(props.deliverTo, props.bucketName);
+  }
+
+  /** Store the current credentials as JSON in Secret Manager, readable by `d.member` only. */
+  private deliver(d: SecretManagerDelivery, bucketName: string): void {
+    const secret = new SecretManagerSecret(this, 'secret', {
+      project: d.project,
+      secretId: d.secretId,
+      replication: { auto: {} },
+      labels: { 'managed-by': 'gatehouse' },
+    });
+    new SecretManagerSecretIamMember(this, 'secret-access', {
+      project: d.project,
+      secretId: secret.secretId,
+      role: GOOGLE_ROLES.secretAccessor,
+      member: d.member,
+    });
+    new SecretManagerSecretVersion(this, 'secret-version', {
+      secret: secret.id,
+      secretData: Fn.sensitive(
+        Fn.jsonencode({
+          access_key_id: this.current.accessKeyId,
+          secret_access_key: this.current.secretAccessKey,
+          endpoint: this.s3Endpoint,
+          bucket: bucketName,
+          region: 'auto',
+        }),
+      ),
+    });
   }
 }

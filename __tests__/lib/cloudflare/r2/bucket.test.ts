@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Jurisdiction, ManagedBucket, ManagedBucketProps, StorageClass } from '../../../../lib/cloudflare/r2/bucket';
 import { ACCOUNT_ID, expectProblem, Json, newStack, problemsOf, synth, Synthesized } from './support';
+import { Zone } from '../../../../lib/cloudflare/zone';
 
 const DAY = 86_400;
 const BUCKET = 'cloudflare_r2_bucket';
@@ -186,7 +187,7 @@ describe('ManagedBucket public access', () => {
   test('public with a custom domain: the domain is served with TLS 1.2 minimum and r2.dev stays disabled', () => {
     let b: ManagedBucket | undefined;
     const s = synth((scope) => {
-      b = new ManagedBucket(scope, 'b', props({ public: { reason: REASON, customDomain: { domain: 'files.example.com', zoneId: ZONE_ID } } }));
+      b = new ManagedBucket(scope, 'b', props({ public: { reason: REASON, customDomain: { domain: 'files.example.com', zone: Zone.fromZoneId(ZONE_ID) } } }));
     });
     expect(s.at(CUSTOM_DOMAIN, 'b/custom-domain')).toEqual({
       account_id: ACCOUNT_ID,
@@ -209,7 +210,7 @@ describe('ManagedBucket jurisdiction', () => {
       jurisdiction: Jurisdiction.EU,
       lockRetainDays: 7,
       cors: [{ allowedOrigins: ['https://portal.example.com'], allowedMethods: ['GET'] }],
-      public: { reason: 'serves the public download page', customDomain: { domain: 'files.example.com', zoneId: ZONE_ID } },
+      public: { reason: 'serves the public download page', customDomain: { domain: 'files.example.com', zone: Zone.fromZoneId(ZONE_ID) } },
     });
     // THEN
     expect(s.at(BUCKET, 'b/bucket').jurisdiction).toBe('eu');
@@ -255,7 +256,7 @@ describe('ManagedBucket retired', () => {
 
   test('a retired public bucket loses its custom domain and r2.dev is disabled', () => {
     const s = synthBucket({
-      public: { reason: 'serves the public download page', customDomain: { domain: 'files.example.com', zoneId: ZONE_ID } },
+      public: { reason: 'serves the public download page', customDomain: { domain: 'files.example.com', zone: Zone.fromZoneId(ZONE_ID) } },
       retired: { since: '2026-11-22' },
     });
     expect(s.resources(CUSTOM_DOMAIN)).toEqual([]);

@@ -1,0 +1,11 @@
+/** Scoped API tokens: zones that are declared, and an expiry in the future. */
+import type { DeploymentModel } from '../../deployment/model';
+import { error, Finding } from './check';
+
+export function apiTokens(m: DeploymentModel): Finding[] {
+  const zones = m.zones.map((z) => z.zoneName);
+  return [...m.apiTokens.values()].flatMap((t) => [
+    ...(t.spec.zones ?? []).flatMap((z, i) => (zones.includes(z) ? [] : [error(`${t.at}.zones[${i}]`, `names no declared zone (${zones.join(', ')})`, z)])),
+    ...(t.spec.expires && t.spec.expires <= m.today ? [error(`${t.at}.expires`, `must be a future date (today is ${m.today})`, t.spec.expires)] : []),
+  ]);
+}

@@ -1,0 +1,64 @@
+/**
+ * The shape of a deployment check (after cdk-nag's one rule per file): a small pure function of the
+ * resolved model that returns its findings, errors and warnings, in the order they are reported.
+ */
+import type { Problem } from '../../core/errors';
+import type { DeploymentModel } from '../../deployment/model';
+
+/** One finding of a check: a problem, and whether it only warns. */
+export interface Finding extends Problem {
+  readonly warning?: true;
+}
+
+/** What the checks may read besides the model. */
+export interface CheckOptions {
+  /**
+   * "Today" as YYYY-MM-DD, for expiry checks and deletion dates.
+   * @default - GATEHOUSE_TODAY, else the current UTC date
+   */
+  readonly today?: string;
+  /**
+   * The directory of the deployment file: Worker module files are checked there.
+   * @default - module files are not checked (text without a file)
+   */
+  readonly deploymentDir?: string;
+}
+
+/** A deployment check. */
+export type DeploymentCheck = (m: DeploymentModel, options: CheckOptions) => Finding[];
+
+/** An error finding (a `value` argument, even `undefined`, is shown as `(got ...)`). */
+export function error(path: string, message: string, ...value: [unknown?]): Finding {
+  return value.length > 0 ? { path, message, value: value[0] } : { path, message };
+}
+
+/** A warning finding. */
+export function warning(path: string, message: string, ...value: [unknown?]): Finding {
+  return { ...error(path, message, ...value), warning: true };
+}
+
+/** Names for a message, or `(none)`. */
+export function list(names: readonly string[]): string {
+  return names.length ? names.join(', ') : '(none)';
+}
+
+/**
+ * A hostname outside every declared zone, reported at `at`. When the zone itself looks wrong (no
+ * hostname of the file lies in any zone), the zone is reported once instead (zones.ts).
+ */
+export function outsideZones(m: DeploymentModel, at: string, hostname: string): Finding | undefined {
+  if (m.zoneOf(hostname) || m.zoneLooksWrong) return undefined;
+  if (m.zones.length === 1) return error(at, `must lie in the zone ${m.primaryZone.zoneName} (e.g. app.${m.primaryZone.zoneName})`, hostname);
+  return error(at, `must lie in a declared zone (${m.zones.map((z) => z.zoneName).join(', ')})`, hostname);
+}
+
+/** The claim at `at` on a hostname another owner serves already (lib/deployment/owners.ts). */
+export function ownerConflict(m: DeploymentModel, at: string, hostname: string): Finding | undefined {
+  const other = m.ownerConflicts.get(at);
+  return other === undefined ? undefined : error(at, `is already served by ${other}; a hostname has one owner`, hostname);
+}
+
+/** The findings that are defined. */
+export function defined(...findings: ReadonlyArray<Finding | undefined>): Finding[] {
+  return findings.filter((f): f is Finding => f !== undefined);
+}

@@ -1,0 +1,34 @@
+/** Identity providers: each client secret in its own variable, and a client secret that has not expired. */
+import { secretExpiry } from '../../core/dates';
+import type { DeploymentModel } from '../../deployment/model';
+import { error, Finding, warning } from './check';
+
+/** Two identity providers never share a secret variable (one would silently get the other's secret). */
+export function secretVariables(m: DeploymentModel): Finding[] {
+  const findings: Finding[] = [];
+  const owners = new Map<string, string>();
+  for (const idp of m.identityProviders.values()) {
+    if (idp.secretVariable === undefined) continue;
+    const other = owners.get(idp.secretVariable);
+    if (other) findings.push(error(`${idp.at}.secret_variable`, `is also the secret variable of identity provider ${other}; give each its own`, idp.secretVariable));
+    else owners.set(idp.secretVariable, idp.name);
+  }
+  return findings;
+}
+
+/** The Entra client secret's expiry: an error once it has passed, a warning within the window (lib/core/dates.ts). */
+export function secretExpiries(m: DeploymentModel): Finding[] {
+  const findings: Finding[] = [];
+  for (const idp of m.identityProviders.values()) {
+    if (idp.spec.type !== 'entra' || !idp.spec.secret_expires) continue;
+    const expires = idp.spec.secret_expires;
+    const { state, days } = secretExpiry(m.today, expires);
+    const at = `${idp.at}.secret_expires`;
+    if (state === 'expired') {
+      findings.push(error(at, `the entra client secret expired (today is ${m.today}); create a new secret and update the date`, expires));
+    } else if (state === 'expiring') {
+      findings.push(warning(at, `the entra client secret expires in ${days} days; rotate it before then`, expires));
+    }
+  }
+  return findings;
+}

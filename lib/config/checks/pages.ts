@@ -1,0 +1,69 @@
+/**
+ * Pages sites: gated consistently (lib/deployment/pages-gating.ts), each app within the destination
+ * limit once its pages.dev hosts are added, one project per site, and custom domains in a zone and
+ * served by the site alone.
+ */
+import { MAX_DESTINATIONS_PER_APP, overDestinationLimit } from '../../core/limits';
+import type { DeploymentModel, ModelPagesSite } from '../../deployment/model';
+import { defined, error, Finding, outsideZones, ownerConflict } from './check';
+
+function gatingFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
+  const g = site.gating;
+  if (g.contradiction) {
+    return [error(`${site.at}.pages_dev.public`, `contradicts app ${g.contradiction}, which gates the pages.dev hosts; remove one of them`, site.spec.pages_dev?.public)];
+  }
+  const firstDomain = g.first === undefined ? undefined : site.domains[g.first]?.hostname;
+  return [
+    ...g.splitDomains.map(([i, other]) =>
+      error(
+        `${site.at}.domains[${i}]`,
+        other
+          ? `is gated by app ${other}, but ${firstDomain} of the same Pages site by app ${g.app}; one site is one app: gate all its domains with app ${g.app}`
+          : `is not gated, but ${firstDomain} of the same Pages site is gated by app ${g.app}, and Pages serves the same content on both: add it to app ${g.app}`,
+        site.domains[i]?.hostname,
+      ),
+    ),
+    ...g.foreignPagesDev.map(({ host, app }) =>
+      error(
+        `apps.${app}.hostnames[${m.apps.get(app)?.hostnames.indexOf(host) ?? -1}]`,
+        `is a pages.dev host of ${site.at}, whose custom domains app ${g.app} gates; gate it with app ${g.app} (gatehouse adds it there)`,
+        host,
+      ),
+    ),
+  ];
+}
+
+/** Pages under Access (issue 14), then the destination limit of every app with the pages.dev hosts it gates. */
+export function pagesGating(m: DeploymentModel): Finding[] {
+  const findings = [...m.pages.values()].flatMap((site) => gatingFindings(m, site));
+  for (const app of m.apps.values()) {
+    if (!overDestinationLimit(app.destinations)) continue;
+    const extra = app.pagesDev;
+    const count = app.destinations.length;
+    findings.push(
+      error(
+        `${app.at}.hostnames`,
+        extra.length
+          ? `lists ${app.hostnames.length} hostnames and gates the pages.dev hosts of ${extra.map((s) => `pages.${s.site}`).join(', ')} ` +
+              `(${extra.flatMap((s) => s.hosts).join(', ')}): ${count} destinations; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per ` +
+              'access application: gate the Pages site with a separate app (move its custom domains there), or declare its pages_dev public with a reason'
+          : `lists ${app.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per access application, split it into two apps`,
+        count,
+      ),
+    );
+  }
+  return findings;
+}
+
+/** One project per site; each custom domain in a zone and served by its site alone. */
+export function pagesSites(m: DeploymentModel): Finding[] {
+  const projects = new Map<string, string>();
+  return [...m.pages.values()].flatMap((site) => {
+    const other = projects.get(site.project);
+    if (other === undefined) projects.set(site.project, site.name);
+    return [
+      ...(other === undefined ? [] : [error(`${site.at}.project`, `is also the project of pages.${other}`, site.project)]),
+      ...site.domains.flatMap((x, i) => defined(outsideZones(m, `${site.at}.domains[${i}]`, x.hostname), ownerConflict(m, `${site.at}.domains[${i}]`, x.hostname))),
+    ];
+  });
+}

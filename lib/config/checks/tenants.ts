@@ -1,0 +1,104 @@
+/**
+ * Tenants: unique ids and hostnames, hostnames no route, app or other owner uses, deletion dates of
+ * disabled tenants, bucket names, declared policies and providers, key expiry, a public reason when
+ * a hub has no app, and every shard within its API budget.
+ */
+import { deletionClockProblem, deletionConfirmationProblem } from '../../core/rules';
+import type { DeploymentModel, ModelTenant } from '../../deployment/model';
+import { error, Finding, list } from './check';
+
+/** A tenant hostname that a public bucket, a Pages site or a Worker serves already (lib/deployment/owners.ts). */
+export function tenantOwners(m: DeploymentModel): Finding[] {
+  return m.tenants.flatMap((t) => {
+    const other = m.ownerConflicts.get(t.at);
+    return other === undefined ? [] : [error(`${t.at}.subdomain`, `gives ${t.hostname}, already served by ${other}`, t.spec.subdomain ?? t.hostname)];
+  });
+}
+
+function retentionFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
+  const s = t.spec;
+  const clock =
+    !s.enabled && s.disabled_on
+      ? deletionClockProblem({
+          start: s.disabled_on,
+          retainDays: s.retain_days,
+          today: m.today,
+          bucketName: t.bucketName,
+          confirmDelete: s.confirm_delete,
+          startField: 'disabled_on',
+          confirmField: `${t.at}.confirm_delete`,
+        })
+      : undefined;
+  const confirm = deletionConfirmationProblem(t.bucketName, s.confirm_delete);
+  return [
+    ...(!s.enabled && !s.disabled_on ? [error(`${t.at}.disabled_on`, 'is required with enabled: false: the day retention starts (YYYY-MM-DD)')] : []),
+    ...(clock ? [error(`${t.at}.disabled_on`, clock, s.disabled_on)] : []),
+    ...(confirm ? [error(`${t.at}.confirm_delete`, confirm, s.confirm_delete)] : []),
+  ];
+}
+
+function referenceFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
+  const d = m.deployment;
+  return [
+    ...(t.spec.access?.policies ?? []).flatMap((p, j) =>
+      p in d.access_policies ? [] : [error(`${t.at}.access.policies[${j}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)],
+    ),
+    ...(t.spec.access?.idps ?? []).flatMap((p, j) =>
+      p in d.identity_providers ? [] : [error(`${t.at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
+    ),
+  ];
+}
+
+function memberFindings(m: DeploymentModel): Finding[] {
+  const ids = new Map<string, number>();
+  const hosts = new Map<string, number>();
+  const routed = new Set(m.routes.map((r) => r.hostname));
+  const bucketKeys = new Map<string, string>();
+  for (const b of m.buckets.values()) if (!bucketKeys.has(b.bucketName)) bucketKeys.set(b.bucketName, b.key);
+  return m.tenants.flatMap((t) => {
+    const { id, subdomain } = t.spec;
+    const first = ids.get(id);
+    if (first === undefined) ids.set(id, t.index);
+    const other = hosts.get(t.hostname);
+    if (other === undefined) hosts.set(t.hostname, t.index);
+    // A repeated id gives the same default subdomain: the id is the root cause, reported once.
+    const derivedFromRepeatedId = first !== undefined && !subdomain;
+    const bucketKey = bucketKeys.get(t.bucketName);
+    return [
+      ...(first !== undefined ? [error(`${t.at}.id`, `is already used by tenants.members[${first}]`, id)] : []),
+      ...(other !== undefined && !derivedFromRepeatedId ? [error(`${t.at}.subdomain`, `gives ${t.hostname}, already used by tenants.members[${other}]`, subdomain ?? t.hostname)] : []),
+      ...(routed.has(t.hostname) || m.listedBy.has(t.hostname)
+        ? [error(`${t.at}.subdomain`, `gives ${t.hostname}, which routes or apps already use`, subdomain ?? t.hostname)]
+        : []),
+      ...retentionFindings(m, t),
+      ...(t.bucketName.length > 63 ? [error(`${t.at}.id`, `makes the bucket name ${t.bucketName} longer than 63 characters; use a shorter id`, id)] : []),
+      ...(bucketKey !== undefined ? [error(`${t.at}.id`, `makes the bucket name ${t.bucketName}, which buckets.${bucketKey} already uses`, id)] : []),
+      ...referenceFindings(m, t),
+    ];
+  });
+}
+
+export function tenants(m: DeploymentModel): Finding[] {
+  const t = m.deployment.tenants;
+  return [
+    ...memberFindings(m),
+    ...(t.key_expires && t.key_expires <= m.today
+      ? [error('tenants.key_expires', `must be a future date (today is ${m.today}); rotate the keys and set a new date`, t.key_expires)]
+      : []),
+    ...(!t.public_reason && t.members.some((x) => x.enabled && !x.access)
+      ? [error('tenants.public_reason', 'is required when a tenant has no access app: say why its hub is reachable without Access')]
+      : []),
+    ...m.shards.flatMap((shard) =>
+      shard.refreshCost > t.shard_budget
+        ? [
+            error(
+              'tenants.shard_budget',
+              `shard ${shard.stackId} needs about ${shard.refreshCost} api calls per refresh (${shard.tenants.length} tenants), ` +
+                `over the budget of ${t.shard_budget}; pin new tenants to a new shard with shard: <n> (changing shard_count moves tenants)`,
+              shard.refreshCost,
+            ),
+          ]
+        : [],
+    ),
+  ];
+}
