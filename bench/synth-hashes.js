@@ -12,9 +12,9 @@
  *   --only a,b       only these sets (names as printed, e.g. tenants-1000)
  *   --out <file>     also write the lines to <file>
  *   --check <file>   compare with lines written earlier by --out; exit 1 on any difference
- *   --against <rev>  synthesize the same sets with the code of a git revision (a temporary
- *                    `git worktree`, sharing this checkout's node_modules) and compare; exit 1 on
- *                    any difference
+ *   --against <rev>  synthesize the same sets with the code of a git revision (`git archive` into
+ *                    a temporary directory, sharing this checkout's node_modules) and compare;
+ *                    exit 1 on any difference
  *   --help           print this and exit
  *
  * Every synth pins GATEHOUSE_TODAY, so the expiry rules see the same day. Progress lines
@@ -147,10 +147,8 @@ function main(argv) {
   const log = (m) => process.stderr.write(`synth-hashes: ${m}\n`);
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-hashes-'));
   const cleanup = () => fs.rmSync(workdir, { recursive: true, force: true });
-  let worktree;
   const onSignal = (sig) => {
     cleanup();
-    if (worktree) spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT });
     process.kill(process.pid, sig);
   };
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, onSignal);
@@ -165,17 +163,17 @@ function main(argv) {
       same = compare(expected.filter((l) => chosen.has(l.split('  ')[1].split('/')[0])), lines, opts.check) && same;
     }
     if (opts.against) {
-      worktree = path.join(workdir, 'against');
-      const add = spawnSync('git', ['worktree', 'add', '--detach', worktree, opts.against], { cwd: ROOT, encoding: 'utf8' });
-      if (add.status !== 0) throw new Error(`git worktree add ${opts.against}: ${add.stderr.trim()}`);
-      fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
-      log(`synthesizing with ${opts.against} in ${worktree}`);
-      const before = hashLines(worktree, sets, workdir, log);
+      const tree = path.join(workdir, 'against');
+      fs.mkdirSync(tree);
+      const archive = spawnSync('sh', ['-c', 'git archive "$1" | tar -x -C "$2"', 'sh', opts.against, tree], { cwd: ROOT, encoding: 'utf8' });
+      if (archive.status !== 0) throw new Error(`git archive ${opts.against}: ${archive.stderr.trim()}`);
+      fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'));
+      log(`synthesizing with ${opts.against} in ${tree}`);
+      const before = hashLines(tree, sets, workdir, log);
       same = compare(before, lines, opts.against) && same;
     }
     return same ? 0 : 1;
   } finally {
-    if (worktree) spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT });
     cleanup();
   }
 }
