@@ -54,7 +54,12 @@ const RATIO_GOALS = [
   { label: 'tenants 1000 / tenants 100', subject: 'tenants-1000', reference: 'tenants-100', max: 12 },
   { label: 'tenants 5000 / tenants 1000', subject: 'tenants-5000', reference: 'tenants-1000', max: 5.5 },
 ];
-const RSS_GOALS = [{ label: 'peak RSS at 5000 tenants', subject: 'tenants-5000', maxMb: 1024 }];
+const RSS_GOALS = [
+  // the peak RSS of the largest single process (ru_maxrss, as `/usr/bin/time %M` reports it)
+  { label: 'peak RSS at 5000 tenants, largest process', subject: 'tenants-5000', measure: 'largest', maxMb: 1024 },
+  // the run's whole process tree added up (a split synth runs jobs side by side), sampled
+  { label: 'peak RSS at 5000 tenants, all processes together', subject: 'tenants-5000', measure: 'tree', maxMb: 1024 },
+];
 const TIME_BIN = '/usr/bin/time';
 /** Every this many milliseconds the bench adds up the RSS of a synth's whole process tree (Linux /proc). */
 const TREE_SAMPLE_MS = 100;
@@ -289,10 +294,8 @@ function evaluateGoals(prepared) {
   });
   const rss = RSS_GOALS.map((g) => {
     const s = byId.get(g.subject);
-    const largestMb = s ? s.medianRssKb / 1024 : null;
-    const treeMb = s ? s.medianTreeRssKb / 1024 : null;
-    const value = s ? Math.max(largestMb, treeMb) : null;
-    return { ...g, largestMb, treeMb, value, meets: value === null ? null : value <= g.maxMb };
+    const value = s ? (g.measure === 'tree' ? s.medianTreeRssKb : s.medianRssKb) / 1024 : null;
+    return { ...g, value, meets: value === null ? null : value <= g.maxMb };
   });
   return { ratios, rss };
 }
@@ -312,7 +315,7 @@ function goalLines(goals) {
       out.push(`${g.label} = n/a (goal <= ${g.maxMb} MB; scenario id ${g.subject} did not run)`);
       continue;
     }
-    out.push(`${g.label} = ${g.value.toFixed(0)} MB (goal <= ${g.maxMb} MB): largest process ${g.largestMb.toFixed(0)} MB, all processes together ${g.treeMb.toFixed(0)} MB`);
+    out.push(`${g.label} = ${g.value.toFixed(0)} MB (goal <= ${g.maxMb} MB)`);
     out.push(g.meets ? `verdict: ${g.value.toFixed(0)} MB <= ${g.maxMb} MB: meets the goal` : `verdict: ${g.value.toFixed(0)} MB > ${g.maxMb} MB: misses the goal (measured, not enforced)`);
   }
   return out;

@@ -49,8 +49,21 @@ export function buildStacks(app: App, deployment: Deployment, options: BuildOpti
     ...(standby ? { standbyTunnel: standby.tunnel } : {}),
     ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
   });
+  const tenantShards = buildTenantShards(app, deployment, access);
+  const stacks = [access, ...(standby ? [standby] : []), production, ...tenantShards.values()];
+  const report = applyPolicyPack(stacks, options);
+  return { access, standby, production, tenantShards, report };
+}
+
+/**
+ * The tenant shard stacks (`tenants-<n>`) of a deployment, reading the policies and identity
+ * providers of `access`: every planned shard, or only those named in `only` (a job of a split
+ * synth builds `access` and its own shards, nothing else; lib/synth-jobs.ts).
+ */
+export function buildTenantShards(app: App, deployment: Deployment, access: AccessStack, only?: ReadonlySet<string>): Map<string, TenantShardStack> {
   const tenantShards = new Map<string, TenantShardStack>();
   for (const shard of planShards(deployment)) {
+    if (only && !only.has(shard.stackId)) continue;
     tenantShards.set(
       shard.stackId,
       new TenantShardStack(app, shard.stackId, {
@@ -61,7 +74,5 @@ export function buildStacks(app: App, deployment: Deployment, options: BuildOpti
       }),
     );
   }
-  const stacks = [access, ...(standby ? [standby] : []), production, ...tenantShards.values()];
-  const report = applyPolicyPack(stacks, options);
-  return { access, standby, production, tenantShards, report };
+  return tenantShards;
 }

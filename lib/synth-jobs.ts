@@ -17,7 +17,9 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as v8 from 'v8';
 import { StackManifest, TerraformStack } from 'cdktf';
-import { buildStacks, BuildOptions } from './app';
+import { buildStacks, buildTenantShards, BuildOptions } from './app';
+import { applyPolicyPack } from './checks/pack';
+import { AccessStack } from '../stacks/access';
 import type { ComplianceReport, Finding } from './checks/report';
 import type { Deployment } from './config/schema';
 import { GatehouseError, ProblemCollector } from './core/errors';
@@ -311,10 +313,20 @@ export function runSynthJob(inputFile: string): number {
   try {
     const deployment = v8.deserialize(fs.readFileSync(input.deploymentFile)) as Deployment;
     const wanted = new Set(input.stackIds);
-    const { report } = synthApp(input.outdir, (app) => buildStacks(app, deploymentForShards(deployment, input.stackIds), input.build).report, {
-      only: (id) => wanted.has(id),
-      onStack: (id, resources) => process.stdout.write(`${PROGRESS_PREFIX}${resources} ${id}\n`),
-    });
+    // `access` (the shards read its policies and identity providers) and this job's shards, nothing else
+    const { report } = synthApp(
+      input.outdir,
+      (app) => {
+        const d = deploymentForShards(deployment, input.stackIds);
+        const access = new AccessStack(app, 'access', { deployment: d });
+        const shards = buildTenantShards(app, d, access, wanted);
+        return applyPolicyPack([access, ...shards.values()], input.build);
+      },
+      {
+        only: (id) => wanted.has(id),
+        onStack: (id, resources) => process.stdout.write(`${PROGRESS_PREFIX}${resources} ${id}\n`),
+      },
+    );
     const result: JobResult = { ok: true, findings: (report as ComplianceReport).findings };
     fs.writeFileSync(resultFile, v8.serialize(result));
     return 0;
