@@ -81,7 +81,8 @@ export function synthOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<
 
 /** What a job is given (`v8.serialize`d into a file whose path is the job's argument). */
 interface JobInput {
-  readonly deployment: Deployment;
+  /** The validated deployment, `v8.serialize`d once for every job. */
+  readonly deploymentFile: string;
   readonly stackIds: readonly string[];
   readonly outdir: string;
   readonly build: BuildOptions;
@@ -229,7 +230,7 @@ function runJobs(
       const dir = jobDir(ctx.jobsDir, job);
       fs.mkdirSync(dir);
       const inputFile = path.join(dir, 'input.bin');
-      const input: Omit<JobInput, 'deployment'> & { deploymentFile: string } = {
+      const input: JobInput = {
         deploymentFile: ctx.inputFile,
         stackIds: job.stackIds,
         outdir: dir,
@@ -259,6 +260,10 @@ function runJobs(
       });
       child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
         stderr += chunk;
+      });
+      child.on('error', (e) => {
+        children.delete(child);
+        resolve({ ok: false, error: { name: 'Error', message: `synth job for ${job.stackIds.join(', ')} could not start: ${e.message}` } });
       });
       child.on('close', (code, signal) => {
         children.delete(child);
@@ -308,7 +313,7 @@ function jobError(job: SynthJob, result: JobResult): Error {
  * findings, or the error, in `result.bin`. Returns the exit status.
  */
 export function runSynthJob(inputFile: string): number {
-  const input = v8.deserialize(fs.readFileSync(inputFile)) as Omit<JobInput, 'deployment'> & { deploymentFile: string };
+  const input = v8.deserialize(fs.readFileSync(inputFile)) as JobInput;
   const resultFile = path.join(input.outdir, RESULT_FILE);
   try {
     const deployment = v8.deserialize(fs.readFileSync(input.deploymentFile)) as Deployment;

@@ -2,8 +2,10 @@
  * The split synth (lib/synth-jobs.ts, lib/tenants/jobs.ts): how a fleet is cut into jobs, and that
  * synthesizing in jobs writes exactly the bytes a synth in one process writes.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { stringify } from 'yaml';
 import { SYNTH_ENV, synthDeployment, synthOptionsFromEnv } from '../../lib/synth-jobs';
 import { COMPLIANCE_REPORT } from '../../lib/synth';
 import { GatehouseError } from '../../lib/core/errors';
@@ -160,5 +162,36 @@ describe('synthOptionsFromEnv', () => {
       'environment: GATEHOUSE_SYNTH_JOBS: must be a whole number of jobs to run at once (0 synthesizes in one process) (got "two")',
       'environment: GATEHOUSE_SYNTH_TENANTS_PER_JOB: must be a whole number of tenants per job, at least 1 (got "0")',
     ]);
+  });
+});
+
+describe('an interrupted split synth', () => {
+  test('SIGTERM stops the jobs and leaves no staging directory and no output', async () => {
+    // GIVEN a split synth (4 jobs, one at a time) from the command line
+    const dir = tempDir('gatehouse-split-kill-');
+    const file = path.join(dir, 'fleet.yaml');
+    fs.writeFileSync(file, stringify(fleetInput(8, 4)));
+    const outdir = path.join(dir, 'cdktf.out');
+    const child = spawn(process.execPath, ['bin/synth.js'], {
+      cwd: path.join(__dirname, '..', '..'),
+      env: { ...process.env, GATEHOUSE_DEPLOYMENT: file, CDKTF_OUTDIR: outdir, GATEHOUSE_TODAY: TODAY, [SYNTH_ENV.concurrency]: '1', [SYNTH_ENV.tenantsPerJob]: '2' },
+      stdio: 'ignore',
+    });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    try {
+      // WHEN its first job is running (the jobs directory exists in the staging directory)
+      const jobsDir = () => fs.readdirSync(dir).flatMap((e) => (e.startsWith('.cdktf.out-staging-') ? fs.readdirSync(path.join(dir, e)).filter((j) => j.startsWith('.jobs-')) : []));
+      for (let i = 0; i < 200 && jobsDir().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(jobsDir()).toHaveLength(1);
+      child.kill('SIGTERM');
+      // THEN it ends by SIGTERM and leaves nothing: no staging, no jobs, no output (and nothing appears later)
+      expect(await ended).toBe('SIGTERM');
+      expect(fs.readdirSync(dir)).toEqual(['fleet.yaml']);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fs.readdirSync(dir)).toEqual(['fleet.yaml']);
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
