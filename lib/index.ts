@@ -18,6 +18,7 @@ export * from './google/connector-host';
 export * from './google/user-data';
 export * from './app';
 export * from './synth';
+export * from './synth-jobs';
 export * from './checks/rule';
 export * from './checks/report';
 export * from './checks/pack';
