@@ -105,7 +105,7 @@ describe('a split synth', () => {
     const progress = { now: () => 0, write: (l: string) => lines.push(l) };
     splitReport = await synthDeployment(deployment, { today: TODAY, outdir: split, concurrency: 2, tenantsPerJob: 8, progress });
   });
-  afterAll(() => (process.env.KEEP_SPLIT ? undefined : fs.rmSync(root, { recursive: true, force: true })));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   test('writes the same files, byte for byte: every stack, the report, the manifest', () => {
     expect(planSynthJobs(deployment, 8).map((j) => j.stackIds)).toEqual([
