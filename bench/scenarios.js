@@ -7,17 +7,18 @@
  *   { name, kind: 'node', args }
  *       runs `node <args...>` in the repository root (probes and baselines).
  *
- *   { name, kind: 'synth', makeDeployment(dir) -> path, check?(outdir) }
+ *   { name, kind: 'synth', makeDeployment(dir) -> path, check?(outdir, { stderr }) }
  *       `makeDeployment` writes (or names) a deployment YAML; `dir` is a private temp directory of
  *       the scenario. The runner then runs the app command from cdktf.json (`node bin/synth.js`), with
  *       GATEHOUSE_DEPLOYMENT=<path> and CDKTF_OUTDIR=<temp>, requires exit status 0 and
- *       <outdir>/stacks/production/cdk.tf.json, then calls `check(outdir)` (throw to fail).
+ *       <outdir>/stacks/production/cdk.tf.json, then calls `check(outdir, { stderr })` (throw to fail).
  *       Optional: `stats(outdir)` -> object, called after each passing run (outside the timed
  *       part; the last result is kept), and `fleet: true`, which puts the scenario in the second
  *       (tenant fleet) table and runs it BENCH_FLEET_RUNS / BENCH_FLEET_WARMUP times.
  *
+ * Every scenario has a `family` (`FAMILIES`: core, hostnames, tenants) for `--only` / BENCH_ONLY.
  * `id` is optional; the runner looks up `provider-roots` (the reference for the ratio column) and
- * `example` (the summary line), and `tenants-100` / `tenants-1000` (the fleet summary line) by id.
+ * the scenarios its goals compare (bench/run.js RATIO_GOALS, RSS_GOALS) by id.
  * To add a scenario, push an object onto `scenarios` below, or in another module:
  * `require('./scenarios').scenarios.push({...})`. `fleetDeployment`, `tenantFleetDeployment`,
  * `tenantScenario` and `writeDeployment` are exported to build deployments from the example.
@@ -77,6 +78,7 @@ function fleetScenario(count) {
   return {
     name: `synth ${count} hostnames`,
     id: `fleet-${count}`,
+    family: 'hostnames',
     kind: 'synth',
     makeDeployment(dir) {
       const { deployment, hostnames } = fleetDeployment(count);
@@ -150,6 +152,27 @@ function tenantShardStats(outdir) {
 }
 
 /**
+ * A synth that writes more than 10 stacks prints one progress line per stack on stderr,
+ * `synth <stack> (<i>/<n>) <resources> resources`, then `synth: <n> stacks, ... in <s> s`
+ * (lib/synth.ts); one with 10 or fewer prints them only if it runs past 5 s. Checked on every run.
+ */
+function checkProgress(outdir, stderr) {
+  const written = fs.readdirSync(path.join(outdir, 'stacks'));
+  const lines = stderr.split('\n');
+  const perStack = lines.filter((l) => /^synth \S+ \(\d+\/\d+\) [\d,]+ resources?$/.test(l));
+  const total = lines.filter((l) => /^synth: [\d,]+ stacks, [\d,]+ resources in \d+\.\d s$/.test(l));
+  if (written.length <= 10 && perStack.length === 0 && total.length === 0) return; // small and quick: nothing printed
+  const expected = written.map((id) => id).sort();
+  const named = perStack.map((l) => l.split(' ')[1]).sort();
+  if (JSON.stringify(named) !== JSON.stringify(expected)) {
+    throw new Error(`progress: ${perStack.length} per-stack lines for ${written.length} stacks (${written.length > 10 ? 'more than 10 stacks: one line each expected' : 'a line each once any is printed'})`);
+  }
+  const counters = perStack.map((l) => l.match(/\((\d+)\/(\d+)\)/).slice(1).map(Number));
+  if (counters.some(([i, n], k) => i !== k + 1 || n !== written.length)) throw new Error(`progress: counters are not 1/${written.length} .. ${written.length}/${written.length} in order`);
+  if (total.length !== 1 || !total[0].startsWith(`synth: ${written.length} stacks, `)) throw new Error(`progress: no final line "synth: ${written.length} stacks, ... in <s> s"`);
+}
+
+/**
  * A synth scenario over `tenantFleetDeployment(count)`. `fleet: true` puts it in the fleet table
  * and under BENCH_FLEET_RUNS; the runner calls `stats(outdir)` after every run that passed `check`.
  */
@@ -158,6 +181,7 @@ function tenantScenario(count) {
   return {
     name: `synth ${count} tenants`,
     id: `tenants-${count}`,
+    family: 'tenants',
     kind: 'synth',
     fleet: true,
     tenants: count,
@@ -167,12 +191,13 @@ function tenantScenario(count) {
       this.shardBudget = plan.shardBudget;
       return writeDeployment(dir, `tenants-${count}.yaml`, plan.deployment);
     },
-    check(outdir) {
+    check(outdir, { stderr = '' } = {}) {
       const { shards, ids } = tenantShardStats(outdir);
       if (shards.length === 0) throw new Error('no tenants-<n> stack was synthesized');
       if (shards.length > plan.shardCount) throw new Error(`${shards.length} tenant shard stacks for shard_count ${plan.shardCount}`);
       const missing = plan.ids.filter((id) => !ids.has(id));
       if (missing.length) throw new Error(`${missing.length} of ${count} tenants appear in no shard stack (first: ${missing[0]})`);
+      checkProgress(outdir, stderr);
     },
     stats(outdir) {
       const { shards } = tenantShardStats(outdir);
@@ -195,23 +220,28 @@ function tenantScenario(count) {
 const requireRoot = (...pkgs) => pkgs.map((p) => `require(${JSON.stringify(p)});`).join(' ');
 
 /** In table order. */
+/** Scenario families, for `--only` / BENCH_ONLY. */
+const FAMILIES = ['core', 'hostnames', 'tenants'];
+
 const scenarios = [
-  { name: 'node (bare)', id: 'node', kind: 'node', args: ['-e', ''] },
-  { name: 'node + tsx (bare)', id: 'tsx', kind: 'node', args: ['--import', 'tsx', '-e', ''] },
+  { name: 'node (bare)', id: 'node', family: 'core', kind: 'node', args: ['-e', ''] },
+  { name: 'node + tsx (bare)', id: 'tsx', family: 'core', kind: 'node', args: ['--import', 'tsx', '-e', ''] },
   {
     name: 'require cloudflare root',
     id: 'cloudflare-root',
+    family: 'core',
     kind: 'node',
     args: ['-e', requireRoot('@cdktf/provider-cloudflare')],
   },
-  { name: 'require google root', id: 'google-root', kind: 'node', args: ['-e', requireRoot('@cdktf/provider-google')] },
+  { name: 'require google root', id: 'google-root', family: 'core', kind: 'node', args: ['-e', requireRoot('@cdktf/provider-google')] },
   {
     name: 'require both provider roots',
     id: 'provider-roots',
+    family: 'core',
     kind: 'node',
     args: ['-e', requireRoot('@cdktf/provider-cloudflare', '@cdktf/provider-google')],
   },
-  { name: 'synth example', id: 'example', kind: 'synth', makeDeployment: () => EXAMPLE },
+  { name: 'synth example', id: 'example', family: 'core', kind: 'synth', makeDeployment: () => EXAMPLE },
   fleetScenario(10),
   fleetScenario(100),
   fleetScenario(1000),
@@ -223,6 +253,8 @@ const scenarios = [
 
 module.exports = {
   scenarios,
+  FAMILIES,
+  checkProgress,
   fleetScenario,
   fleetDeployment,
   tenantScenario,

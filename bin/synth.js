@@ -6,7 +6,19 @@
 'use strict';
 const path = require('path');
 const Module = require('module');
-const { buildSync } = require('esbuild');
+// Without worker threads, buildSync runs the esbuild binary once and waits for it; with them (the
+// default) it starts a worker thread and a service process that live as long as this process
+// (about 40 MB) for a single build.
+const { buildSync } = (() => {
+  const saved = process.env.ESBUILD_WORKER_THREADS;
+  process.env.ESBUILD_WORKER_THREADS = '0';
+  try {
+    return require('esbuild');
+  } finally {
+    if (saved === undefined) delete process.env.ESBUILD_WORKER_THREADS;
+    else process.env.ESBUILD_WORKER_THREADS = saved;
+  }
+})();
 
 const root = path.join(__dirname, '..');
 const entry = path.join(root, process.argv[2] || 'main.ts');

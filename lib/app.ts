@@ -67,13 +67,7 @@ export function buildStacks(app: App, input: Deployment | DeploymentModel, optio
     ...(standby ? { standbyTunnel: standby.tunnel } : {}),
     ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
   });
-  const tenantShards = new Map<string, TenantShardStack>();
-  for (const shard of m.shards) {
-    tenantShards.set(
-      shard.stackId,
-      new TenantShardStack(app, shard.stackId, { model: m, tenants: shard.tenants, policies: access.policies, identityProviders: access.identityProviders }),
-    );
-  }
+  const tenantShards = buildTenantShards(app, m, access);
   if (options.checkState ?? true) {
     const problems = [
       ...legacyStateProblems(m.deployment, app.outdir),
@@ -85,6 +79,23 @@ export function buildStacks(app: App, input: Deployment | DeploymentModel, optio
   const report = applyPolicyPack(stacks, { ...options, today: options.today ?? m.today });
   for (const session of m.appSessions) report.addSession(session);
   return { pages, access, standby, production, tenantShards, report };
+}
+
+/**
+ * The tenant shard stacks (`tenants-<n>`) of a deployment, reading the policies and identity
+ * providers of `access`: every planned shard, or only those named in `only` (a job of a split
+ * synth builds `access` and its own shards, nothing else; lib/synth-jobs.ts).
+ */
+export function buildTenantShards(app: App, m: DeploymentModel, access: AccessStack, only?: ReadonlySet<string>): Map<string, TenantShardStack> {
+  const tenantShards = new Map<string, TenantShardStack>();
+  for (const shard of m.shards) {
+    if (only && !only.has(shard.stackId)) continue;
+    tenantShards.set(
+      shard.stackId,
+      new TenantShardStack(app, shard.stackId, { model: m, tenants: shard.tenants, policies: access.policies, identityProviders: access.identityProviders }),
+    );
+  }
+  return tenantShards;
 }
 
 /** The terraform addresses (`type.name`) of a stack's resources. */

@@ -32,6 +32,7 @@ export * from './cutover/run';
 export * from './cutover/preflight';
 export * from './app';
 export * from './synth';
+export * from './synth-jobs';
 export * from './checks/rule';
 export * from './checks/report';
 export * from './checks/pack';

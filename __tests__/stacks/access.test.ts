@@ -56,7 +56,7 @@ describe('honest sessions', () => {
     });
     expect(report.sessions).toEqual([
       { app: 'apps.internal', appSession: '8h', policies: [{ policy: 'allow-staff', session: '8h' }], effective: '8h' },
-      { app: 'tenants.members[0]', appSession: '24h', policies: [{ policy: 'allow-staff', session: '8h' }], effective: '8h' },
+      { app: 'tenant acme', appSession: '24h', policies: [{ policy: 'allow-staff', session: '8h' }], effective: '8h' },
     ]);
     expect(JSON.parse(report.toJson()).sessions).toEqual(report.sessions);
   });

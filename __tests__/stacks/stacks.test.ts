@@ -8,7 +8,13 @@ import { deploymentFrom, exampleInput, resources, synthAll, synthToDir, SynthJso
 import { FORCES_REPLACEMENT } from '../replacement';
 
 const ROOT = path.join(__dirname, '..', '..');
-const example = synthAll(deploymentFrom(exampleInput()));
+/** The example, synthesized once for the suite (kept on disk for the byte-for-byte comparison). */
+const exampleDir = tempDir();
+synthToDir(deploymentFrom(exampleInput()), exampleDir);
+const example: Record<string, SynthJson> = Object.fromEntries(
+  fs.readdirSync(path.join(exampleDir, 'stacks')).map((id) => [id, JSON.parse(fs.readFileSync(path.join(exampleDir, 'stacks', id, 'cdk.tf.json'), 'utf8'))]),
+);
+afterAll(() => fs.rmSync(exampleDir, { recursive: true, force: true }));
 
 /** Every [json path, string] in a value. */
 function strings(value: unknown, at = ''): Array<[string, string]> {
@@ -29,9 +35,8 @@ describe('snapshots (change detectors)', () => {
 describe('synthesis', () => {
   test('two synths of the same input are byte-identical', () => {
     const d = deploymentFrom(exampleInput());
-    const [a, b] = [tempDir(), tempDir()];
+    const [a, b] = [exampleDir, tempDir()];
     try {
-      synthToDir(d, a);
       synthToDir(d, b);
       const files = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
       expect(files(a)).toEqual(files(b));
@@ -40,13 +45,13 @@ describe('synthesis', () => {
       }
       expect(files(a)).toEqual(expect.arrayContaining(['stacks/production/cdk.tf.json', 'stacks/standby/cdk.tf.json']));
     } finally {
-      fs.rmSync(a, { recursive: true });
       fs.rmSync(b, { recursive: true });
     }
   });
 
   test('importing a stack module runs nothing', () => {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', '-e', "require('./stacks/production'); require('./stacks/standby'); require('./stacks/access')"], {
+    // a fresh process that imports every stack module (through the app command's esbuild loader)
+    const out = spawnSync(process.execPath, ['bin/synth.js', '__tests__/fixtures/entries/import-stacks.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
     });

@@ -1,7 +1,8 @@
 /**
  * The managed tenant fleet: lifecycle (enroll, rotate, disable) changes exactly the expected
- * resources, shard assignment is stable, limits fire, and a 1,000-tenant fleet synthesizes into
- * shards that are each within budget.
+ * resources, shard assignment is stable, limits fire, a 1,000-tenant fleet plans into shards that
+ * are each within budget, and a synthesized fleet holds exactly its plan. (Whole 1,000- and
+ * 5,000-tenant synths run in `npm run bench`.)
  */
 import { stringify } from 'yaml';
 import { GatehouseError } from '../../lib/core/errors';
@@ -43,8 +44,10 @@ const shardOfTenant = (input: Record<string, any>) => `tenants-${shardOf({ id: T
 /** An address belongs to the tenant when its construct path or output name says so. */
 const ofTenant = (path: string) => path.includes(`/tenant-${TENANT}/`) || path.includes(`/tenant_${TENANT.replace(/-/g, '_')}_`);
 
+/** The small fleet, synthesized once for every test that only reads it. */
+const base = synthAll(deploymentFrom(small()));
+
 describe('tenant lifecycle', () => {
-  const base = synthAll(deploymentFrom(small()));
 
   test('each tenant gets a tunnel, a proxied hostname, a bucket and bucket-scoped keys', () => {
     const shard = base[shardOfTenant(small())];
@@ -255,14 +258,46 @@ describe('limits', () => {
   });
 });
 
+/**
+ * The 1,000-tenant fleet at the function level: the shard plan and the names are what scale; the
+ * resources each tenant and shard synthesize into are checked on the small fleets above (the
+ * estimate equals the synthesized resources, every tenant of a synthesized fleet is complete).
+ * Whole-fleet synth (1,000 and 5,000 tenants, every tenant present) runs in `npm run bench`.
+ */
 describe('a 1,000-tenant fleet', () => {
   const input = fleetInput(1000, 12);
   const deployment = deploymentFrom(input);
-  const stacks = synthAll(deployment);
-  const shards = Object.keys(stacks).filter((s) => s.startsWith('tenants-'));
+  const plan = planShards(deployment);
 
-  test('synthesizes into shards that are each within budget', () => {
-    expect(shards.length).toBe(12);
+  test('plans 12 shards that are each within budget, and every tenant in exactly one', () => {
+    expect(plan.map((s) => s.stackId)).toEqual(Array.from({ length: 12 }, (_, i) => `tenants-${i}`));
+    for (const s of plan) expect([s.stackId, s.refreshCost <= deployment.tenants.shard_budget]).toEqual([s.stackId, true]);
+    const placed = plan.flatMap((s) => s.tenants.map((t) => t.id));
+    expect(placed.length).toBe(1000);
+    expect(new Set(placed)).toEqual(new Set(deployment.tenants.members.map((t) => t.id)));
+  });
+
+  test('every tenant gets its own tunnel, hostname, bucket and key names (no two collide)', () => {
+    const members = deployment.tenants.members;
+    for (const names of [
+      members.map((t) => `example-t-${t.id}`),
+      members.map((t) => tenantHostname(t, 'example.com')),
+      members.map((t) => tenantBucketName('example', t.id)),
+      members.map((t) => `r2-example-t-${t.id}-hub`),
+    ]) {
+      expect(new Set(names).size).toBe(1000);
+    }
+  });
+});
+
+describe('a synthesized fleet (30 tenants, 3 shards)', () => {
+  const stacks = base;
+  const deployment = deploymentFrom(small());
+  const plan = planShards(deployment);
+
+  test('synthesizes exactly the planned shards, each within budget', () => {
+    const shards = Object.keys(stacks).filter((s) => s.startsWith('tenants-'));
+    expect(shards.sort()).toEqual(plan.map((s) => s.stackId).sort());
     for (const s of shards) {
       const json = stacks[s];
       const calls = ['resource', 'data']
@@ -273,18 +308,19 @@ describe('a 1,000-tenant fleet', () => {
     }
   });
 
-  test('every tenant has its tunnel, hostname, bucket and scoped keys', () => {
-    const names = (type: string) =>
-      new Set(shards.flatMap((s) => Object.values<SynthJson>(stacks[s].resource?.[type] ?? {}).map((r) => r.name)));
-    const tunnels = names('cloudflare_zero_trust_tunnel_cloudflared');
-    const records = names('cloudflare_dns_record');
-    const buckets = names('cloudflare_r2_bucket');
-    const tokens = names('cloudflare_account_token');
-    for (const t of deployment.tenants.members) {
-      expect(tunnels.has(`example-t-${t.id}`)).toBe(true);
-      expect(records.has(tenantHostname(t, 'example.com'))).toBe(true);
-      expect(buckets.has(tenantBucketName('example', t.id))).toBe(true);
-      expect(tokens.has(`r2-example-t-${t.id}-hub`)).toBe(true);
+  test('every tenant has its tunnel, hostname, bucket and scoped keys, in its planned shard', () => {
+    for (const shard of plan) {
+      const names = (type: string) => new Set(Object.values<SynthJson>(stacks[shard.stackId].resource?.[type] ?? {}).map((r) => r.name));
+      const tunnels = names('cloudflare_zero_trust_tunnel_cloudflared');
+      const records = names('cloudflare_dns_record');
+      const buckets = names('cloudflare_r2_bucket');
+      const tokens = names('cloudflare_account_token');
+      for (const t of shard.tenants) {
+        expect(tunnels.has(`example-t-${t.id}`)).toBe(true);
+        expect(records.has(tenantHostname(t, 'example.com'))).toBe(true);
+        expect(buckets.has(tenantBucketName('example', t.id))).toBe(true);
+        expect(tokens.has(`r2-example-t-${t.id}-hub`)).toBe(true);
+      }
     }
   });
 });

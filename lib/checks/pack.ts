@@ -77,7 +77,39 @@ export class GatehousePack implements IAspect {
         }
       }
     }
+    if (this.isOnlyAspect(stack, all)) handOver(stack, json);
   }
+
+  /** True when this pack is the only aspect on the stack, its ancestors and its constructs. */
+  private isOnlyAspect(stack: TerraformStack, all: readonly IConstruct[]): boolean {
+    for (const scope of stack.node.scopes) {
+      const aspects = Aspects.of(scope).all;
+      if (aspects.some((a) => a !== this) || (scope !== stack && aspects.length > 0)) return false;
+    }
+    return all.every((c) => c === stack || (Aspects.of(c).all.length === 0 && !(CUSTOM_SYNTHESIS in c)));
+  }
+}
+
+/** cdktf's marker of a construct that writes files of its own during synth (assets). */
+const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
+
+/**
+ * Performance only (issue 15): right after the aspects, cdktf's synthesizer resolves the whole stack
+ * again (`stack.toTerraform()`) to write it, and resolving is the costliest step of a synth. When
+ * this pack is the stack's only aspect and no construct writes files of its own, nothing changes the
+ * stack in between (the rules only read, validations only check), so the synthesizer's next call
+ * gets the JSON resolved and checked here, once; any later call resolves afresh.
+ */
+function handOver(stack: TerraformStack, json: Json): void {
+  if (Object.prototype.hasOwnProperty.call(stack, 'toTerraform')) return;
+  Object.defineProperty(stack, 'toTerraform', {
+    configurable: true,
+    writable: true,
+    value: () => {
+      delete (stack as { toTerraform?: unknown }).toTerraform;
+      return json;
+    },
+  });
 }
 
 /** Apply the pack to every stack of an app; returns the report that the synth fills. */

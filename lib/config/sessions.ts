@@ -19,6 +19,16 @@ export interface PolicyUser {
   readonly session: string;
 }
 
+/** An app with the policies it attaches, and its stable name in the compliance report. */
+export interface AppWithPolicies extends PolicyUser {
+  readonly policies: readonly string[];
+  /**
+   * `apps.<name>`, or `tenant <id>` (the Access app's name) for a tenant: an index would change with the
+   * members around it, and a split synth builds its parent from a subset of the members.
+   */
+  readonly label: string;
+}
+
 /** A policy's session and where it comes from. */
 export interface PolicySession {
   /** The session to write, or undefined when no app uses the policy (nothing to follow) or the apps disagree. */
@@ -29,11 +39,13 @@ export interface PolicySession {
 }
 
 /** Every app (file apps, then tenants with access) with the policies it attaches, in precedence order. */
-export function appsWithPolicies(d: Deployment): Array<PolicyUser & { readonly policies: readonly string[] }> {
+export function appsWithPolicies(d: Deployment): AppWithPolicies[] {
   return [
-    ...Object.entries(d.apps).map(([name, app]) => ({ path: `apps.${name}`, session: app.session_duration, policies: app.policies })),
+    ...Object.entries(d.apps).map(([name, app]) => ({ path: `apps.${name}`, label: `apps.${name}`, session: app.session_duration, policies: app.policies })),
     ...d.tenants.members.flatMap((m, i) =>
-      m.enabled && m.access ? [{ path: `tenants.members[${i}]`, session: DEFAULT_APP_SESSION, policies: m.access.policies }] : [],
+      m.enabled && m.access
+        ? [{ path: `tenants.members[${i}]`, label: `tenant ${m.id}`, session: DEFAULT_APP_SESSION, policies: m.access.policies }]
+        : [],
     ),
   ];
 }
@@ -70,7 +82,7 @@ export function appSessions(d: Deployment): AppSession[] {
     const policies = app.policies.map((policy) => ({ policy, session: sessions.get(policy)?.session ?? DEFAULT_APP_SESSION }));
     const distinct = [...new Set(policies.map((p) => p.session))];
     return {
-      app: app.path,
+      app: app.label,
       appSession: app.session,
       policies,
       effective: distinct.length === 1 ? distinct[0] : `${distinct.join(' or ')} (by policy)`,

@@ -24,10 +24,24 @@ export function runCli(main: () => void, stderr: (line: string) => void = (l) =>
     main();
     return 0;
   } catch (error) {
-    const lines = problemLines(error);
-    if (!lines) throw error; // a bug, not bad input: keep the trace
-    stderr(`gatehouse: ${lines.length} problem${lines.length === 1 ? '' : 's'}; nothing was synthesized`);
-    for (const line of lines) stderr(`  ${line}`);
-    return 1;
+    return reportProblems(error, stderr);
   }
+}
+
+/** `runCli` for an asynchronous entry point. */
+export async function runCliAsync(main: () => Promise<void>, stderr: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  try {
+    await main();
+    return 0;
+  } catch (error) {
+    return reportProblems(error, stderr);
+  }
+}
+
+function reportProblems(error: unknown, stderr: (line: string) => void): number {
+  const lines = problemLines(error);
+  if (!lines) throw error; // a bug, not bad input: keep the trace
+  stderr(`gatehouse: ${lines.length} problem${lines.length === 1 ? '' : 's'}; nothing was synthesized`);
+  for (const line of lines) stderr(`  ${line}`);
+  return 1;
 }

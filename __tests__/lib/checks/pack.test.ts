@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AnnotationMetadataEntryType, App, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Aspects, Fn, IAspect, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { ZeroTrustAccessApplication } from '@cdktf/provider-cloudflare/lib/zero-trust-access-application';
@@ -769,5 +769,51 @@ describe('regressions', () => {
     const report = applyPolicyPack([stack], { today: TODAY });
     app.synth();
     expect(report.summary()).toContain('  warning (could not validate) [Gatehouse-AccessAutoRedirect] site/app: allowed_idps is an expression, so the number of identity providers is not known');
+  });
+});
+
+describe('one resolution per stack (performance only, issue 15)', () => {
+  /** Synthesize a compliant site; count the stack's toTerraform calls that resolve it. */
+  function synthCounting(extraAspect?: IAspect) {
+    const app = newApp();
+    const stack = newStack(app);
+    buildCompliantSite(stack);
+    applyPolicyPack([stack], { today: TODAY });
+    if (extraAspect) Aspects.of(stack).add(extraAspect);
+    const spy = jest.spyOn(TerraformStack.prototype, 'toTerraform');
+    try {
+      app.synth();
+      return { app, stack, resolutions: spy.mock.calls.length };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** What a fresh resolution of the stack gives, as the synthesizer writes it (plain JSON). */
+  const fresh = (stack: TerraformStack) => JSON.parse(JSON.stringify(stack.toTerraform()));
+
+  test('the synthesizer writes the JSON the pack resolved and checked: one resolution, the same content as a fresh one', () => {
+    // GIVEN the pack as the stack's only aspect WHEN synthesized
+    const { app, stack, resolutions } = synthCounting();
+    // THEN the stack was resolved once, and the file is what a fresh resolution gives
+    expect(resolutions).toBe(1);
+    expect(JSON.parse(fs.readFileSync(stackJsonPath(app, 'site'), 'utf8'))).toEqual(fresh(stack));
+  });
+
+  test('the hand-over is used once: a later toTerraform resolves afresh', () => {
+    const { stack } = synthCounting();
+    expect(Object.prototype.hasOwnProperty.call(stack, 'toTerraform')).toBe(false);
+    const spy = jest.spyOn(TerraformStack.prototype, 'toTerraform');
+    stack.toTerraform();
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+  });
+
+  test('with another aspect on the stack (it may change the tree after the pack), the synthesizer resolves again', () => {
+    const visited: string[] = [];
+    const { app, stack, resolutions } = synthCounting({ visit: (node) => void visited.push(node.node.path) });
+    expect(visited.length).toBeGreaterThan(1);
+    expect(resolutions).toBe(2);
+    expect(JSON.parse(fs.readFileSync(stackJsonPath(app, 'site'), 'utf8'))).toEqual(fresh(stack));
   });
 });
