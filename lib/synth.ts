@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
 import type { ComplianceReport } from './checks/report';
+import { makeStagingDirectory } from './core/paths';
 
 /** The report's file name inside the output directory. */
 export const COMPLIANCE_REPORT = 'gatehouse-compliance.json';
@@ -18,7 +19,7 @@ export function synthAtomically(
   outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out',
 ): ComplianceReport | void {
   const target = path.resolve(outdir);
-  const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-staging-`));
+  const staging = makeStagingDirectory(target);
   try {
     const app = new App({ outdir: staging });
     const report = build(app);
