@@ -1,15 +1,19 @@
-// Composition root: load the deployment, build the stacks, synth. Everything else lives in lib/ and stacks/.
-import * as path from 'path';
-import { buildStacks } from './lib/app';
-import { deploymentPath, loadDeployment } from './lib/config/load';
+// The cdktf app (cdktf.json "app": node bin/synth.js): load the deployment, build the stacks, synth,
+// draw the picture (lib/cli/synth.ts does all four for every command). Everything else lives in lib/ and stacks/.
+// Under the cdktf CLI everything but a failure goes to stdout: cdktf-cli prints each chunk of an app's
+// stderr as an "[ERROR]" line, and prints every policy-pack annotation itself.
+import { deploymentPath } from './lib/config/load';
 import { runCli } from './lib/core/cli';
-import { synthAtomically } from './lib/synth';
+import { synthDeploymentFile } from './lib/cli/synth';
 
 process.exitCode = runCli(() => {
-  const today = process.env.GATEHOUSE_TODAY; // pins "today" for expiry checks (tests, reproducible CI)
-  const file = deploymentPath();
-  const { deployment, warnings } = loadDeployment(file, { today });
-  for (const w of warnings) process.stderr.write(`gatehouse: warning: ${w}\n`);
-  const report = synthAtomically((app) => buildStacks(app, deployment, { today, deploymentDir: path.dirname(path.resolve(file)) }).report);
-  for (const line of report?.summary() ?? []) process.stderr.write(`${line}\n`);
+  const underCdktf = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+  const { report } = synthDeploymentFile({
+    file: deploymentPath(),
+    outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
+    today: process.env.GATEHOUSE_TODAY, // pins "today" for expiry checks (tests, reproducible CI)
+    onWarning: (w) => process.stdout.write(`gatehouse: warning: ${w}\n`),
+  });
+  const summary = report.summary();
+  for (const line of underCdktf ? summary.slice(0, 1) : summary) process.stdout.write(`${line}\n`);
 });
