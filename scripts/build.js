@@ -52,6 +52,9 @@ function build({ out = 'dist', types = true } = {}) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // import() of a sibling module becomes Promise.resolve().then(() => require(...)), as tsc emits for
+    // CommonJS: a native import() in a CommonJS file resolves ESM-style and finds no extensionless file.
+    supported: { 'dynamic-import': false },
     logLevel: 'error',
   });
   if (types) {

@@ -1,7 +1,8 @@
 /**
  * The `gatehouse` subcommands: one entry each, with the line `gatehouse --help` shows, the text
- * `gatehouse <name> --help` prints, and the handler (loaded only when the command runs, so `--help`
- * loads and touches nothing). A new command is one entry here plus its handler file in lib/cli/.
+ * `gatehouse <name> --help` prints, and the handler (required only when the command runs, so `--help`
+ * loads and touches nothing; a plain require works the same in the esbuild bundle, dist and jest).
+ * A new command is one entry here plus its handler file in lib/cli/.
  */
 import type { Command } from './command';
 import { CUTOVER_USAGE } from '../cutover/args';
@@ -24,7 +25,7 @@ valid; the exit status is 1 when there is one.
 ${FILE_ARG}
 ${HELP_ARG}
 `,
-    run: async (argv, ctx) => (await import('./validate')).run(argv, ctx),
+    run: (argv, ctx) => (require('./validate') as typeof import('./validate')).run(argv, ctx),
   },
   {
     name: 'synth',
@@ -39,7 +40,7 @@ ${FILE_ARG}
 ${OUTPUT_ARG}
 ${HELP_ARG}
 `,
-    run: async (argv, ctx) => (await import('./synth')).run(argv, ctx),
+    run: (argv, ctx) => (require('./synth') as typeof import('./synth')).run(argv, ctx),
   },
   {
     name: 'graph',
@@ -57,7 +58,7 @@ ${OUTPUT_ARG}
                    PUPPETEER_EXECUTABLE_PATH or a system Chromium; skipped with a note when none
 ${HELP_ARG}
 `,
-    run: async (argv, ctx) => (await import('./graph')).run(argv, ctx),
+    run: (argv, ctx) => (require('./graph') as typeof import('./graph')).run(argv, ctx),
   },
   {
     name: 'status',
@@ -75,7 +76,7 @@ ${FILE_ARG}
 ${OUTPUT_ARG}
 ${HELP_ARG}
 `,
-    run: async (argv, ctx) => (await import('./status')).run(argv, ctx),
+    run: (argv, ctx) => (require('./status') as typeof import('./status')).run(argv, ctx),
   },
   {
     name: 'diff',
@@ -91,7 +92,7 @@ line before terraform runs. Then runs cdktf diff on exactly that output (--skip-
   other options    passed to cdktf diff
 ${HELP_ARG}
 `,
-    run: async (argv, ctx) => (await import('./deploy')).runDiff(argv, ctx),
+    run: (argv, ctx) => (require('./deploy') as typeof import('./deploy')).runDiff(argv, ctx),
   },
   {
     name: 'deploy',
@@ -109,13 +110,13 @@ deploys the stacks in dependency order.
   other options    passed to cdktf deploy (values come from TF_VAR_*, never --var)
 ${HELP_ARG}
 `,
-    run: async (argv, ctx) => (await import('./deploy')).runDeploy(argv, ctx),
+    run: (argv, ctx) => (require('./deploy') as typeof import('./deploy')).runDeploy(argv, ctx),
   },
   {
     name: 'cutover',
     summary: 'move every public hostname to the other site in the safe order (docs/cutover.md)',
     usage: CUTOVER_USAGE,
-    run: async (argv, ctx) => (await import('./cutover')).runCutoverCommand(argv, ctx),
+    run: (argv, ctx) => (require('./cutover') as typeof import('./cutover')).runCutoverCommand(argv, ctx),
   },
   {
     name: 'cutover-plan',
@@ -129,6 +130,6 @@ ${FILE_ARG}
 ${OUTPUT_ARG}
 ${HELP_ARG}
 `,
-    run: async (argv, ctx) => (await import('./cutover')).runCutoverPlan(argv, ctx),
+    run: (argv, ctx) => (require('./cutover') as typeof import('./cutover')).runCutoverPlan(argv, ctx),
   },
 ];
