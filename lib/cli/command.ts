@@ -11,6 +11,11 @@
 /** What a command may use: the environment, where the user is, and the two output streams. */
 export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * The working directory: the project (the package root under npm run), where cdktf.json and the
+   * default output directory are. Paths the user types are relative to `userDirectory(env)` instead.
+   */
+  readonly cwd: string;
   /** stdout: results (quiet on success: one summary line or the result itself). */
   readonly out: (line: string) => void;
   /** stderr: problems, warnings and notes. */

@@ -36,7 +36,7 @@ export async function runCutoverCommand(argv: readonly string[], ctx: CommandCon
   if (parsed.help) throw new Error('--help is answered before the command runs');
   const { args } = parsed;
   const file = deploymentFileArg(undefined, ctx.env);
-  const outdir = outputDirArg(undefined, ctx.env);
+  const outdir = outputDirArg(undefined, ctx.env, ctx.cwd);
   const today = ctx.env.GATEHOUSE_TODAY;
   let synthesized;
   try {
@@ -49,7 +49,7 @@ export async function runCutoverCommand(argv: readonly string[], ctx: CommandCon
     return 1;
   }
   // The project's cdktf CLI (cdktf, or cdktn under CDK Terrain) runs each deploy step.
-  const executable = cdktfExecutable(process.cwd()) ?? 'cdktf';
+  const executable = cdktfExecutable(ctx.cwd) ?? 'cdktf';
   const result = await runCutover({
     deployment: synthesized.deployment,
     file,
@@ -74,7 +74,7 @@ export async function runCutoverPlan(argv: readonly string[], ctx: CommandContex
   const today = ctx.env.GATEHOUSE_TODAY;
   const { outdir, stacks } = synthDeploymentFile({
     file: deploymentFileArg(positionals[0], ctx.env),
-    outdir: outputDirArg(options.get('--output'), ctx.env),
+    outdir: outputDirArg(options.get('--output'), ctx.env, ctx.cwd),
     ...(today ? { today } : {}),
     onWarning: (w) => ctx.err(`gatehouse: warning: ${w}`),
   });

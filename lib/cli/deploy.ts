@@ -70,7 +70,7 @@ function run(command: 'deploy' | 'diff') {
       const v = options.get(flag);
       if (typeof v === 'string' && !/^-?\d+$/.test(v)) throw new UsageError(`${flag} needs a whole number (got ${JSON.stringify(v)})`);
     }
-    const cwd = process.cwd();
+    const cwd = ctx.cwd;
     const executable = cdktfExecutable(cwd);
     if (!executable) {
       ctx.err(`gatehouse ${command}: refused: no cdktf CLI is installed in ${cwd}; npm install --save-dev cdktf-cli (or cdktn-cli)`);

@@ -14,10 +14,10 @@ export function deploymentFileArg(given: string | undefined, env: NodeJS.Process
  * The output directory: `--output` or `CDKTF_OUTDIR` (relative to where the user is), else `cdktf.out`
  * in the working directory (the package root under npm, where cdktf puts it).
  */
-export function outputDirArg(given: string | true | undefined, env: NodeJS.ProcessEnv): string {
+export function outputDirArg(given: string | true | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
   if (typeof given === 'string') return resolveUserPath(given, env);
   if (env.CDKTF_OUTDIR) return resolveUserPath(env.CDKTF_OUTDIR, env);
-  return path.resolve('cdktf.out');
+  return path.resolve(cwd, 'cdktf.out');
 }
 
 /** Write a file whole or not at all (a temporary file beside it, renamed into place); creates its directory. */
@@ -29,8 +29,12 @@ export function writeFileAtomically(file: string, text: string): void {
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing was created
+    }
     const err = e as NodeJS.ErrnoException;
-    throw new GatehouseError([{ path: file, message: `cannot be written (${err.code ?? err.message}); choose another output directory` }]);
+    throw new GatehouseError([{ path: file, message: `cannot be written (${err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file is in the way' : (err.code ?? err.message)}); choose another output directory (--output or CDKTF_OUTDIR)` }]);
   }
 }

@@ -29,6 +29,7 @@ CLOUDFLARE_API_TOKEN and TF_VAR_<name> (diff, deploy, cutover), GATEHOUSE_TODAY 
 export function processContext(): CommandContext {
   return {
     env: process.env,
+    cwd: process.cwd(),
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   };

@@ -21,20 +21,28 @@ export function findBrowser(env: NodeJS.ProcessEnv, exists: (file: string) => bo
   return BROWSER_CANDIDATES.find((b) => exists(b));
 }
 
-/** mermaid-cli's `mmdc` script, from the user's project or gatehouse's own dependencies. */
-export function findMermaidCli(): string | undefined {
-  try {
-    const manifest = require.resolve('@mermaid-js/mermaid-cli/package.json', { paths: [process.cwd(), PROJECT_ROOT] });
-    const bin = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { bin?: { mmdc?: string } }).bin?.mmdc;
-    return bin ? path.join(path.dirname(manifest), bin) : undefined;
-  } catch {
-    return undefined;
+/**
+ * mermaid-cli's `mmdc` script, from the user's project or gatehouse's own dependencies. Found by its
+ * package.json in the node_modules directories above them (the package's exports map does not export
+ * package.json, so require.resolve cannot name it).
+ */
+export function findMermaidCli(starts: readonly string[]): string | undefined {
+  for (const start of starts) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const manifest = path.join(dir, 'node_modules', '@mermaid-js', 'mermaid-cli', 'package.json');
+      if (fs.existsSync(manifest)) {
+        const bin = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { bin?: { mmdc?: string } }).bin?.mmdc;
+        if (bin) return path.join(path.dirname(manifest), bin);
+      }
+      if (path.dirname(dir) === dir) break;
+    }
   }
+  return undefined;
 }
 
 /** Render `input` (Mermaid) to `output` (SVG). */
-export function renderSvg(input: string, output: string, env: NodeJS.ProcessEnv): RenderResult {
-  const mmdc = findMermaidCli();
+export function renderSvg(input: string, output: string, env: NodeJS.ProcessEnv, cwd: string): RenderResult {
+  const mmdc = findMermaidCli([cwd, PROJECT_ROOT]);
   if (!mmdc) return { rendered: false, reason: '@mermaid-js/mermaid-cli is not installed (npm install --save-dev @mermaid-js/mermaid-cli)' };
   const browser = findBrowser(env);
   if (!browser) {

@@ -10,6 +10,9 @@
  * Everything it could not read is named, with the reason, and listed again in the last line. It writes
  * nothing and changes nothing.
  */
+// The framework's root first: lib/deployment/backend.ts imports cdktf's backend classes by deep path,
+// and cdktf's own modules require each other in a cycle that only its index resolves.
+import 'cdktf';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -123,7 +126,7 @@ export async function hostStatus(role: 'primary' | 'standby', site: SiteSpec, to
 export async function run(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { options, positionals } = parseArgs(argv, 'status', { '--output': { value: true } }, { max: 1, what: 'deployment file' });
   const file = deploymentFileArg(positionals[0], ctx.env);
-  const outdir = outputDirArg(options.get('--output'), ctx.env);
+  const outdir = outputDirArg(options.get('--output'), ctx.env, ctx.cwd);
   const { deployment } = loadDeployment(file, ctx.env.GATEHOUSE_TODAY ? { today: ctx.env.GATEHOUSE_TODAY } : {});
   ctx.out(`gatehouse status: deployment ${deployment.name} (${file}); active site: ${deployment.sites?.active ?? 'none (no sites)'}`);
   const missed: string[] = [];

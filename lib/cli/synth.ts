@@ -67,7 +67,7 @@ export async function run(argv: readonly string[], ctx: CommandContext): Promise
   const { options, positionals } = parseArgs(argv, 'synth', { '--output': { value: true } }, { max: 1, what: 'deployment file' });
   const result = synthDeploymentFile({
     file: deploymentFileArg(positionals[0], ctx.env),
-    outdir: outputDirArg(options.get('--output'), ctx.env),
+    outdir: outputDirArg(options.get('--output'), ctx.env, ctx.cwd),
     ...(ctx.env.GATEHOUSE_TODAY ? { today: ctx.env.GATEHOUSE_TODAY } : {}),
     onWarning: (w) => ctx.err(`gatehouse: warning: ${w}`),
   });

@@ -40,7 +40,7 @@ export function makeStagingDirectory(target: string): string {
   const refuse = (what: string, e: unknown): never => {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file is in the way' : (err.code ?? err.message);
-    throw new GatehouseError([{ path: target, message: `cannot be written: ${what} ${parent} (${why}); choose another output directory (CDKTF_OUTDIR)` }]);
+    throw new GatehouseError([{ path: target, message: `cannot be written: ${what} ${parent} (${why}); choose another output directory (--output or CDKTF_OUTDIR)` }]);
   };
   try {
     fs.mkdirSync(parent, { recursive: true });
