@@ -1,12 +1,15 @@
 /**
- * gatehouse under the real cdktf CLI and with a real browser. Each starts heavy external programs
- * (cdktf-cli runs terraform several times; mermaid-cli starts Chromium), so they run in their own
- * timed CI step (.ci/run: GATEHOUSE_SLOW_TESTS=1) and are skipped in npm test.
+ * gatehouse under the real cdktf CLI, with a real browser, and every npm script through npm itself.
+ * Each starts heavy external programs (cdktf-cli runs terraform several times; mermaid-cli starts
+ * Chromium; a dozen npm processes), so they run in their own timed CI step (.ci/run:
+ * GATEHOUSE_SLOW_TESTS=1) and are skipped in npm test, where the same --help paths run in-process
+ * (__tests__/lib/cli/cli.test.ts).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { COMMANDS } from '../../../lib/cli/commands';
 import { findBrowser } from '../../../lib/cli/render';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -63,5 +66,25 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     for (const text of ['admin.example.com', 'Access app internal', 'tunnel example-primary', 'GCE host edge-standby', 'bucket example-backups', 'after cutover']) {
       expect(svg).toContain(text);
     }
+  });
+});
+
+(SLOW ? describe : describe.skip)('--help through npm and npx, for real', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const scripts = ['validate', 'synth', 'graph', 'status', 'diff', 'deploy', 'cutover', 'cutover:plan', 'schema', 'build'];
+
+  test('npx gatehouse --help and every npm script -- --help exit 0, print usage, and change no file in the checkout', () => {
+    expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(scripts));
+    const status = () => spawnSync('git', ['status', '--porcelain', '--ignored'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+    const before = status();
+    const npx = spawnSync('npx', ['--no-install', 'gatehouse', '--help'], { cwd: ROOT, env: userEnv(), encoding: 'utf8' });
+    expect([npx.status, npx.stderr]).toEqual([0, '']);
+    expect(npx.stdout).toContain(`commands:\n${COMMANDS.map((c) => `  ${c.name}`)[0]}`);
+    for (const script of scripts) {
+      const r = spawnSync('npm', ['run', '--silent', script, '--', '--help'], { cwd: ROOT, env: userEnv(), encoding: 'utf8' });
+      expect([script, r.status, r.stderr]).toEqual([script, 0, '']);
+      expect([script, r.stdout]).toEqual([script, expect.stringMatching(/^usage: /)]);
+    }
+    expect(status()).toBe(before);
   });
 });
