@@ -12,6 +12,7 @@
  */
 import type { Deployment, SiteSpec } from '../config/schema';
 import { hostnameCovers } from '../cloudflare/ingress';
+import { tunnelName } from '../deployment/site';
 import { pagesDevHostnames } from '../core/rules';
 import { planShards, tenantHostname } from '../tenants/plan';
 
@@ -101,7 +102,7 @@ export function deploymentGraph(d: Deployment): DeploymentGraph {
     const isActive = role === active && Boolean(d.sites?.standby);
     const title = !d.sites?.standby ? `${role} site` : isActive ? `${role} site · active: the public records point here` : `${role} site · standby: same ingress, no record`;
     const box = group(`site_${role}`, title, isActive ? 'active' : undefined);
-    const tunnel = node({ id: ids.make('tunnel', role), label: [`tunnel ${d.name}-${role}`], group: box, ...(isActive ? { className: 'active' as const } : {}) });
+    const tunnel = node({ id: ids.make('tunnel', role), label: [`tunnel ${tunnelName(d, role)}`], group: box, ...(isActive ? { className: 'active' as const } : {}) });
     const server = node({ id: ids.make('server', role), label: hostLabel(site), group: box, ...('external' in site ? { className: 'external' as const } : {}) });
     edges.push({ from: tunnel, to: server, label: 'connector' });
     tunnels.push({ role, id: tunnel });
