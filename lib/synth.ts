@@ -15,6 +15,7 @@ import { performance } from 'perf_hooks';
 import { App, ISynthesisSession, TerraformDataSource, TerraformRemoteState, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { ComplianceReport } from './checks/report';
+import { makeStagingDirectory } from './core/paths';
 
 /** The report's file name inside the output directory. */
 export const COMPLIANCE_REPORT = 'gatehouse-compliance.json';
@@ -167,7 +168,7 @@ export function synthApp(
  */
 export function withStaging<T>(outdir: string, fill: (staging: string) => T): T {
   const target = path.resolve(outdir);
-  const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-staging-`));
+  const staging = makeStagingDirectory(target);
   try {
     const result = fill(staging);
     moveIn(staging, target);
