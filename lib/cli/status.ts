@@ -10,9 +10,6 @@
  * Everything it could not read is named, with the reason, and listed again in the last line. It writes
  * nothing and changes nothing.
  */
-// The framework's root first: lib/deployment/backend.ts imports cdktf's backend classes by deep path,
-// and cdktf's own modules require each other in a cycle that only its index resolves.
-import 'cdktf';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
