@@ -144,7 +144,9 @@ export function synthApp(
   build: (app: App) => ComplianceReport | void,
   options: SynthAppOptions = {},
 ): { app: App; report: ComplianceReport | void } {
-  const app = new App({ outdir });
+  // No stack traces in the manifest's annotations: they name this process's files and lines (the
+  // checkout path, the bundle), so a warning would make manifest.json differ between two checkouts.
+  const app = new App({ outdir, stackTraces: false });
   const report = build(app);
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
     const inner = stack.synthesizer;
