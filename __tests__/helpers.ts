@@ -62,7 +62,7 @@ export function tempDir(prefix = 'gatehouse-test-'): string {
 
 /** Synthesize a full app into `outdir` the way `cdktf synth` does. */
 export function synthToDir(deployment: Deployment, outdir: string, deploymentDir?: string): ComplianceReport {
-  const app = new App({ outdir });
+  const app = new App({ outdir, stackTraces: false }); // as lib/synth.ts: no stack traces in the manifest
   const { report } = buildStacks(app, deployment, { today: TODAY, ...(deploymentDir ? { deploymentDir } : {}) });
   app.synth();
   return report;

@@ -44,3 +44,4 @@ export * from './checks/pack';
 export * from './checks/suppressions';
 export * from './checks/facts';
 export { RULES } from './checks/rules';
+export * from './graph/mermaid';

@@ -15,6 +15,7 @@ import { performance } from 'perf_hooks';
 import { App, ISynthesisSession, TerraformDataSource, TerraformRemoteState, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { ComplianceReport } from './checks/report';
+import { makeStagingDirectory } from './core/paths';
 
 /** The report's file name inside the output directory. */
 export const COMPLIANCE_REPORT = 'gatehouse-compliance.json';
@@ -143,7 +144,9 @@ export function synthApp(
   build: (app: App) => ComplianceReport | void,
   options: SynthAppOptions = {},
 ): { app: App; report: ComplianceReport | void } {
-  const app = new App({ outdir });
+  // No stack traces in the manifest's annotations: they name this process's files and lines (the
+  // checkout path, the bundle), so a warning would make manifest.json differ between two checkouts.
+  const app = new App({ outdir, stackTraces: false });
   const report = build(app);
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
     const inner = stack.synthesizer;
@@ -167,7 +170,7 @@ export function synthApp(
  */
 export function withStaging<T>(outdir: string, fill: (staging: string) => T): T {
   const target = path.resolve(outdir);
-  const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}-staging-`));
+  const staging = makeStagingDirectory(target);
   try {
     const result = fill(staging);
     moveIn(staging, target);

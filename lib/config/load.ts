@@ -8,7 +8,7 @@ import { Document, isScalar, parseDocument } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { GatehouseError, hasUrlPassword, looksLikeSecret, Problem } from '../core/errors';
 import { looksLikeTypo } from '../core/rules';
-import { PROJECT_ROOT } from '../core/paths';
+import { PROJECT_ROOT, resolveUserPath } from '../core/paths';
 import { DeploymentModel, resolveModel } from '../deployment/model';
 import { checkDeployment, CheckOptions } from './checks';
 import { Deployment, DeploymentSchema, idpSecretVariable } from './schema';
@@ -36,9 +36,14 @@ export interface LoadedDeployment {
   readonly warnings: readonly string[];
 }
 
-/** The file that `GATEHOUSE_DEPLOYMENT` selects, or the committed example. */
+/**
+ * The file that `GATEHOUSE_DEPLOYMENT` selects, or the committed example, as an absolute path. A
+ * relative `GATEHOUSE_DEPLOYMENT` is relative to the directory the user ran the command from
+ * (`INIT_CWD` under npm), not to the package root npm runs scripts in.
+ */
 export function deploymentPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env[DEPLOYMENT_ENV] || DEFAULT_DEPLOYMENT;
+  const given = env[DEPLOYMENT_ENV];
+  return given ? resolveUserPath(given, env) : DEFAULT_DEPLOYMENT;
 }
 
 /** Read, parse and validate a deployment file. Throws `GatehouseError` with every problem. */

@@ -88,6 +88,9 @@ const digitOrNot = (c: string) => (/\d/.test(c) ? 'd' : 'x');
  *   lower-case alphanumerics; every identifier shape gatehouse uses stays visible (tests).
  */
 function secretToken(run: string): boolean {
+  // An absolute path is judged segment by segment: a temporary directory's random suffix is short, and
+  // the path as a whole (mixed case, digits, many characters) must not pass for a base64 key.
+  if (run.startsWith('/')) return run.split('/').some((segment) => segment.length >= 16 && secretToken(segment));
   const token = run.replace(/[.~]+$/, '');
   if (HEX_IDENTIFIER.test(token) || UUID.test(token) || HOSTNAME_LIKE.test(token)) return false;
   const mixed = /[a-z]/.test(token) && /[A-Z]/.test(token) && /\d/.test(token);

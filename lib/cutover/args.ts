@@ -1,4 +1,4 @@
-/** Command-line arguments of `npm run cutover` (scripts/cutover.ts). */
+/** Command-line arguments of `npm run cutover` (gatehouse cutover, lib/cli/cutover.ts). */
 import type { SiteRole } from './activation';
 
 export interface CutoverArgs {

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GcsBackend } from 'cdktf/lib/backends/gcs-backend';
-import { LocalBackend } from 'cdktf/lib/backends/local-backend';
+// From cdktf's root: its backend modules require each other in a cycle that only its index resolves
+// (a deep import crashes when nothing loaded the root first). The root is cdktf's own, not a provider's.
+import { GcsBackend, LocalBackend } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import type { Problem } from '../core/errors';
 import type { Deployment } from '../config/schema';

@@ -24,6 +24,10 @@ const ORDINARY = [
   'the public marketing site is meant for everyone',
   '__tests__/fixtures/invalid/97-a-token-file-with-dot-segments.yaml',
   'tenant-00042-eu-west-archive-2030',
+  // absolute paths with temporary directories (mkdtemp's random suffixes): a resolved deployment path in a message
+  '/tmp/gatehouse-cli-hm0QEw/graph-61-Aj19Eh/out',
+  '/tmp/gatehouse-split-x7Ye2Q/jobs-Zp09qK/job-3/stacks/tenants-17',
+  '/home/ops/Work2026/edgeDeployments/prod7Eu/deployment.yaml',
 ];
 
 describe('redactSecrets', () => {
@@ -38,6 +42,11 @@ describe('redactSecrets', () => {
   test.each(ORDINARY)('prints an ordinary value as it is: %s', (value) => {
     expect(redactSecrets(`path: message (got ${JSON.stringify(value)})`)).toBe(`path: message (got ${JSON.stringify(value)})`);
     expect(looksLikeSecret(value)).toBe(false);
+  });
+
+  test('judges an absolute path segment by segment: a key that is a whole segment is still hidden', () => {
+    expect(looksLikeSecret(`/etc/keys/${SECRETS['cloudflare api token (40 chars)']}`)).toBe(true);
+    expect(looksLikeSecret('/var/lib/x/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0h')).toBe(true);
   });
 
   test('masks the password of a URL and keeps the rest', () => {

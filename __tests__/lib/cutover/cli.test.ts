@@ -1,5 +1,5 @@
 /**
- * `npm run cutover` as the operator runs it: `node bin/synth.js scripts/cutover.ts <args>`. --help and
+ * `npm run cutover` as the operator runs it: `node bin/gatehouse.js cutover <args>`. --help and
  * bad flags touch nothing; a full run synthesizes the file, reads a fake Cloudflare API on 127.0.0.1
  * and runs each deploy step as a child `npx cdktf deploy ...` (a fake `npx` on PATH that records its
  * argv and environment and plays the stack on the fake API), then writes the file.
@@ -23,7 +23,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const runSync = (args: string[]) =>
-  spawnSync(process.execPath, ['bin/synth.js', 'scripts/cutover.ts', ...args], {
+  spawnSync(process.execPath, ['bin/gatehouse.js', 'cutover', ...args], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: path.join(dir, 'out'), GATEHOUSE_TODAY: TODAY },
     encoding: 'utf8',
@@ -85,7 +85,7 @@ test('a full cutover from the command line: child deploys get TF_VAR_* in their 
   const file = path.join(dir, 'deployment.yaml');
   fs.copyFileSync(path.join(ROOT, 'deployment.example.yaml'), file);
   // WHEN the operator runs the cutover
-  const child = spawn(process.execPath, ['bin/synth.js', 'scripts/cutover.ts', '--to', 'standby', '--interval', '0.01', '--timeout', '5'], {
+  const child = spawn(process.execPath, ['bin/gatehouse.js', 'cutover', '--to', 'standby', '--interval', '0.01', '--timeout', '5'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,0 +1,285 @@
+/**
+ * The picture of a deployment: a Mermaid flowchart (https://mermaid.js.org/syntax/flowchart.html) of
+ * what it publishes and where each request goes.
+ *
+ *   public hostnames (and route paths) -> Access apps (policies, IdPs) -> tunnels (primary and
+ *   standby; the active one carries the DNS records) -> hosts;
+ *   Pages projects and Workers behind their hostnames; R2 buckets -> the consumers of their
+ *   credentials (and the host they are delivered to); the tenant fleet as one summary node.
+ *
+ * `deploymentGraph` is the only function that reads the deployment; `toMermaid` only prints the graph.
+ * Both are deterministic: the same deployment gives the same bytes (file order, no clock, no randomness).
+ */
+import type { Deployment, SiteSpec } from '../config/schema';
+import { covers } from '../core/hostnames';
+import { tunnelName } from '../deployment/model';
+import { pagesDevHostnames } from '../core/rules';
+import { planShards, tenantHostname } from '../tenants/plan';
+
+/** The file gatehouse writes the picture to, inside the output directory. */
+export const GRAPH_FILE = 'gatehouse.mmd';
+
+/** A box in the picture. `group` is the id of the subgraph that holds it. */
+export interface GraphNode {
+  readonly id: string;
+  /** Lines of the label (printed joined by line breaks). */
+  readonly label: readonly string[];
+  readonly group: string;
+  /** Style class: `active` (the site the records point at), `public` (declared public), `external`. */
+  readonly className?: 'active' | 'public' | 'external';
+}
+
+/** An arrow. `dotted` marks what carries traffic only after a cutover (or is a hand-over, not a request). */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label?: string;
+  readonly dotted?: boolean;
+}
+
+export interface GraphGroup {
+  readonly id: string;
+  readonly title: string;
+  readonly className?: 'active';
+}
+
+export interface DeploymentGraph {
+  readonly title: string;
+  readonly groups: readonly GraphGroup[];
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+type Role = 'primary' | 'standby';
+
+/** Left to right, in the order a request travels. */
+const GROUP_ORDER = ['internet', 'access', 'site_primary', 'site_standby', 'pages', 'workers', 'buckets', 'consumers', 'tenants'];
+
+/** The picture's content, read from a validated deployment. */
+export function deploymentGraph(d: Deployment): DeploymentGraph {
+  const ids = new IdMaker();
+  const groups: GraphGroup[] = [];
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const group = (id: string, title: string, className?: 'active') => {
+    if (!groups.some((g) => g.id === id)) {
+      ids.reserve(id);
+      groups.push({ id, title, ...(className ? { className } : {}) });
+    }
+    return id;
+  };
+  const node = (n: GraphNode) => {
+    nodes.push(n);
+    return n.id;
+  };
+
+  // Access apps, in file order; a hostname belongs to at most one app (cross-checks).
+  const appIds = new Map<string, string>();
+  for (const [name, app] of Object.entries(d.apps)) {
+    const idps = app.idps.length ? app.idps.join(', ') : 'any login method';
+    appIds.set(
+      name,
+      node({
+        id: ids.make('app', name),
+        label: [`Access app ${name}`, `policies: ${app.policies.join(', ')}`, `IdP: ${idps}`, `session ${app.session_duration}`],
+        group: group('access', 'Cloudflare Access'),
+      }),
+    );
+  }
+  const gate = (hostname: string): string | undefined => {
+    const entry = Object.entries(d.apps).find(([, app]) => app.hostnames.some((h) => covers(h, hostname)));
+    return entry ? appIds.get(entry[0]) : undefined;
+  };
+
+  // Sites: a tunnel and its host in one box per site; the active one carries the records.
+  const active: Role = d.sites?.active ?? 'primary';
+  const tunnels: Array<{ role: Role; id: string }> = [];
+  const servers = new Map<Role, string>();
+  for (const role of ['primary', 'standby'] as const) {
+    const site = d.sites?.[role];
+    if (!site) continue;
+    // "Active" means something only when there is a site to cut over to.
+    const isActive = role === active && Boolean(d.sites?.standby);
+    const title = !d.sites?.standby ? `${role} site` : isActive ? `${role} site · active: the public records point here` : `${role} site · standby: same ingress, no record`;
+    const box = group(`site_${role}`, title, isActive ? 'active' : undefined);
+    const tunnel = node({ id: ids.make('tunnel', role), label: [`tunnel ${tunnelName(d.name, role)}`], group: box, ...(isActive ? { className: 'active' as const } : {}) });
+    const server = node({ id: ids.make('server', role), label: hostLabel(site), group: box, ...('external' in site ? { className: 'external' as const } : {}) });
+    edges.push({ from: tunnel, to: server, label: 'connector' });
+    tunnels.push({ role, id: tunnel });
+    servers.set(role, server);
+  }
+  /** Arrows to every tunnel: solid to the active one, dotted to the other (its ingress is ready; no record points at it). */
+  const toTunnels = (from: string, publicRoute: boolean) => {
+    for (const t of tunnels) {
+      const isActive = t.role === active || tunnels.length === 1;
+      edges.push({ from, to: t.id, ...(isActive ? (publicRoute ? { label: 'public' } : {}) : { label: 'after cutover', dotted: true }) });
+    }
+  };
+
+  // Routes through the tunnels: hostname (and path) -> the gating app, or straight to the tunnels when public.
+  const hostnames = 'internet';
+  group(hostnames, 'Public hostnames');
+  const gatedToTunnels = new Set<string>();
+  for (const route of d.routes) {
+    const label = [route.path !== undefined ? `${route.hostname} ${route.path}` : route.hostname, `→ ${route.service}`];
+    const id = node({ id: ids.make('h', route.hostname + (route.path ?? '')), label, group: hostnames, ...(route.public ? { className: 'public' as const } : {}) });
+    const app = route.public ? undefined : gate(route.hostname);
+    if (app) {
+      edges.push({ from: id, to: app });
+      if (!gatedToTunnels.has(app)) {
+        gatedToTunnels.add(app);
+        toTunnels(app, false);
+      }
+    } else {
+      toTunnels(id, true);
+    }
+  }
+
+  // Pages projects and Workers, behind their hostnames.
+  for (const [key, site] of Object.entries(d.pages)) {
+    const project = site.project ?? key;
+    const gates = site.domains.map(gate);
+    const gated = gates.some(Boolean);
+    // <project>.pages.dev and its previews: gated by the app of the custom domain unless declared public.
+    const [dev] = pagesDevHostnames(project);
+    const devLine = `${dev} and previews: ${gated && !site.pages_dev ? 'gated too' : 'public'}`;
+    const target = node({ id: ids.make('pages', key), label: [`Pages project ${project}`, `branch ${site.production_branch}`, devLine], group: group('pages', 'Cloudflare Pages') });
+    site.domains.forEach((domain, i) => {
+      const app = gates[i];
+      const id = node({ id: ids.make('h', domain), label: [domain], group: hostnames, ...(app ? {} : { className: 'public' as const }) });
+      edges.push(app ? { from: id, to: app } : { from: id, to: target, label: 'public' });
+    });
+    for (const app of new Set(gates.filter((a): a is string => Boolean(a)))) edges.push({ from: app, to: target });
+  }
+  for (const [key, worker] of Object.entries(d.workers)) {
+    const label = [`Worker ${worker.script ?? key}`, ...(worker.d1 ? [`D1 ${worker.d1.database}`] : []), ...(worker.module_file ? [] : ['script deployed elsewhere'])];
+    const target = node({ id: ids.make('worker', key), label, group: group('workers', 'Cloudflare Workers') });
+    const app = gate(worker.hostname) ?? (worker.access_app ? appIds.get(worker.access_app) : undefined);
+    const host =
+      nodes.find((n) => n.group === hostnames && n.label[0] === worker.hostname)?.id ??
+      node({ id: ids.make('h', worker.hostname), label: [worker.hostname], group: hostnames, ...(app ? {} : { className: 'public' as const }) });
+    if (app) {
+      if (!edges.some((e) => e.from === host && e.to === app)) edges.push({ from: host, to: app });
+      edges.push({ from: app, to: target, ...(worker.access_app ? { label: 'ACCESS_AUD' } : {}) });
+    } else {
+      edges.push({ from: host, to: target, label: 'public' });
+    }
+  }
+
+  // Buckets -> the consumers of their credentials, and the host a credential is delivered to.
+  const consumers = new Map<string, string>();
+  for (const [key, bucket] of Object.entries(d.buckets)) {
+    const name = bucket.name ?? key;
+    const details = [
+      bucket.location,
+      bucket.jurisdiction !== 'default' ? `jurisdiction ${bucket.jurisdiction}` : undefined,
+      bucket.lock ? `lock ${bucket.lock.retain_days}d` : undefined,
+      bucket.lifecycle.delete_after_days ? `delete after ${bucket.lifecycle.delete_after_days}d` : undefined,
+      bucket.retired ? `retired ${bucket.retired.since}` : undefined,
+    ].filter((x): x is string => Boolean(x));
+    const id = node({ id: ids.make('bucket', key), label: [`bucket ${name}`, ...(details.length ? [details.join(', ')] : [])], group: group('buckets', 'R2 buckets') });
+    if (bucket.public?.custom_domain) {
+      const domain = node({ id: ids.make('h', bucket.public.custom_domain), label: [bucket.public.custom_domain], group: hostnames, className: 'public' });
+      edges.push({ from: domain, to: id, label: 'public' });
+    }
+    for (const [consumer, cred] of Object.entries(bucket.credentials)) {
+      let target = consumers.get(consumer);
+      if (!target) {
+        const delivered = Object.values(d.buckets).some((b) => b.credentials[consumer]?.deliver_to);
+        target = node({
+          id: ids.make('consumer', consumer),
+          label: [`credentials ${consumer}`, delivered ? 'delivered to the host' : 'sensitive output'],
+          group: group('consumers', 'Credential holders'),
+        });
+        consumers.set(consumer, target);
+      }
+      edges.push({ from: id, to: target, label: cred.access });
+      const host = cred.deliver_to ? servers.get(cred.deliver_to) : undefined;
+      if (host && !edges.some((e) => e.from === target && e.to === host)) edges.push({ from: target, to: host, label: 'Secret Manager', dotted: true });
+    }
+  }
+
+  // The tenant fleet, as one summary: each tenant has its own tunnel, hostname and bucket.
+  const members = d.tenants.members;
+  if (members.length > 0) {
+    const shards = planShards(d);
+    const enabled = members.filter((t) => t.enabled);
+    const gated = enabled.filter((t) => t.access).length;
+    node({
+      id: ids.make('tenants', 'fleet'),
+      label: [
+        `${members.length} tenant${members.length === 1 ? '' : 's'} in ${shards.length} stack${shards.length === 1 ? '' : 's'} (${shards.map((s) => s.stackId).join(', ')})`,
+        `${enabled.length} enabled (${gated} behind Access), ${members.length - enabled.length} disabled`,
+        `each: own tunnel, bucket and hostname, e.g. ${tenantHostname(members[0], d.cloudflare.zone)}`,
+      ],
+      group: group('tenants', 'Managed tenants'),
+    });
+  }
+
+  // Solid arrows first: the layout places what carries traffic today before what would after a cutover.
+  const ordered = [...edges.filter((e) => !e.dotted), ...edges.filter((e) => e.dotted)];
+  const rank = (g: GraphGroup) => GROUP_ORDER.findIndex((p) => g.id.startsWith(p));
+  return { title: `gatehouse deployment ${d.name}`, groups: [...groups].sort((a, b) => rank(a) - rank(b)), nodes, edges: ordered };
+}
+
+function hostLabel(site: SiteSpec): string[] {
+  if ('external' in site) return [`host ${site.external.name}`, 'not created by gatehouse', `token ${site.external.token_file}`];
+  return [`GCE host ${site.name}`, site.project, `${site.zone} · ${site.machine_type}`];
+}
+
+/** Mermaid ids: `<kind>_<name>` with every other character as `_`, unique, in creation order. */
+class IdMaker {
+  private readonly used = new Set<string>();
+
+  public reserve(id: string): void {
+    this.used.add(id);
+  }
+
+  public make(kind: string, name: string): string {
+    const base = `${kind}_${name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+    let id = base;
+    for (let n = 2; this.used.has(id); n++) id = `${base}_${n}`;
+    this.used.add(id);
+    return id;
+  }
+}
+
+/**
+ * Text inside a quoted Mermaid label or edge label. Mermaid decodes `#<name>;` and `#<number>;`
+ * entity codes in labels (https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters),
+ * so every character that would end or change a label is written as one.
+ */
+export function mermaidText(text: string): string {
+  return text.replace(/[#"<>&|`\\[\]{}]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+
+/** The flowchart source: groups as subgraphs (left to right: hostnames, Access, sites, Pages, Workers, buckets). */
+export function toMermaid(graph: DeploymentGraph): string {
+  const lines = [`%% ${graph.title}: public hostnames -> Access apps -> tunnels -> hosts (generated by gatehouse graph)`, 'flowchart LR'];
+  for (const g of graph.groups.filter((x) => graph.nodes.some((n) => n.group === x.id))) {
+    lines.push(`  subgraph ${g.id}["${mermaidText(g.title)}"]`);
+    for (const n of graph.nodes.filter((x) => x.group === g.id)) {
+      lines.push(`    ${n.id}["${n.label.map(mermaidText).join('<br/>')}"]`);
+    }
+    lines.push('  end');
+  }
+  for (const e of graph.edges) {
+    const arrow = e.dotted ? '-.->' : '-->';
+    lines.push(`  ${e.from} ${arrow}${e.label ? `|"${mermaidText(e.label)}"|` : ''} ${e.to}`);
+  }
+  lines.push(
+    '  classDef active stroke:#2e7d32,stroke-width:3px',
+    '  classDef public stroke:#e65100,stroke-dasharray:4 3',
+    '  classDef external stroke-dasharray:2 2',
+  );
+  for (const cls of ['active', 'public', 'external'] as const) {
+    const members = [...graph.nodes.filter((n) => n.className === cls).map((n) => n.id), ...graph.groups.filter((g) => g.className === cls).map((g) => g.id)];
+    if (members.length) lines.push(`  class ${members.join(',')} ${cls}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The Mermaid source of a deployment's picture. */
+export function deploymentMermaid(d: Deployment): string {
+  return toMermaid(deploymentGraph(d));
+}
