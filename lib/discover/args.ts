@@ -1,4 +1,4 @@
-/** Command-line arguments of `npm run discover`; loading this module reads and runs nothing. */
+/** Command-line arguments of `gatehouse discover` (`npm run discover`); loading this module reads and runs nothing. */
 
 export interface DiscoverArgs {
   readonly accountId?: string;
@@ -9,7 +9,7 @@ export interface DiscoverArgs {
 
 export type ParsedDiscoverArgs = { readonly help: true } | { readonly help: false; readonly args: DiscoverArgs } | { readonly error: string };
 
-export const DISCOVER_USAGE = `usage: npm run discover -- --account <id> --zone <zone> [--zone <zone>...] [--name <name>] [--team <team>]
+export const DISCOVER_USAGE = `usage: gatehouse discover --account <id> --zone <zone> [--zone <zone>...] [--name <name>] [--team <team>]
 
 Reads a live Cloudflare account (read only) and prints a deployment file whose adopt: section names
 every existing object gatehouse can manage, so that the first deploy imports them instead of
@@ -36,7 +36,9 @@ Access: Service Tokens Read, Workers R2 Storage Read, Pages Read, Workers Script
 Secrets are never read: identity providers get a secret_variable name (TF_VAR_<name>) instead.
 Stays under Cloudflare's 1,200 requests per five minutes, and waits out HTTP 429.
 
-  npm run discover -- --account 0123456789abcdef0123456789abcdef --zone example.com > deployment.yaml
+  gatehouse discover --account 0123456789abcdef0123456789abcdef --zone example.com > deployment.yaml
+  (in the gatehouse repository: npm run --silent discover -- ... > deployment.yaml; without
+  --silent, npm writes its own header lines into the file)
 `;
 
 /** Parse argv (without node and the script); `--help` wins over everything else. */
@@ -50,9 +52,9 @@ export function parseDiscoverArgs(argv: readonly string[]): ParsedDiscoverArgs {
     const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
     const [flag, inline] = eq > 0 ? [argv[i].slice(0, eq), argv[i].slice(eq + 1)] : [argv[i], undefined];
     const known = ['--account', '--zone', '--name', '--team'];
-    if (!known.includes(flag)) return { error: `unknown option ${JSON.stringify(argv[i])}; run npm run discover -- --help` };
+    if (!known.includes(flag)) return { error: `unknown option ${JSON.stringify(argv[i])}; run gatehouse discover --help` };
     const value = inline ?? argv[++i];
-    if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return { error: `${flag} needs a value; run npm run discover -- --help` };
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return { error: `${flag} needs a value; run gatehouse discover --help` };
     if (flag === '--account') accountId = value;
     else if (flag === '--zone') zones.push(...value.split(',').map((z) => z.trim()).filter(Boolean));
     else if (flag === '--name') name = value;

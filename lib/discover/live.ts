@@ -1,5 +1,5 @@
 /**
- * What `npm run discover` reads from a live account: the fields of each Cloudflare API v4 object
+ * What `gatehouse discover` reads from a live account: the fields of each Cloudflare API v4 object
  * that a deployment file can express, as the API returns them (snake_case; the tunnel
  * configuration's ingress rules in cloudflared's own camelCase). References, by endpoint:
  * https://developers.cloudflare.com/api/ (Zones, Cloudflare Tunnel, DNS Records, Zero Trust Access,

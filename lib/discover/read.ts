@@ -1,5 +1,5 @@
 /**
- * Reads a live account for `npm run discover`, read only, through the one Cloudflare API client
+ * Reads a live account for `gatehouse discover`, read only, through the one Cloudflare API client
  * (lib/cutover/cloudflare-api.ts: paginated, rate limited, 429 back-off). The zones must be readable;
  * anything else that cannot be read (a missing token permission, a jurisdiction the account does not
  * have) is recorded with its reason and the rest is read on. A progress line per step goes to

@@ -56,7 +56,7 @@ const comment = (notes: readonly DiscoverNote[]) => notes.map((n) => `#   - ${n.
 /** The whole file: a header that says where it came from, the two lists, then the YAML. */
 export function renderDiscovered(draft: Draft, o: { readonly accountId: string; readonly zones: readonly string[]; readonly today: string }): string {
   const header = [
-    `# Written by npm run discover from account ${o.accountId} (zones: ${o.zones.join(', ')}) on ${o.today}.`,
+    `# Written by gatehouse discover from account ${o.accountId} (zones: ${o.zones.join(', ')}) on ${o.today}.`,
     '# Every object under adopt: exists already: the first deploy imports it instead of creating it (docs/adopt.md).',
     '# The backend is local: choose where the state lives (README, Backend) before the first deploy.',
     '#',

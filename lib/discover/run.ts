@@ -1,5 +1,5 @@
 /**
- * `npm run discover`: read a live account, express it as a deployment file with adopt: ids, check
+ * `gatehouse discover` (`npm run discover`): read a live account, express it as a deployment file with adopt: ids, check
  * that file exactly as `loadDeployment` checks any deployment, and print it. An object the checks
  * refuse is left out with the check's own line as the reason (and what depends on it, so that
  * nothing changes who gets in); the file is printed only once it validates.
@@ -89,7 +89,7 @@ export async function runDiscover(argv: readonly string[], ctx: DiscoverContext)
 }
 
 function usage(ctx: DiscoverContext, line: string): number {
-  ctx.err(`gatehouse discover: ${line}; run npm run discover -- --help`);
+  ctx.err(`gatehouse discover: ${line}; run gatehouse discover --help`);
   return 2;
 }
 

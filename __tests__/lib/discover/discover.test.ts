@@ -1,5 +1,5 @@
 /**
- * `npm run discover` against a fake Cloudflare API on 127.0.0.1 (documented envelope and shapes),
+ * `gatehouse discover` (`npm run discover`) against a fake Cloudflare API on 127.0.0.1 (documented envelope and shapes),
  * three realistic accounts (accounts.ts). Each printed file is loaded as any deployment file is
  * (loadDeployment), then synthesized: every discovered object becomes an import block, and no
  * resource of an adoptable type is left to be created except the new TXT activation records. Secrets
@@ -309,16 +309,16 @@ describe('the command line', () => {
   test('npm run discover -- --help prints the usage, exits 0 and sends no request', () => {
     const r = spawnSync('npm', ['run', '-s', 'discover', '--', '--help'], { cwd: ROOT, env: { ...process.env, GATEHOUSE_CLOUDFLARE_API: 'http://127.0.0.1:9/client/v4' }, encoding: 'utf8' });
     expect([r.status, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toMatch(/^usage: npm run discover -- --account <id> --zone <zone>/);
+    expect(r.stdout).toMatch(/^usage: gatehouse discover --account <id> --zone <zone>/);
   });
 
   test('a bad option is one line and exit 2, before anything is read', async () => {
     const r = await discover(edgeAccount(), ['--acount', ACCOUNT]);
-    expect([r.code, r.err, r.out, r.requests]).toEqual([2, ['gatehouse discover: unknown option "--acount"; run npm run discover -- --help'], '', []]);
+    expect([r.code, r.err, r.out, r.requests]).toEqual([2, ['gatehouse discover: unknown option "--acount"; run gatehouse discover --help'], '', []]);
     const bare = await discover(edgeAccount(), ['--zone', 'example.com']);
-    expect([bare.code, bare.err]).toEqual([2, ['gatehouse discover: --account is required (or set CLOUDFLARE_ACCOUNT_ID); run npm run discover -- --help']]);
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'synth.js'), 'scripts/discover.ts', '--zone'], { cwd: ROOT, encoding: 'utf8' });
-    expect([cli.status, cli.stderr]).toEqual([2, 'gatehouse discover: --zone needs a value; run npm run discover -- --help\n']);
+    expect([bare.code, bare.err]).toEqual([2, ['gatehouse discover: --account is required (or set CLOUDFLARE_ACCOUNT_ID); run gatehouse discover --help']]);
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'gatehouse.js'), 'discover', '--zone'], { cwd: ROOT, encoding: 'utf8' });
+    expect([cli.status, cli.stderr]).toEqual([2, 'gatehouse discover: --zone needs a value; run gatehouse discover --help\n']);
   });
 
   test('no token, or a zone the account does not have: one line, exit 1', async () => {
