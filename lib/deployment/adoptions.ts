@@ -123,105 +123,122 @@ function keys(section: Record<string, unknown>): Map<string, string> {
 
 /** Every `adopt:` entry of the model's deployment, in file order, each resolved. */
 export function resolveAdoptions(m: DeploymentModel): ModelAdoption[] {
-  const a = m.deployment.adopt;
-  const acc = m.accountId;
-  const out: ModelAdoption[] = [];
-  const add = (at: string, kind: AdoptKind, id: string, r: Resolver) => out.push({ at, kind, id, ...r });
+  return [...tunnelAdoptions(m), ...recordAdoptions(m), ...accessAdoptions(m), ...bucketAndPagesAdoptions(m), ...workerAdoptions(m)];
+}
 
-  for (const role of ['primary', 'standby'] as const) {
-    const id = a.tunnels[role];
-    if (id === undefined) continue;
-    const site = m.sites?.[role];
-    add(
-      `adopt.tunnels.${role}`,
-      'tunnel',
-      id,
-      site
+type Entry = (at: string, kind: AdoptKind, id: string, r: Resolver) => void;
+
+/** Collect entries with `add`. */
+function collect(fill: (add: Entry) => void): ModelAdoption[] {
+  const out: ModelAdoption[] = [];
+  fill((at, kind, id, r) => out.push({ at, kind, id, ...r }));
+  return out;
+}
+
+/** Each site's tunnel and, with the same id, its remote configuration. */
+function tunnelAdoptions(m: DeploymentModel): ModelAdoption[] {
+  return collect((add) => {
+    for (const role of ['primary', 'standby'] as const) {
+      const id = m.deployment.adopt.tunnels[role];
+      if (id === undefined) continue;
+      const site = m.sites?.[role];
+      const r: Resolver = site
         ? {
             targets: [
-              target(site.stack, ['site', 'tunnel'], 'zero_trust_tunnel_cloudflared', importIds.tunnel(acc, id)),
-              target(site.stack, ['site', 'config'], 'zero_trust_tunnel_cloudflared_config', importIds.tunnelConfig(acc, id)),
+              target(site.stack, ['site', 'tunnel'], 'zero_trust_tunnel_cloudflared', importIds.tunnel(m.accountId, id)),
+              target(site.stack, ['site', 'config'], 'zero_trust_tunnel_cloudflared_config', importIds.tunnelConfig(m.accountId, id)),
             ],
           }
-        : none(`names no site: this file declares no sites.${role}, so gatehouse creates no ${role} tunnel`),
-    );
-  }
-  for (const [hostname, id] of Object.entries(a.dns_records)) add(`adopt.dns_records.${hostname}`, 'dns_record', id, recordTarget(m, hostname, id));
-
-  for (const section of ACCESS_SECTIONS) {
-    const known = section.known(m);
-    for (const [name, id] of Object.entries(a[section.key])) {
-      const at = `adopt.${section.key}.${name}`;
-      let r: Resolver;
-      if (!known.has(name)) r = none(`names no ${section.noun} of this file (${section.key}: ${declared(known.keys())})`);
-      else if (known.get(name) === 'existing') {
-        r = none('names an identity provider of type existing: gatehouse only refers to it and never manages it, so there is nothing to adopt; remove the entry');
-      } else r = { targets: [target('access', [`${section.prefix}-${name}`, 'resource'], section.type, section.importId(acc, id))] };
-      add(at, section.kind, id, r);
+        : none(`names no site: this file declares no sites.${role}, so gatehouse creates no ${role} tunnel`);
+      add(`adopt.tunnels.${role}`, 'tunnel', id, r);
     }
-  }
+  });
+}
 
-  a.buckets.forEach((key, i) => {
-    const b = m.buckets.get(key);
-    add(
-      `adopt.buckets[${i}]`,
-      'r2_bucket',
-      key,
-      b
+function recordAdoptions(m: DeploymentModel): ModelAdoption[] {
+  return collect((add) => {
+    for (const [hostname, id] of Object.entries(m.deployment.adopt.dns_records)) add(`adopt.dns_records.${hostname}`, 'dns_record', id, recordTarget(m, hostname, id));
+  });
+}
+
+/** Identity providers, groups, policies, service tokens and apps, each by the name the file gives it. */
+function accessAdoptions(m: DeploymentModel): ModelAdoption[] {
+  return collect((add) => {
+    for (const section of ACCESS_SECTIONS) {
+      const known = section.known(m);
+      for (const [name, id] of Object.entries(m.deployment.adopt[section.key])) {
+        let r: Resolver;
+        if (!known.has(name)) r = none(`names no ${section.noun} of this file (${section.key}: ${declared(known.keys())})`);
+        else if (known.get(name) === 'existing') {
+          r = none('names an identity provider of type existing: gatehouse only refers to it and never manages it, so there is nothing to adopt; remove the entry');
+        } else r = { targets: [target('access', [`${section.prefix}-${name}`, 'resource'], section.type, section.importId(m.accountId, id))] };
+        add(`adopt.${section.key}.${name}`, section.kind, id, r);
+      }
+    }
+  });
+}
+
+/** Buckets, Pages projects and Pages domains: named by the file, so their import ids are too. */
+function bucketAndPagesAdoptions(m: DeploymentModel): ModelAdoption[] {
+  const a = m.deployment.adopt;
+  const acc = m.accountId;
+  return collect((add) => {
+    a.buckets.forEach((key, i) => {
+      const b = m.buckets.get(key);
+      const r: Resolver = b
         ? { targets: [target('production', [`bucket-${key}`, 'bucket'], 'r2_bucket', importIds.r2Bucket(acc, b.bucketName, b.spec.jurisdiction))] }
-        : none(`names no bucket of this file (buckets: ${declared(m.buckets.keys())})`),
-    );
-  });
-  a.pages_projects.forEach((key, i) => {
-    const p = m.pages.get(key);
-    add(
-      `adopt.pages_projects[${i}]`,
-      'pages_project',
-      key,
-      p ? { targets: [target('pages', [`pages-${key}`, 'project'], 'pages_project', importIds.pagesProject(acc, p.project))] } : none(`names no Pages site of this file (pages: ${declared(m.pages.keys())})`),
-    );
-  });
-  a.pages_domains.forEach((hostname, i) => {
-    const p = [...m.pages.values()].find((s) => s.domains.some((d) => d.hostname === hostname));
-    add(
-      `adopt.pages_domains[${i}]`,
-      'pages_domain',
-      hostname,
-      p
+        : none(`names no bucket of this file (buckets: ${declared(m.buckets.keys())})`);
+      add(`adopt.buckets[${i}]`, 'r2_bucket', key, r);
+    });
+    a.pages_projects.forEach((key, i) => {
+      const p = m.pages.get(key);
+      const r: Resolver = p
+        ? { targets: [target('pages', [`pages-${key}`, 'project'], 'pages_project', importIds.pagesProject(acc, p.project))] }
+        : none(`names no Pages site of this file (pages: ${declared(m.pages.keys())})`);
+      add(`adopt.pages_projects[${i}]`, 'pages_project', key, r);
+    });
+    a.pages_domains.forEach((hostname, i) => {
+      const p = [...m.pages.values()].find((s) => s.domains.some((d) => d.hostname === hostname));
+      const r: Resolver = p
         ? { targets: [target('pages', [`pages-${p.name}`, `domain-${hostname}`], 'pages_domain', importIds.pagesDomain(acc, p.project, hostname))] }
-        : none(`is no custom domain of a Pages site of this file (domains: ${declared([...m.pages.values()].flatMap((s) => s.domains.map((d) => d.hostname)))})`),
-    );
+        : none(`is no custom domain of a Pages site of this file (domains: ${declared([...m.pages.values()].flatMap((s) => s.domains.map((d) => d.hostname)))})`);
+      add(`adopt.pages_domains[${i}]`, 'pages_domain', hostname, r);
+    });
   });
-  a.workers_scripts.forEach((key, i) => {
-    const w = m.workers.get(key);
-    const r: Resolver = !w
-      ? none(`names no Worker of this file (workers: ${declared(m.workers.keys())})`)
-      : !w.spec.module_file
-        ? none(`names a Worker whose script gatehouse does not deploy (workers.${key} has no module_file); the script stays where it is deployed`)
-        : { targets: [target('production', [`worker-${key}`, 'script'], 'workers_script', importIds.workersScript(acc, w.script))] };
-    add(`adopt.workers_scripts[${i}]`, 'workers_script', key, r);
-  });
-  for (const [hostname, id] of Object.entries(a.workers_domains)) {
-    const w = [...m.workers.values()].find((x) => x.hostname === hostname);
-    add(
-      `adopt.workers_domains.${hostname}`,
-      'workers_custom_domain',
-      id,
-      w
+}
+
+/** A Worker's script (only when gatehouse deploys it), custom domain and D1 database. */
+function workerAdoptions(m: DeploymentModel): ModelAdoption[] {
+  const a = m.deployment.adopt;
+  const acc = m.accountId;
+  const noWorker = none(`names no Worker of this file (workers: ${declared(m.workers.keys())})`);
+  return collect((add) => {
+    a.workers_scripts.forEach((key, i) => {
+      const w = m.workers.get(key);
+      const r: Resolver = !w
+        ? noWorker
+        : !w.spec.module_file
+          ? none(`names a Worker whose script gatehouse does not deploy (workers.${key} has no module_file); the script stays where it is deployed`)
+          : { targets: [target('production', [`worker-${key}`, 'script'], 'workers_script', importIds.workersScript(acc, w.script))] };
+      add(`adopt.workers_scripts[${i}]`, 'workers_script', key, r);
+    });
+    for (const [hostname, id] of Object.entries(a.workers_domains)) {
+      const w = [...m.workers.values()].find((x) => x.hostname === hostname);
+      const r: Resolver = w
         ? { targets: [target('production', [`worker-${w.name}`, 'domain'], 'workers_custom_domain', importIds.workersCustomDomain(acc, id))] }
-        : none(`is no Worker hostname of this file (workers: ${declared([...m.workers.values()].map((x) => x.hostname))})`),
-    );
-  }
-  for (const [key, id] of Object.entries(a.d1_databases)) {
-    const w = m.workers.get(key);
-    const r: Resolver = !w
-      ? none(`names no Worker of this file (workers: ${declared(m.workers.keys())})`)
-      : !w.spec.d1
-        ? none(`names a Worker without a D1 database (workers.${key} has no d1)`)
-        : { targets: [target('production', [`worker-${key}`, 'database'], 'd1_database', importIds.d1Database(acc, id))] };
-    add(`adopt.d1_databases.${key}`, 'd1_database', id, r);
-  }
-  return out;
+        : none(`is no Worker hostname of this file (workers: ${declared([...m.workers.values()].map((x) => x.hostname))})`);
+      add(`adopt.workers_domains.${hostname}`, 'workers_custom_domain', id, r);
+    }
+    for (const [key, id] of Object.entries(a.d1_databases)) {
+      const w = m.workers.get(key);
+      const r: Resolver = !w
+        ? noWorker
+        : !w.spec.d1
+          ? none(`names a Worker without a D1 database (workers.${key} has no d1)`)
+          : { targets: [target('production', [`worker-${key}`, 'database'], 'd1_database', importIds.d1Database(acc, id))] };
+      add(`adopt.d1_databases.${key}`, 'd1_database', id, r);
+    }
+  });
 }
 
 /**

@@ -117,8 +117,8 @@ export class Draft {
       },
     };
     for (const line of live.unread) this.unexpressed.push({ what: 'not read', why: line });
-    const access = this.expressAccess();
-    this.expressTunnels(access);
+    this.expressAccess();
+    this.expressTunnels();
     this.expressPages();
     this.expressWorkers();
     this.expressBuckets();
@@ -135,12 +135,29 @@ export class Draft {
 
   // ---- Access --------------------------------------------------------------------------------
 
-  private expressAccess(): { gatingApps: Map<string, string> } {
-    const keys = new KeyMaker();
-    const idps = new Map<string, string>();
+  /** Keys of the file's named maps. */
+  private readonly keys = new KeyMaker();
+  /** Live id -> key of each expressed Access object. */
+  private readonly idpKeys = new Map<string, string>();
+  private readonly groupKeys = new Map<string, string>();
+  private readonly tokenKeys = new Map<string, string>();
+  private readonly policyKeys = new Map<string, string>();
+  /** Each hostname an expressed app lists -> that app's key. */
+  private readonly gatingApps = new Map<string, string>();
+
+  private expressAccess(): void {
+    this.expressIdentityProviders();
+    this.expressGroups();
+    this.expressServiceTokens();
+    this.expressPolicies();
+    this.expressApps();
+  }
+
+  /** Google Workspace, Entra and one-time PIN are adopted; any other type is referenced by id. */
+  private expressIdentityProviders(): void {
     for (const idp of sortByName(this.live.identityProviders)) {
-      const key = keys.take('identity_providers', idp.name);
-      idps.set(idp.id, key);
+      const key = this.keys.take('identity_providers', idp.name);
+      this.idpKeys.set(idp.id, key);
       const c = idp.config ?? {};
       const secret = `${key.replace(/-/g, '_')}_client_secret`;
       let spec: Obj | undefined;
@@ -158,19 +175,21 @@ export class Draft {
         this.review.push({ what: `identity_providers.${key}`, why: `"${idp.name}" (type ${idp.type}) is referenced by its id, not adopted: gatehouse creates Google Workspace, Entra and one-time PIN providers only` });
       }
     }
+  }
 
-    const groups = new Map<string, string>();
+  /** Groups of email domains, emails and Entra groups (of an adopted Entra provider), include only. */
+  private expressGroups(): void {
     for (const g of sortByName(this.live.groups)) {
-      const key = keys.take('access_groups', g.name);
       const spec: Obj = { email_domains: [] as string[], emails: [] as string[], idp_groups: [] as Obj[] };
       let why: string | undefined = (g.require?.length ?? 0) + (g.exclude?.length ?? 0) > 0 ? 'has require or exclude rules; gatehouse groups only include' : undefined;
       for (const r of g.include ?? []) {
         if (why) break;
         const [kind, v] = single(r);
+        const idp = this.idpKeys.get(String(v?.identity_provider_id));
         if (kind === 'email_domain' && typeof v?.domain === 'string') (spec.email_domains as string[]).push(v.domain);
         else if (kind === 'email' && typeof v?.email === 'string') (spec.emails as string[]).push(v.email);
-        else if ((kind === 'azureAD' || kind === 'azure_ad') && typeof v?.id === 'string' && idps.has(String(v.identity_provider_id)) && this.file.identity_providers.get(idps.get(String(v.identity_provider_id)) ?? '')?.type === 'entra') {
-          (spec.idp_groups as Obj[]).push({ idp: idps.get(String(v.identity_provider_id)), group: v.id });
+        else if ((kind === 'azureAD' || kind === 'azure_ad') && typeof v?.id === 'string' && idp && this.file.identity_providers.get(idp)?.type === 'entra') {
+          (spec.idp_groups as Obj[]).push({ idp, group: v.id });
         } else why = `has a ${kind ?? 'rule'} rule, which gatehouse groups cannot hold (email domains, emails and Entra groups)`;
       }
       if (!why && !(g.include ?? []).length) why = 'includes no one';
@@ -179,30 +198,35 @@ export class Draft {
         continue;
       }
       for (const k of ['email_domains', 'emails', 'idp_groups']) if ((spec[k] as unknown[]).length === 0) delete spec[k];
+      const key = this.keys.take('access_groups', g.name);
       this.file.access_groups.set(key, spec);
       this.file.adopt.access_groups.set(key, g.id);
       this.origins.set(`access_groups.${key}`, `Access group "${g.name}" (${g.id})`);
-      groups.set(g.id, key);
+      this.groupKeys.set(g.id, key);
     }
+  }
 
-    const tokens = new Map<string, string>();
+  /** Service tokens of a duration gatehouse offers; each needs its decision record written in. */
+  private expressServiceTokens(): void {
     const durations = ['8760h', '17520h', '43800h', '87600h', 'forever'];
     for (const t of sortByName(this.live.serviceTokens)) {
       if (t.duration !== undefined && !durations.includes(t.duration)) {
         this.unexpressed.push({ what: `service token "${t.name}" (${t.id})`, why: `its duration ${t.duration} is not one gatehouse offers (${durations.join(', ')})` });
         continue;
       }
-      const key = keys.take('service_tokens', t.name);
+      const key = this.keys.take('service_tokens', t.name);
       this.file.service_tokens.set(key, { ...(t.duration && t.duration !== '8760h' ? { duration: t.duration } : {}), decision_record: `${REVIEW} the decision that approved this token` });
       this.file.adopt.service_tokens.set(key, t.id);
       this.origins.set(`service_tokens.${key}`, `service token "${t.name}" (${t.id})`);
-      tokens.set(t.id, key);
+      this.tokenKeys.set(t.id, key);
       this.review.push({ what: `service_tokens.${key}.decision_record`, why: 'name the ADR or ticket that approved this machine token (the policy pack requires it)' });
     }
+  }
 
-    const policies = new Map<string, string>();
+  /** Reusable policies whose every rule gatehouse can write. */
+  private expressPolicies(): void {
     for (const p of sortByName(this.live.policies)) {
-      const rules = (list: readonly LiveRule[] | undefined) => (list ?? []).map((r) => accessRule(r, groups, tokens));
+      const rules = (list: readonly LiveRule[] | undefined) => (list ?? []).map((r) => accessRule(r, this.groupKeys, this.tokenKeys));
       const all = { include: rules(p.include), require: rules(p.require), exclude: rules(p.exclude) };
       const bad = [...all.include, ...all.require, ...all.exclude].find((r): r is string => typeof r === 'string');
       const why = !['allow', 'deny', 'bypass', 'non_identity'].includes(p.decision)
@@ -212,7 +236,7 @@ export class Draft {
         this.unexpressed.push({ what: `Access policy "${p.name}" (${p.id})`, why });
         continue;
       }
-      const key = keys.take('access_policies', p.name);
+      const key = this.keys.take('access_policies', p.name);
       const spec: Obj = { decision: p.decision, include: all.include };
       if (all.require.length) spec.require = all.require;
       if (all.exclude.length) spec.exclude = all.exclude;
@@ -220,26 +244,27 @@ export class Draft {
       this.file.access_policies.set(key, spec);
       this.file.adopt.access_policies.set(key, p.id);
       this.origins.set(`access_policies.${key}`, `Access policy "${p.name}" (${p.id})`);
-      policies.set(p.id, key);
+      this.policyKeys.set(p.id, key);
     }
+  }
 
-    const gatingApps = new Map<string, string>();
+  /** Self-hosted apps on public hostnames whose every policy was expressed. */
+  private expressApps(): void {
     for (const app of sortByName(this.live.apps)) {
       const hosts = appHostnames(app);
       for (const h of hosts.hostnames) if (!this.liveGates.has(h)) this.liveGates.set(h, app.name);
-      const why = this.appProblem(app, hosts, policies);
+      const why = this.appProblem(app, hosts, this.policyKeys);
       if (why) {
         this.unexpressed.push({ what: `Access app "${app.name}" (${app.id})`, why });
         continue;
       }
-      const key = keys.take('apps', app.name);
-      this.file.apps.set(key, this.appSpec(app, hosts.hostnames, policies, idps));
+      const key = this.keys.take('apps', app.name);
+      this.file.apps.set(key, this.appSpec(app, hosts.hostnames, this.policyKeys, this.idpKeys));
       this.file.adopt.apps.set(key, app.id);
       this.origins.set(`apps.${key}`, `Access app "${app.name}" (${app.id})`);
       this.appNames.set(key, app.name);
-      for (const h of hosts.hostnames) if (!gatingApps.has(h)) gatingApps.set(h, key);
+      for (const h of hosts.hostnames) if (!this.gatingApps.has(h)) this.gatingApps.set(h, key);
     }
-    return { gatingApps };
   }
 
   private appProblem(app: LiveApp, hosts: { hostnames: string[]; problem?: string }, policies: Map<string, string>): string | undefined {
@@ -295,8 +320,40 @@ export class Draft {
 
   // ---- Tunnels, routes, records ---------------------------------------------------------------
 
-  private expressTunnels(access: { gatingApps: Map<string, string> }): void {
-    const cnamesOf = (t: LiveTunnel) => this.live.records.filter((r) => r.content.toLowerCase() === `${t.id}.cfargotunnel.com`);
+  /** The CNAMEs that point at a tunnel. */
+  private cnamesOf(t: LiveTunnel): LiveAccount['records'][number][] {
+    return this.live.records.filter((r) => r.content.toLowerCase() === `${t.id}.cfargotunnel.com`);
+  }
+
+  /** The pair of tunnels (primary and optional standby), their routes and the primary's records. */
+  private expressTunnels(): void {
+    const pair = this.tunnelPair();
+    if (!pair) return;
+    const { primary, standby } = pair;
+    const siteOf = (t: LiveTunnel, role: 'primary' | 'standby') => {
+      this.file.adopt.tunnels[role] = t.id;
+      if (t.name !== `${this.file.name}-${role}`) this.review.push({ what: `tunnel "${t.name}"`, why: `the first deploy renames it ${this.file.name}-${role} (in place: same id, token and CNAME target)` });
+      return { external: { name: siteName(t.name, role) } };
+    };
+    this.file.sites = { primary: siteOf(primary, 'primary'), ...(standby ? { standby: siteOf(standby, 'standby') } : {}) };
+    this.review.push({ what: 'sites', why: 'written as hosts gatehouse does not create (external); the Cloudflare API does not show where a connector runs. Make a site a GCE site to let gatehouse build its host' });
+    if (standby) {
+      const [mine, theirs] = [routeKeys(primary), routeKeys(standby)];
+      const differ = [...mine].filter((k) => !theirs.has(k)).length + [...theirs].filter((k) => !mine.has(k)).length;
+      if (differ) this.review.push({ what: `tunnel "${standby.name}"`, why: `its ingress differs from the primary's in ${differ} rules; the first deploy gives it exactly the primary's routes` });
+    }
+    const catchAll = (primary.ingress ?? [])[(primary.ingress ?? []).length - 1];
+    if (catchAll && catchAll.service !== 'http_status:404') this.review.push({ what: `tunnel "${primary.name}"`, why: `its last rule answers ${catchAll.service}; gatehouse ends every ingress with http_status:404` });
+    for (const r of rules(primary)) this.file.routes.push(this.route(r));
+    this.adoptRecords(primary);
+  }
+
+  /**
+   * The tunnels gatehouse can adopt, as a pair: the primary serves the most hostnames (CNAMEs); a
+   * standby is another tunnel that none point at and that carries some of the same routes. The
+   * others are listed.
+   */
+  private tunnelPair(): { primary: LiveTunnel; standby?: LiveTunnel } | undefined {
     const usable: LiveTunnel[] = [];
     for (const t of sortByName(this.live.tunnels)) {
       const why = !remotelyManaged(t)
@@ -304,17 +361,16 @@ export class Draft {
         : t.configError
           ? `its configuration could not be read: ${t.configError}`
           : this.ingressProblem(t.ingress ?? []);
-      if (why) this.unexpressed.push({ what: `tunnel "${t.name}" (${t.id})${cnamesOf(t).length ? ` and its ${cnamesOf(t).length} CNAMEs` : ''}`, why });
+      const cnames = this.cnamesOf(t).length;
+      if (why) this.unexpressed.push({ what: `tunnel "${t.name}" (${t.id})${cnames ? ` and its ${cnames} CNAMEs` : ''}`, why });
       else usable.push(t);
     }
-    if (usable.length === 0) return;
-    // The primary serves the most hostnames; a standby is another tunnel that serves none and carries the same routes.
-    const primary = [...usable].sort((a, b) => cnamesOf(b).length - cnamesOf(a).length)[0];
-    const keysOf = (t: LiveTunnel) => new Set(rules(t).map((r) => `${r.hostname} ${r.path ?? ''}`));
-    const mine = keysOf(primary);
+    if (usable.length === 0) return undefined;
+    const primary = [...usable].sort((a, b) => this.cnamesOf(b).length - this.cnamesOf(a).length)[0];
+    const mine = routeKeys(primary);
     const standby = usable
-      .filter((t) => t !== primary && cnamesOf(t).length === 0)
-      .map((t) => ({ t, overlap: [...keysOf(t)].filter((k) => mine.has(k)).length }))
+      .filter((t) => t !== primary && this.cnamesOf(t).length === 0)
+      .map((t) => ({ t, overlap: [...routeKeys(t)].filter((k) => mine.has(k)).length }))
       .filter((c) => c.overlap > 0)
       .sort((a, b) => b.overlap - a.overlap)[0]?.t;
     for (const t of usable) {
@@ -324,54 +380,40 @@ export class Draft {
         why: `gatehouse runs one primary and one standby tunnel per deployment; this one serves ${rules(t).map((r) => r.hostname).join(', ') || 'nothing'}: discover it into a deployment of its own`,
       });
     }
+    return { primary, ...(standby ? { standby } : {}) };
+  }
 
-    const siteOf = (t: LiveTunnel, role: 'primary' | 'standby') => {
-      this.file.adopt.tunnels[role] = t.id;
-      if (t.name !== `${this.file.name}-${role}`) this.review.push({ what: `tunnel "${t.name}"`, why: `the first deploy renames it ${this.file.name}-${role} (in place: same id, token and CNAME target)` });
-      return { external: { name: siteName(t.name, role) } };
+  /** A route of the primary's ingress; public with a placeholder reason when no expressed app gates it. */
+  private route(r: LiveIngressRule): Obj {
+    const hostname = String(r.hostname);
+    const route: Obj = { hostname, ...(r.path ? { path: r.path } : {}), service: r.service };
+    const origin = originOf(r);
+    if (Object.keys(origin).length) route.origin = origin;
+    if (this.gatingApps.has(hostname)) return route;
+    const gate = this.liveGates.get(hostname);
+    const unread = this.live.unread.some((l) => l.startsWith('Access apps:'));
+    route.public = {
+      reason: gate
+        ? `${REVIEW} gated at the edge by Access app "${gate}", which stays outside gatehouse`
+        : unread
+          ? `${REVIEW} the Access apps could not be read; check whether one gates this hostname`
+          : `${REVIEW} no Access app gated this hostname when discovered`,
     };
-    this.file.sites = {
-      primary: siteOf(primary, 'primary'),
-      ...(standby ? { standby: siteOf(standby, 'standby') } : {}),
-    };
-    this.review.push({ what: 'sites', why: 'written as hosts gatehouse does not create (external); the Cloudflare API does not show where a connector runs. Make a site a GCE site to let gatehouse build its host' });
-    if (standby) {
-      const theirs = keysOf(standby);
-      const differ = [...mine].filter((k) => !theirs.has(k)).length + [...theirs].filter((k) => !mine.has(k)).length;
-      if (differ) this.review.push({ what: `tunnel "${standby.name}"`, why: `its ingress differs from the primary's in ${differ} rules; the first deploy gives it exactly the primary's routes` });
-    }
+    this.review.push({
+      what: `routes[${this.file.routes.length}] (${hostname})`,
+      why: gate
+        ? `gated by Access app "${gate}", which discover could not express; written public with a placeholder reason`
+        : unread
+          ? 'the Access apps could not be read: written public with a placeholder reason; find out whether an app gates it'
+          : 'no Access app gates it: written public with a placeholder reason; write the real one, or gate it',
+    });
+    return route;
+  }
 
-    const catchAll = (primary.ingress ?? [])[(primary.ingress ?? []).length - 1];
-    if (catchAll && catchAll.service !== 'http_status:404') this.review.push({ what: `tunnel "${primary.name}"`, why: `its last rule answers ${catchAll.service}; gatehouse ends every ingress with http_status:404` });
-    for (const r of rules(primary)) {
-      const hostname = String(r.hostname);
-      const app = access.gatingApps.get(hostname);
-      const route: Obj = { hostname, ...(r.path ? { path: r.path } : {}), service: r.service };
-      const origin = originOf(r);
-      if (Object.keys(origin).length) route.origin = origin;
-      if (!app) {
-        const gate = this.liveGates.get(hostname);
-        const unread = this.live.unread.some((l) => l.startsWith('Access apps:'));
-        route.public = {
-          reason: gate
-            ? `${REVIEW} gated at the edge by Access app "${gate}", which stays outside gatehouse`
-            : unread
-              ? `${REVIEW} the Access apps could not be read; check whether one gates this hostname`
-              : `${REVIEW} no Access app gated this hostname when discovered`,
-        };
-        this.review.push({
-          what: `routes[${this.file.routes.length}] (${hostname})`,
-          why: gate
-            ? `gated by Access app "${gate}", which discover could not express; written public with a placeholder reason`
-            : unread
-              ? 'the Access apps could not be read: written public with a placeholder reason; find out whether an app gates it'
-              : 'no Access app gates it: written public with a placeholder reason; write the real one, or gate it',
-        });
-      }
-      this.file.routes.push(route);
-    }
+  /** The primary's CNAMEs, one per routed hostname; one that no route serves is listed. */
+  private adoptRecords(primary: LiveTunnel): void {
     const served = new Set(rules(primary).map((r) => String(r.hostname)));
-    for (const record of cnamesOf(primary)) {
+    for (const record of this.cnamesOf(primary)) {
       if (!served.has(record.name)) {
         this.unexpressed.push({ what: `CNAME ${record.name} (${record.id})`, why: `points at tunnel "${primary.name}", whose ingress serves no such hostname` });
         continue;
@@ -619,6 +661,11 @@ function siteName(tunnelName: string, role: string): string {
 
 function sortByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => a.name.localeCompare(b.name) || JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+/** The hostname and path of each rule of a tunnel. */
+function routeKeys(t: LiveTunnel): Set<string> {
+  return new Set(rules(t).map((r) => `${r.hostname} ${r.path ?? ''}`));
 }
 
 /** The rules of an ingress that carry a hostname (every rule but the catch-all). */
