@@ -43,6 +43,12 @@ const hostnameKey = z.string().superRefine((value, ctx) => {
   const problem = hostnameProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
 });
+/** A record's name: a hostname, or an external site's activation record `_gatehouse-<name>-<role>.<zone>`. */
+const recordKey = z.string().superRefine((value, ctx) => {
+  if (/^_gatehouse-[a-z0-9-]+-(primary|standby)\./.test(value) && !hostnameProblem(value.slice(value.indexOf('.') + 1))) return;
+  const problem = hostnameProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+});
 
 const byName = (what: string) => z.record(nameKey, uuidOf(what)).default({});
 const names = (what: string) => z.array(nameKey).default([]).describe(what);
@@ -54,9 +60,9 @@ export const AdoptSchema = z
       .prefault({})
       .describe("each site's existing tunnel (its remote configuration is adopted with it), by site role"),
     dns_records: z
-      .record(hostnameKey, hexIdOf('DNS record'))
+      .record(recordKey, hexIdOf('DNS record'))
       .default({})
-      .describe('the existing record of a hostname that gatehouse gives a record (a route or a Pages domain), by hostname'),
+      .describe("the existing record of a hostname that gatehouse gives a record (a route, a Pages domain, an external site's activation record), by name"),
     identity_providers: byName('identity provider').describe('existing identity providers, by the name this file gives them'),
     access_groups: byName('Access group').describe('existing Access groups, by name'),
     access_policies: byName('Access policy').describe('existing reusable Access policies, by name'),

@@ -242,11 +242,19 @@ function workerAdoptions(m: DeploymentModel): ModelAdoption[] {
 }
 
 /**
- * The record gatehouse creates for a hostname: a route's CNAME (in `production`) or a Pages
- * domain's CNAME (in `pages`). Every other owner of a hostname keeps its record itself, or is not
+ * The record gatehouse creates for a name: a route's CNAME (in `production`), a Pages domain's
+ * CNAME (in `pages`) or an external site's TXT activation record (in the site's stack). Every other owner of a hostname keeps its record itself, or is not
  * adoptable; the reason says which and what to write instead.
  */
 function recordTarget(m: DeploymentModel, hostname: string, id: string): Resolver {
+  // An external site's TXT activation record (lib/cutover/activation.ts): it exists before this
+  // deploy only when the deployment's state was lost or moved.
+  for (const site of [m.sites?.primary, m.sites?.standby]) {
+    if (site?.activationRecord === hostname) return { targets: [target(site.stack, ['activation', 'record'], 'dns_record', importIds.dnsRecord(m.primaryZone.zoneId, id))] };
+  }
+  if (hostname.startsWith('_gatehouse-')) {
+    return none(`is no activation record of this file (${declared([m.sites?.primary, m.sites?.standby].flatMap((s) => (s?.activationRecord ? [s.activationRecord] : [])))}); only a site gatehouse does not create (external) has one`);
+  }
   const owner = m.owners.get(hostname);
   const zone = m.recordZone(hostname);
   if (owner?.label === ROUTE_OWNER) {
@@ -262,5 +270,5 @@ function recordTarget(m: DeploymentModel, hostname: string, id: string): Resolve
     return none(`is the custom domain of ${label.replace(/\.public\.custom_domain$/, '')}, whose record belongs to the R2 custom domain, which provider 5.14 cannot import (docs/adopt.md)`);
   }
   if (label.startsWith('tenants.')) return none(`is the hostname of ${label}: tenant objects are created per tenant and are not adopted (docs/adopt.md)`);
-  return none('gets no record from gatehouse: records are created for routes and Pages custom domains only');
+  return none('gets no record from gatehouse: records are created for routes, Pages custom domains and the activation records of external sites only');
 }

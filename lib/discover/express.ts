@@ -332,6 +332,9 @@ export class Draft {
     const { primary, standby } = pair;
     const siteOf = (t: LiveTunnel, role: 'primary' | 'standby') => {
       this.file.adopt.tunnels[role] = t.id;
+      // A host gatehouse does not create follows a TXT record; one left by an earlier deploy is adopted too.
+      const activation = this.live.activationRecords.find((r) => r.name === `_gatehouse-${this.file.name}-${role}.${this.live.zones[0].name}`);
+      if (activation) this.file.adopt.dns_records.set(activation.name, activation.id);
       if (t.name !== `${this.file.name}-${role}`) this.review.push({ what: `tunnel "${t.name}"`, why: `the first deploy renames it ${this.file.name}-${role} (in place: same id, token and CNAME target)` });
       return { external: { name: siteName(t.name, role) } };
     };

@@ -163,6 +163,8 @@ export interface LiveAccount {
   readonly tunnels: readonly LiveTunnel[];
   /** The zones' CNAME records. */
   readonly records: readonly LiveRecord[];
+  /** TXT records named `_gatehouse-*` in the first zone: activation records of an earlier deploy whose state is gone. */
+  readonly activationRecords: readonly LiveRecord[];
   readonly apps: readonly LiveApp[];
   readonly policies: readonly LivePolicy[];
   readonly groups: readonly LiveGroup[];

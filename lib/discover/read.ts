@@ -81,6 +81,15 @@ export async function readAccount(api: CloudflareApi, o: ReadOptions): Promise<L
     const got = await step(`CNAME records of ${z.name}`, [] as LiveRecord[], async () => (await api.list<LiveRecord>(`/zones/${z.id}/dns_records`, { type: 'CNAME' })).filter((r) => INTERESTING_CNAME.test(r.content)), (x) => `${x.length} to tunnels or Pages`);
     records.push(...got.map((r) => ({ id: r.id, zone_id: z.id, name: r.name, type: r.type, content: r.content, ...(r.proxied !== undefined ? { proxied: r.proxied } : {}) })));
   }
+  const activationRecords = await step(
+    `gatehouse activation records of ${zones[0].name}`,
+    [] as LiveRecord[],
+    async () =>
+      (await api.list<LiveRecord>(`/zones/${zones[0].id}/dns_records`, { type: 'TXT', 'name.startswith': '_gatehouse-' }))
+        .filter((r) => r.name.startsWith('_gatehouse-'))
+        .map((r) => ({ id: r.id, zone_id: zones[0].id, name: r.name, type: r.type, content: r.content })),
+    n,
+  );
   const apps = await step('Access apps', [] as LiveApp[], () => api.list<LiveApp>(`/accounts/${a}/access/apps`, {}), n);
   const policies = await step('Access policies', [] as LivePolicy[], () => api.list<LivePolicy>(`/accounts/${a}/access/policies`, {}), n);
   const groups = await step('Access groups', [] as LiveGroup[], () => api.list<LiveGroup>(`/accounts/${a}/access/groups`, {}), n);
@@ -99,7 +108,7 @@ export async function readAccount(api: CloudflareApi, o: ReadOptions): Promise<L
   const pages = await step('Pages projects', [] as LivePagesProject[], () => api.list<LivePagesProject>(`/accounts/${a}/pages/projects`, {}), n);
   const workerDomains = await step('Workers custom domains', [] as LiveWorkerDomain[], () => api.list<LiveWorkerDomain>(`/accounts/${a}/workers/domains`, {}), n);
   o.progress(`read ${api.requests} requests in all`);
-  return { accountId: a, ...(teamName ? { teamName } : {}), zones, tunnels, records, apps, policies, groups, identityProviders, serviceTokens, buckets, pages, workerDomains, unread };
+  return { accountId: a, ...(teamName ? { teamName } : {}), zones, tunnels, records, activationRecords, apps, policies, groups, identityProviders, serviceTokens, buckets, pages, workerDomains, unread };
 }
 
 /** Every tunnel that is not deleted, with the ingress of each remotely-managed one. */

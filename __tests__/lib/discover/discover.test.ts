@@ -127,7 +127,7 @@ describe('edge: the production/standby seed (two tunnels, five hostnames, the CR
   beforeAll(async () => {
     run = await discover(edgeAccount(), ['--account', ACCOUNT, '--zone', 'example.com', '--name', 'edge'], (fake) => {
       // the API rate-limits one request: discover waits Retry-After and goes on
-      fake.rateLimited.add(7);
+      fake.rateLimited.add(8);
       fake.retryAfter = '3';
     });
     result = loadAndSynth(run.out, { skipValidation: false });
@@ -250,7 +250,7 @@ describe('mixed: a larger account with what discover cannot express', () => {
   });
 
   test('large lists are read page by page, with a progress line per page', () => {
-    expect(run.requests.filter((r) => r.startsWith(`GET /zones/${ZONE}/dns_records`))).toEqual([1, 2, 3].map((p) => `GET /zones/${ZONE}/dns_records?type=CNAME&page=${p}&per_page=100`));
+    expect(run.requests.filter((r) => r.startsWith(`GET /zones/${ZONE}/dns_records?type=CNAME`))).toEqual([1, 2, 3].map((p) => `GET /zones/${ZONE}/dns_records?type=CNAME&page=${p}&per_page=100`));
     expect(run.err.filter((l) => l.includes('dns_records: page'))).toEqual([1, 2, 3].map((p) => `discover: GET /zones/${ZONE}/dns_records: page ${p} of 3`));
   });
 
@@ -303,6 +303,26 @@ describe('mixed: a larger account with what discover cannot express', () => {
       "buckets.mixed-assets lifecycle rule logs: applies to the prefix logs/, and gatehouse writes whole-bucket rules; the first deploy replaces the bucket's rules with the file's, so this rule goes",
     );
   });
+});
+
+test('after a lost state, the TXT activation records an earlier deploy left are found and adopted too: the round trip creates nothing adoptable', async () => {
+  // GIVEN the edge account as gatehouse left it: its tunnels renamed, and the hosts' activation records
+  const data = edgeAccount();
+  data.records[ZONE].push(
+    { id: 'f'.repeat(31) + '1', name: '_gatehouse-edge-primary.example.com', type: 'TXT', content: 'active', proxied: false },
+    { id: 'f'.repeat(31) + '2', name: '_gatehouse-edge-standby.example.com', type: 'TXT', content: 'standby', proxied: false },
+    { id: 'f'.repeat(31) + '3', name: '_gatehouse-other-primary.example.com', type: 'TXT', content: 'active', proxied: false },
+  );
+  const run = await discover(data, ['--account', ACCOUNT, '--zone', 'example.com', '--name', 'edge']);
+  const { loaded, stacks } = loadAndSynth(run.out, { skipValidation: true });
+  // THEN both are adopted (the other deployment's is not), into the site stacks' activation records
+  expect(Object.keys(loaded.deployment.adopt.dns_records).filter((n) => n.startsWith('_'))).toEqual(['_gatehouse-edge-primary.example.com', '_gatehouse-edge-standby.example.com']);
+  const blocks = imported(stacks);
+  expect(blocks.get(`cloudflare_dns_record ${ZONE}/${'f'.repeat(31)}1`)).toMatchObject({ stack: 'production', resource: { type: 'TXT', name: '_gatehouse-edge-primary.example.com' } });
+  expect(blocks.get(`cloudflare_dns_record ${ZONE}/${'f'.repeat(31)}2`)).toMatchObject({ stack: 'standby', resource: { type: 'TXT', name: '_gatehouse-edge-standby.example.com' } });
+  const everyRecord = Object.values(stacks).flatMap((s) => Object.keys(s.resource?.cloudflare_dns_record ?? {}));
+  expect(everyRecord).toHaveLength(7);
+  expect([...blocks.values()].filter((b) => b.type === 'cloudflare_dns_record')).toHaveLength(7);
 });
 
 describe('the command line', () => {

@@ -20,6 +20,7 @@ function account(over: Partial<LiveAccount> = {}): LiveAccount {
     zones: [{ id: ZONE, name: 'example.com' }],
     tunnels: [],
     records: [],
+    activationRecords: [],
     apps: [],
     policies: [],
     groups: [],
