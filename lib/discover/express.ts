@@ -392,7 +392,15 @@ export class Draft {
     const route: Obj = { hostname, ...(r.path ? { path: r.path } : {}), service: r.service };
     const origin = originOf(r);
     if (Object.keys(origin).length) route.origin = origin;
-    if (this.gatingApps.has(hostname)) return route;
+    if (this.gatingApps.has(hostname)) {
+      if ((r.originRequest?.access as { required?: boolean } | undefined)?.required !== true) {
+        this.review.push({
+          what: `routes[${this.file.routes.length}] (${hostname})`,
+          why: "the first deploy adds the connector-side Access check (originRequest.access with the app's AUD): cloudflared then refuses a request without the app's token",
+        });
+      }
+      return route;
+    }
     const gate = this.liveGates.get(hostname);
     const unread = this.live.unread.some((l) => l.startsWith('Access apps:'));
     route.public = {

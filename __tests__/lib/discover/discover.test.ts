@@ -186,6 +186,7 @@ describe('edge: the production/standby seed (two tunnels, five hostnames, the CR
     expect(review).toContain('identity_providers.google-workspace: set TF_VAR_google_workspace_client_secret to its client secret before deploying (the secret is never read; the first deploy writes it)');
     expect(review).toContain('tunnel "edge-dal": the first deploy renames it edge-primary (in place: same id, token and CNAME target)');
     expect(review.filter((l) => l.includes('written public with a placeholder reason'))).toHaveLength(4);
+    expect(review).toContain("routes[0] (crm.example.com): the first deploy adds the connector-side Access check (originRequest.access with the app's AUD): cloudflared then refuses a request without the app's token");
     // a deleted tunnel is not asked for at all
     expect(run.requests.some((r) => r.includes(EDGE.gone))).toBe(false);
   });
@@ -194,7 +195,7 @@ describe('edge: the production/standby seed (two tunnels, five hostnames, the CR
     expect(run.sleeps).toEqual([3000]);
     expect(run.requests.filter((r) => r.includes('/access/apps'))).toHaveLength(2);
     expect(run.err).toContain('discover: tunnels: 3 (5 requests so far)');
-    expect(run.err[run.err.length - 1]).toBe('discover: 12 existing objects to adopt; 8 to review and 3 not expressed (listed at the top of the file)');
+    expect(run.err[run.err.length - 1]).toBe('discover: 12 existing objects to adopt; 9 to review and 3 not expressed (listed at the top of the file)');
     for (const text of [run.out, ...run.err]) {
       expect(text).not.toContain(LIVE_SECRET);
       expect(text).not.toContain(TOKEN);
