@@ -9,7 +9,7 @@ import { tenantHostname } from '../lib/tenants/plan';
 import { synthExample, SynthJson } from './helpers';
 
 const all = (json: SynthJson, type: string): SynthJson[] => Object.values(json.resource?.[type] ?? {});
-const EXAMPLES = ['onprem-gateway', 'sso-portal', 'managed-fleet', 'active-standby', 'workspace-trio'];
+const EXAMPLES = ['onprem-gateway', 'sso-portal', 'managed-fleet', 'active-standby', 'workspace-trio', 'adopt-active-standby'];
 const synthesized = Object.fromEntries(EXAMPLES.map((name) => [name, synthExample(name)]));
 
 describe.each(EXAMPLES)('%s', (name) => {
@@ -256,5 +256,84 @@ describe('workspace-trio (ADR: Google Workspace OIDC in front of three internal 
     const ingress = all(stacks.production, 'cloudflare_zero_trust_tunnel_cloudflared_config')[0].config.ingress;
     const auds = ingress.slice(0, -1).map((r: SynthJson) => r.origin_request.access.aud_tag[0]);
     expect(new Set(auds).size).toBe(3);
+  });
+});
+
+describe('adopt-active-standby (the production/standby seed, already running, taken over: docs/adopt.md)', () => {
+  const { stacks } = synthesized['adopt-active-standby'];
+  const ACCOUNT = '0123456789abcdef0123456789abcdef';
+  const ZONE = 'c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5';
+  const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+  /** Provider 5.14's documented import-id format of each type (docs/resources/<type>.md "Import"), as the ids of this account. */
+  const FORMAT: Record<string, RegExp> = {
+    cloudflare_zero_trust_tunnel_cloudflared: new RegExp(`^${ACCOUNT}/${UUID}$`),
+    cloudflare_zero_trust_tunnel_cloudflared_config: new RegExp(`^${ACCOUNT}/${UUID}$`),
+    cloudflare_dns_record: new RegExp(`^${ZONE}/[0-9a-f]{32}$`),
+    cloudflare_zero_trust_access_identity_provider: new RegExp(`^accounts/${ACCOUNT}/${UUID}$`),
+    cloudflare_zero_trust_access_group: new RegExp(`^accounts/${ACCOUNT}/${UUID}$`),
+    cloudflare_zero_trust_access_policy: new RegExp(`^${ACCOUNT}/${UUID}$`),
+    cloudflare_zero_trust_access_application: new RegExp(`^accounts/${ACCOUNT}/${UUID}$`),
+  };
+  /** The import blocks of a stack, each resolved to the resource its `to` names in that stack. */
+  const imports = (stack: string) =>
+    (stacks[stack].import ?? []).map((b: SynthJson) => {
+      const [type, name] = String(b.to).split('.');
+      return { type, id: b.id as string, to: b.to as string, resource: stacks[stack].resource?.[type]?.[name] as SynthJson | undefined };
+    });
+
+  test('every import block is top-level, its `to` a gatehouse resource of the same stack and its `id` in the documented format of its type', () => {
+    const blocks = ['access', 'standby', 'production'].flatMap((s) => imports(s).map((b: SynthJson) => ({ ...b, stack: s })));
+    expect(blocks.length).toBe(13); // 11 entries; each tunnel brings its configuration
+    for (const b of blocks) {
+      expect([b.to, b.resource !== undefined]).toEqual([b.to, true]);
+      expect([b.type, b.id]).toEqual([b.type, expect.stringMatching(FORMAT[b.type])]);
+    }
+  });
+
+  test('the tunnels: each site adopts its own tunnel and its remote configuration (same id), in its own stack', () => {
+    const byType = (stack: string, type: string) => imports(stack).filter((b: SynthJson) => b.type === type).map((b: SynthJson) => b.id);
+    expect(byType('production', 'cloudflare_zero_trust_tunnel_cloudflared')).toEqual([`${ACCOUNT}/6f1d2c3b-4a59-4e8d-9c7b-0a1b2c3d4e5f`]);
+    expect(byType('production', 'cloudflare_zero_trust_tunnel_cloudflared_config')).toEqual([`${ACCOUNT}/6f1d2c3b-4a59-4e8d-9c7b-0a1b2c3d4e5f`]);
+    expect(byType('standby', 'cloudflare_zero_trust_tunnel_cloudflared')).toEqual([`${ACCOUNT}/7a2e3d4c-5b6a-4f9e-8d0c-1b2c3d4e5f60`]);
+    expect(byType('standby', 'cloudflare_zero_trust_tunnel_cloudflared_config')).toEqual([`${ACCOUNT}/7a2e3d4c-5b6a-4f9e-8d0c-1b2c3d4e5f60`]);
+    // the hosts are not gatehouse's: nothing of theirs is created or imported
+    for (const s of ['production', 'standby']) expect(all(stacks[s], 'google_compute_instance')).toEqual([]);
+  });
+
+  test('each of the five public records is imported into the record of its own hostname; only the new TXT activation records are created', () => {
+    const records = imports('production').filter((b: SynthJson) => b.type === 'cloudflare_dns_record');
+    expect(Object.fromEntries(records.map((b: SynthJson) => [b.resource.name, b.id]))).toEqual({
+      'crm.example.com': `${ZONE}/1e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b`,
+      'www.example.com': `${ZONE}/2f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c`,
+      'api.example.com': `${ZONE}/3a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d`,
+      'scan.example.com': `${ZONE}/4b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e`,
+      'mcp.example.com': `${ZONE}/5c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f`,
+    });
+    for (const b of records) expect(b.resource).toMatchObject({ type: 'CNAME', proxied: true, zone_id: ZONE });
+    const imported = new Set(records.map((b: SynthJson) => b.to));
+    const created = ['production', 'standby'].flatMap((s) =>
+      Object.entries<SynthJson>(stacks[s].resource.cloudflare_dns_record ?? {}).filter(([name]) => !imported.has(`cloudflare_dns_record.${name}`)).map(([, r]) => r.name),
+    );
+    expect(created.sort()).toEqual(['_gatehouse-edge-primary.example.com', '_gatehouse-edge-standby.example.com']);
+  });
+
+  test('the Access app, its policy, group and Google Workspace IdP are imported into the access stack', () => {
+    expect(Object.fromEntries(imports('access').map((b: SynthJson) => [b.type, [b.resource.name, b.id]]))).toEqual({
+      cloudflare_zero_trust_access_identity_provider: ['workspace', `accounts/${ACCOUNT}/8b3f4e5d-6c7b-4a0f-9e1d-2c3d4e5f6a71`],
+      cloudflare_zero_trust_access_group: ['staff', `accounts/${ACCOUNT}/9c4a5f6e-7d8c-4b1a-8f2e-3d4e5f6a7b82`],
+      cloudflare_zero_trust_access_policy: ['allow-staff', `${ACCOUNT}/ad5b6a7f-8e9d-4c2b-9a3f-4e5f6a7b8c93`],
+      cloudflare_zero_trust_access_application: ['crm', `accounts/${ACCOUNT}/be6c7b8a-9f0e-4d3c-8b4a-5f6a7b8c9da4`],
+    });
+  });
+
+  test('no resource of an adoptable type is left to be created, except the new activation records', () => {
+    const adoptable = Object.keys(FORMAT);
+    for (const s of ['access', 'standby', 'production']) {
+      const imported = new Set(imports(s).map((b: SynthJson) => b.to));
+      const missing = adoptable.flatMap((type) =>
+        Object.entries<SynthJson>(stacks[s].resource?.[type] ?? {}).filter(([name, r]) => !imported.has(`${type}.${name}`) && !String(r.name).startsWith('_gatehouse-')).map(([name]) => `${type}.${name}`),
+      );
+      expect([s, missing]).toEqual([s, []]);
+    }
   });
 });

@@ -7,7 +7,7 @@
  *       -> production (primary tunnel, ingress, host, the routes' DNS records, Pages, Workers, tokens, buckets)
  *   access -> tenants-<n> (one shard of the managed tenant fleet each; only when tenants exist)
  */
-import { App, TerraformResource } from 'cdktf';
+import { App, TerraformResource, TerraformStack } from 'cdktf';
 import { AccessStack } from '../stacks/access';
 import { PagesStack } from '../stacks/pages';
 import { ProductionStack } from '../stacks/production';
@@ -18,6 +18,7 @@ import type { ComplianceReport } from './checks/report';
 import type { Deployment } from './config/schema';
 import { GatehouseError } from './core/errors';
 import { PROJECT_ROOT } from './core/paths';
+import { adoptExisting } from './deployment/adopt';
 import { legacyStateProblems, movedStateProblems } from './deployment/backend';
 import { DeploymentModel, modelOf } from './deployment/model';
 
@@ -68,6 +69,8 @@ export function buildStacks(app: App, input: Deployment | DeploymentModel, optio
     ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
   });
   const tenantShards = buildTenantShards(app, m, access);
+  // What already exists is imported, not created (`adopt:`, docs/adopt.md): one place, before the checks.
+  adoptExisting(new Map<string, TerraformStack>([...(pages ? [['pages', pages] as const] : []), ['access', access], ...(standby ? [['standby', standby] as const] : []), ['production', production]]), m);
   if (options.checkState ?? true) {
     const problems = [
       ...legacyStateProblems(m.deployment, app.outdir),

@@ -6,6 +6,7 @@
  */
 import type { Command } from './command';
 import { CUTOVER_USAGE } from '../cutover/args';
+import { DISCOVER_USAGE } from '../discover/args';
 
 const FILE_ARG = `  file             the deployment file, relative to the directory you run the command from
                    (default: GATEHOUSE_DEPLOYMENT, else the package's deployment.example.yaml)`;
@@ -131,5 +132,11 @@ ${OUTPUT_ARG}
 ${HELP_ARG}
 `,
     run: (argv, ctx) => (require('./cutover') as typeof import('./cutover')).runCutoverPlan(argv, ctx),
+  },
+  {
+    name: 'discover',
+    summary: 'read a live Cloudflare account into a deployment file that adopts what exists (docs/adopt.md)',
+    usage: DISCOVER_USAGE,
+    run: (argv, ctx) => (require('./discover') as typeof import('./discover')).run(argv, ctx),
   },
 ];

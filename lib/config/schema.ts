@@ -22,6 +22,7 @@ import {
 } from '../core/rules';
 import { API_REQUESTS_PER_WINDOW } from '../core/limits';
 import { USER_DATA_RULES } from '../google/user-data';
+import { AdoptSchema } from './adopt-schema';
 
 /** A site's tunnel token rotation generation: raise it to rotate the tunnel secret (README "Rotating a tunnel token"). */
 const tokenRotation = z
@@ -415,6 +416,7 @@ export const DeploymentSchema = z
     buckets: z.record(nameKey, BucketSchema).default({}),
     tenants: TenantsSchema.prefault({}),
     backend: BackendSchema.prefault({ type: 'local' }),
+    adopt: AdoptSchema.prefault({}),
   })
   .describe('a gatehouse deployment');
 

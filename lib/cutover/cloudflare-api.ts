@@ -1,13 +1,16 @@
 /**
- * A small read-only Cloudflare API v4 client for the cutover: tunnels by name, a tunnel's status, and a
- * hostname's CNAME record. Global fetch (Node 20); every response is the documented envelope
- * `{success, errors, messages, result, result_info}` (https://developers.cloudflare.com/fundamentals/api/);
- * HTTP 429 is retried after `Retry-After` or an exponential back-off (the API allows 1,200 requests per
- * five minutes per user, https://developers.cloudflare.com/fundamentals/api/reference/limits/); list
- * endpoints are read page by page until `result_info.total_pages`.
+ * A small read-only Cloudflare API v4 client for the cutover (tunnels by name, a tunnel's status, a
+ * hostname's CNAME record) and for `npm run discover` (any list or object it reads). Global fetch
+ * (Node 20); every response is the documented envelope `{success, errors, messages, result,
+ * result_info}` (https://developers.cloudflare.com/fundamentals/api/). The API allows 1,200 requests
+ * per five minutes per user (https://developers.cloudflare.com/fundamentals/api/reference/limits/):
+ * the client never sends more than that in any five-minute window (a sliding window, waiting when it
+ * is full), and retries HTTP 429 after `Retry-After` or an exponential back-off. List endpoints are
+ * read page by page until `result_info.total_pages`, or by `result_info.cursor` (R2).
  *
  * The token is sent only as a bearer header and never appears in an error message.
  */
+import { API_REQUESTS_PER_WINDOW } from '../core/limits';
 
 /** The public API; tests point `baseUrl` at a fake server on 127.0.0.1. */
 export const CLOUDFLARE_API_BASE = 'https://api.cloudflare.com/client/v4';
@@ -51,6 +54,52 @@ export interface CloudflareApiOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default 100 */
   readonly perPage?: number;
+  /**
+   * At most this many requests in any `windowMs` (client side; 429s are retried as well).
+   * @default 1200 (API_REQUESTS_PER_WINDOW)
+   */
+  readonly requestsPerWindow?: number;
+  /** @default 300000 (five minutes) */
+  readonly windowMs?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /**
+   * Called with one line per page of a list that has more than one page, and when the client waits
+   * for the rate limit (progress on large accounts).
+   * @default - silent
+   */
+  readonly progress?: (line: string) => void;
+}
+
+/**
+ * A sliding-window limit: at most `limit` starts in any `windowMs`. `take()` resolves when one more
+ * request may start (at once while the window has room, else when its oldest start leaves it).
+ */
+export class RequestWindow {
+  private readonly starts: number[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {}
+
+  /** Wait, if needed, then record a start. Returns how long it waited (ms). */
+  public async take(): Promise<number> {
+    let waited = 0;
+    for (;;) {
+      const t = this.now();
+      while (this.starts.length && this.starts[0] <= t - this.windowMs) this.starts.shift();
+      if (this.starts.length < this.limit) {
+        this.starts.push(t);
+        return waited;
+      }
+      const wait = this.starts[0] + this.windowMs - t;
+      waited += wait;
+      await this.sleep(wait);
+    }
+  }
 }
 
 interface Envelope<T> {
@@ -76,6 +125,8 @@ export class CloudflareApi implements CutoverApi {
   private readonly backoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly perPage: number;
+  private readonly window: RequestWindow;
+  private sent = 0;
 
   constructor(private readonly options: CloudflareApiOptions) {
     this.base = (options.baseUrl ?? CLOUDFLARE_API_BASE).replace(/\/+$/, '');
@@ -83,6 +134,12 @@ export class CloudflareApi implements CutoverApi {
     this.backoffMs = options.backoffMs ?? 1000;
     this.sleep = options.sleep ?? wait;
     this.perPage = options.perPage ?? 100;
+    this.window = new RequestWindow(options.requestsPerWindow ?? API_REQUESTS_PER_WINDOW, options.windowMs ?? 300_000, options.now ?? Date.now, this.sleep);
+  }
+
+  /** How many HTTP requests this client has sent (retries included). */
+  public get requests(): number {
+    return this.sent;
   }
 
   public async tunnelByName(accountId: string, name: string): Promise<TunnelInfo | undefined> {
@@ -105,24 +162,45 @@ export class CloudflareApi implements CutoverApi {
   }
 
   /** Every page of a list endpoint. */
-  public async list<T>(path: string, query: Record<string, string>): Promise<T[]> {
+  public async list<T>(path: string, query: Record<string, string>, headers: Record<string, string> = {}): Promise<T[]> {
     const all: T[] = [];
     for (let page = 1; ; page++) {
-      const env = await this.get<T[]>(path, { ...query, page: String(page), per_page: String(this.perPage) });
+      const env = await this.get<T[]>(path, { ...query, page: String(page), per_page: String(this.perPage) }, headers);
       all.push(...(env.result ?? []));
       const pages = env.result_info?.total_pages ?? 1;
+      if (pages > 1) this.options.progress?.(`GET ${path}: page ${page} of ${pages}`);
       if (page >= pages || (env.result ?? []).length === 0) return all;
     }
   }
 
-  /** One GET, retried while the API answers 429. */
-  public async get<T>(path: string, query: Record<string, string>): Promise<Envelope<T>> {
+  /**
+   * Every page of a list paginated by cursor (R2 buckets: `result.<key>[]` and `result_info.cursor`,
+   * https://developers.cloudflare.com/api/resources/r2/subresources/buckets/methods/list/).
+   */
+  public async listByCursor<T>(path: string, key: string, headers: Record<string, string> = {}): Promise<T[]> {
+    const all: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 1; ; page++) {
+      const env = await this.get<Record<string, T[] | undefined>>(path, { per_page: String(this.perPage), ...(cursor ? { cursor } : {}) }, headers);
+      const items = env.result?.[key] ?? [];
+      all.push(...items);
+      cursor = (env.result_info as { cursor?: string } | undefined)?.cursor || undefined;
+      if (cursor) this.options.progress?.(`GET ${path}: page ${page}, more follow`);
+      if (!cursor || items.length === 0) return all;
+    }
+  }
+
+  /** One GET, retried while the API answers 429; never more than the request window allows. */
+  public async get<T>(path: string, query: Record<string, string>, headers: Record<string, string> = {}): Promise<Envelope<T>> {
     const url = `${this.base}${path}${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`;
     const where = `GET ${path}`;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
+      const waited = await this.window.take();
+      if (waited > 0) this.options.progress?.(`waited ${Math.ceil(waited / 1000)} s for the API rate limit (${this.options.requestsPerWindow ?? API_REQUESTS_PER_WINDOW} requests per ${Math.round((this.options.windowMs ?? 300_000) / 1000)} s)`);
+      this.sent++;
       try {
-        response = await fetch(url, { headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json' } });
+        response = await fetch(url, { headers: { ...headers, authorization: `Bearer ${this.options.token}`, accept: 'application/json' } });
       } catch (error) {
         throw new CloudflareApiError(`${where}: ${(error as Error).message}`);
       }

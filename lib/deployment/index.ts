@@ -15,3 +15,6 @@ export { deploymentGraph, deploymentMermaid, GRAPH_FILE, toMermaid } from '../gr
 export type { DeploymentGraph, GraphEdge, GraphGroup, GraphNode } from '../graph/mermaid';
 export { GatehouseError } from '../core/errors';
 export type { Problem } from '../core/errors';
+export { runDiscover } from '../discover/run';
+export type { DiscoverContext } from '../discover/run';
+export { adoptExisting } from '../deployment/adopt';

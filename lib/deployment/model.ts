@@ -17,6 +17,7 @@ import { GatehouseError } from '../core/errors';
 import { appDestinations, coveredBy, longestZoneMatch, pagesDevHostnames, routeKey } from '../core/hostnames';
 import { activationRecordName, SiteRole } from '../cutover/activation-names';
 import { planShards, tenantBucketName, tenantHostname } from '../tenants/plan';
+import { ModelAdoption, resolveAdoptions } from './adoptions';
 import { resolveHostnameOwners } from './owners';
 import { resolvePagesGating } from './pages-gating';
 
@@ -245,6 +246,8 @@ export class DeploymentModel {
   public readonly ownerConflicts: ReadonlyMap<string, string>;
   /** True when the file names at least two hostnames and no declared zone holds any: the zone is the mistake. */
   public readonly zoneLooksWrong: boolean;
+  /** The `adopt:` entries, each with the resources it imports into (lib/deployment/adoptions.ts). */
+  public readonly adoptions: readonly ModelAdoption[];
 
   constructor(
     public readonly deployment: Deployment,
@@ -278,6 +281,7 @@ export class DeploymentModel {
     this.ownerConflicts = owners.conflicts;
     const named = this.namedHostnames();
     this.zoneLooksWrong = named.length >= 2 && !named.some((h) => this.zoneOf(h));
+    this.adoptions = resolveAdoptions(this);
   }
 
   /** THE zone lookup: the most specific declared zone that holds a hostname (longest match), or undefined. */

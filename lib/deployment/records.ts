@@ -1,6 +1,7 @@
 /** Routes -> DNS: the proxied CNAMEs of every routed hostname, one `TunnelCnames` per zone. */
 import type { Construct } from 'constructs';
 import { TunnelCnames } from '../cloudflare/dns';
+import { recordsConstructId } from './adoptions';
 import type { DeploymentModel } from './model';
 
 /**
@@ -10,7 +11,7 @@ import type { DeploymentModel } from './model';
  */
 export function publicRecords(scope: Construct, m: DeploymentModel, target: string): TunnelCnames[] {
   return m.routeZones.map(
-    (group) => new TunnelCnames(scope, group.zone.primary ? 'dns' : `dns-${group.zone.zoneName}`, { zone: group.zone, hostnames: group.hostnames, target }),
+    (group) => new TunnelCnames(scope, recordsConstructId(group.zone), { zone: group.zone, hostnames: group.hostnames, target }),
   );
 }
 

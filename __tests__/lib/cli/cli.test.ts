@@ -161,6 +161,7 @@ describe('processes: the real command, npm scripts, where the user is', () => {
       deploy: 'node bin/gatehouse.js deploy',
       cutover: 'node bin/gatehouse.js cutover',
       'cutover:plan': 'node bin/gatehouse.js cutover-plan',
+      discover: 'node bin/gatehouse.js discover',
     });
     for (const [, s] of viaCli) expect(COMMANDS.map((c) => c.name)).toContain(s.split(' ')[2]);
     expect(Object.values(scripts).some((s) => /\bcdktf (synth|diff|deploy)\b/.test(s))).toBe(false); // cdktf only through the preflight

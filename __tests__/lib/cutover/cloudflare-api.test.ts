@@ -1,8 +1,9 @@
 /**
  * The cutover's Cloudflare API client against a fake API on 127.0.0.1 answering in the documented
- * envelope: reads by name, status, records, pagination, 429 back-off and one-line errors.
+ * envelope: reads by name, status, records, pagination, 429 back-off, the request window and one-line errors.
  */
-import { CloudflareApi, CloudflareApiError } from '../../../lib/cutover/cloudflare-api';
+import { API_REQUESTS_PER_WINDOW } from '../../../lib/core/limits';
+import { CloudflareApi, CloudflareApiError, RequestWindow } from '../../../lib/cutover/cloudflare-api';
 import { FakeCloudflare } from './fake-cloudflare';
 
 const TOKEN = 'test-token-value';
@@ -92,4 +93,43 @@ test('an unreachable API is one line too', async () => {
   expect(error).toBeInstanceOf(CloudflareApiError);
   expect(error.message).toMatch(new RegExp(`^GET /accounts/${ACCOUNT}/cfd_tunnel/x: fetch failed$`));
   await fake.start(); // for afterEach
+});
+
+test('never more than requestsPerWindow requests in any window: the client waits for the oldest to leave it, and says so', async () => {
+  // GIVEN a window of 2 requests per second and a clock that only moves when the client sleeps
+  let clock = 10_000;
+  const lines: string[] = [];
+  const client = api(TOKEN, {
+    requestsPerWindow: 2,
+    windowMs: 1000,
+    now: () => clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+    progress: (l) => lines.push(l),
+  });
+  // WHEN five requests go out, 100 ms apart after the first two
+  await client.tunnelStatus(ACCOUNT, 'example-primary-uuid');
+  clock += 100;
+  await client.tunnelStatus(ACCOUNT, 'example-primary-uuid');
+  clock += 100;
+  await client.tunnelStatus(ACCOUNT, 'example-primary-uuid');
+  await client.tunnelStatus(ACCOUNT, 'example-primary-uuid');
+  await client.tunnelStatus(ACCOUNT, 'example-primary-uuid');
+  // THEN the third waits until the first is a second old, the fourth until the second is, and so on
+  expect(sleeps).toEqual([800, 100, 900]);
+  expect(client.requests).toBe(5);
+  expect(lines[0]).toBe('waited 1 s for the API rate limit (2 requests per 1 s)');
+});
+
+test('the default window is the documented 1,200 requests per five minutes', async () => {
+  // GIVEN the window a client gets by default (lib/core/limits.ts)
+  let clock = 0;
+  const window = new RequestWindow(API_REQUESTS_PER_WINDOW, 300_000, () => clock, async (ms) => void (clock += ms));
+  // THEN 1,200 requests start at once and the next waits the whole five minutes
+  for (let i = 0; i < 1200; i++) await window.take();
+  expect(clock).toBe(0);
+  expect(await window.take()).toBe(300_000);
+  expect(API_REQUESTS_PER_WINDOW).toBe(1200);
 });
