@@ -14,14 +14,19 @@ const steps = [
   { name: 'jest --ci', args: [require.resolve('jest/bin/jest'), '--ci', ...process.argv.slice(2)], buffered: false },
 ];
 
+/**
+ * @typedef {{ name: string, args: string[], buffered: boolean }} Step
+ * @param {Step} step
+ * @returns {Promise<{ step: Step, status: number, signal?: NodeJS.Signals | null, output: string, seconds: number }>}
+ */
 function run(step) {
   return new Promise((resolve) => {
     const start = Date.now();
     const child = spawn(process.execPath, step.args, { cwd: root, stdio: step.buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     let output = '';
     if (step.buffered) {
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
+      child.stdout?.on('data', (d) => (output += d));
+      child.stderr?.on('data', (d) => (output += d));
     }
     child.on('error', (e) => resolve({ step, status: 1, output: `${e.message}\n`, seconds: 0 }));
     child.on('close', (code, signal) => resolve({ step, status: code ?? (signal ? 1 : 0), signal, output, seconds: (Date.now() - start) / 1000 }));
