@@ -17,6 +17,7 @@ import { builtinModules } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { transformSync } from 'esbuild';
+import { build } from '../scripts/build.js';
 
 const ROOT = path.join(__dirname, '..');
 const FULL = process.env.GATEHOUSE_SLOW_TESTS === '1';
@@ -55,8 +56,7 @@ beforeAll(() => {
     fs.mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(stage, f));
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(path.join(ROOT, 'scripts', 'build.js')).build({ out: path.join(stage, 'dist'), types: FULL });
+  build({ out: path.join(stage, 'dist'), types: FULL });
   // WHEN it is packed (prepack would build again) and installed into a fresh cdktf app
   const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], stage));
   files = packed[0].files.map((f: { path: string }) => f.path).sort();

@@ -148,7 +148,7 @@ export function synthApp(
   // checkout path, the bundle), so a warning would make manifest.json differ between two checkouts.
   const app = new App({ outdir, stackTraces: false });
   const report = build(app);
-  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+  for (const stack of app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
     const inner = stack.synthesizer;
     const id = stack.node.id;
     const write = options.only?.(id) ?? true;
@@ -214,7 +214,7 @@ export function synthAtomically(
       staging,
       (app) => {
         const r = build(app);
-        progress = new SynthProgress(app.node.findAll().filter(TerraformStack.isStack).length, options);
+        progress = new SynthProgress(app.node.findAll().filter((c) => TerraformStack.isStack(c)).length, options);
         return r;
       },
       { onStack: (id, resources) => progress?.stackDone(id, resources) },

@@ -70,10 +70,10 @@ export function parseArgs(
     }
     const eq = word.startsWith('--') ? word.indexOf('=') : -1;
     const [name, inline] = eq > 0 ? [word.slice(0, eq), word.slice(eq + 1)] : [word, undefined];
-    const spec = options[name];
+    const spec = options[name] as OptionSpec | undefined;
     if (!spec) throw new UsageError(`unknown option ${JSON.stringify(word)}; run gatehouse ${command} --help`);
     if (spec.value) {
-      const value = inline ?? argv[++i];
+      const value = inline ?? argv.at(++i);
       if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) {
         throw new UsageError(`${name} needs a value; run gatehouse ${command} --help`);
       }

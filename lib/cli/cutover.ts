@@ -7,6 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { problemLines } from '../core/cli';
+import type { SynthesizedStackJson } from '../core/terraform';
 import { parseCutoverArgs } from '../cutover/args';
 import { CloudflareApi } from '../cutover/cloudflare-api';
 import { cutoverPlan } from '../cutover/plan';
@@ -83,7 +84,7 @@ export async function runCutoverPlan(argv: readonly string[], ctx: CommandContex
     ctx.err('gatehouse cutover-plan: the deployment has no sites.standby, so there is nothing to cut over to');
     return 1;
   }
-  const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as SynthesizedStackJson;
   const plan = cutoverPlan(read('production'), read('standby'));
   const width = Math.max(...plan.map((p) => p.hostname.length), 8);
   ctx.out(`${'hostname'.padEnd(width)}  activate_dns=false -> activate_dns=true`);

@@ -39,7 +39,8 @@ const isHelp = (word: string) => word === '--help' || word === '-h';
 
 /** Run `gatehouse <argv>`; resolves to the exit status. */
 export async function main(argv: readonly string[], ctx: CommandContext = processContext(), commands: readonly Command[] = COMMANDS): Promise<number> {
-  const [name, ...rest] = argv;
+  const name = argv.at(0);
+  const rest = argv.slice(1);
   if (name === undefined) {
     ctx.err(usage(commands).trimEnd());
     return 2;

@@ -143,7 +143,7 @@ function boundedJson(value: unknown, limit: number): string {
       seen.add(v);
       const array = Array.isArray(v);
       out += array ? '[' : '{';
-      const entries = array ? (v as unknown[]).map((x) => [undefined, x] as const) : Object.entries(v as object);
+      const entries = array ? (v as unknown[]).map((x) => [undefined, x] as const) : Object.entries(v);
       let first = true;
       for (const [k, x] of entries) {
         if (!first) out += ',';

@@ -102,11 +102,28 @@ export class RequestWindow {
   }
 }
 
-interface Envelope<T> {
-  success: boolean;
-  errors?: Array<{ code?: number; message?: string }>;
-  result: T;
-  result_info?: { page?: number; per_page?: number; total_pages?: number; count?: number; total_count?: number };
+/**
+ * The Cloudflare API v4 response envelope
+ * (https://developers.cloudflare.com/fundamentals/api/how-to/make-api-calls/): `success`, `errors`,
+ * `result` (null on an error, and on some successful calls) and, for lists, `result_info` (pages, or a
+ * `cursor` where the list is paginated by cursor). Read from untrusted JSON, so every field may be missing.
+ */
+export interface Envelope<T> {
+  /** Whether the call succeeded; anything but `true` is a failure. */
+  readonly success?: boolean;
+  /** What went wrong, when it did. */
+  readonly errors?: ReadonlyArray<{ readonly code?: number; readonly message?: string }>;
+  /** The answer. */
+  readonly result?: T | null;
+  /** Paging of a list. */
+  readonly result_info?: {
+    readonly page?: number;
+    readonly per_page?: number;
+    readonly total_pages?: number;
+    readonly count?: number;
+    readonly total_count?: number;
+    readonly cursor?: string;
+  };
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -150,7 +167,7 @@ export class CloudflareApi implements CutoverApi {
   public async tunnelStatus(accountId: string, tunnelId: string): Promise<string> {
     // result.status; result.connections is deprecated and may be empty (FIELD-GUIDE "Cloudflare API reads").
     const { result } = await this.get<TunnelInfo>(`/accounts/${accountId}/cfd_tunnel/${tunnelId}`, {});
-    return String(result?.status ?? '');
+    return result?.status ?? '';
   }
 
   public async cnameContent(zoneId: string, hostname: string): Promise<string | undefined> {
@@ -184,7 +201,7 @@ export class CloudflareApi implements CutoverApi {
       const env = await this.get<Record<string, T[] | undefined>>(path, { per_page: String(this.perPage), ...(cursor ? { cursor } : {}) }, headers);
       const items = env.result?.[key] ?? [];
       all.push(...items);
-      cursor = (env.result_info as { cursor?: string } | undefined)?.cursor || undefined;
+      cursor = env.result_info?.cursor || undefined;
       if (cursor) this.options.progress?.(`GET ${path}: page ${page}, more follow`);
       if (!cursor || items.length === 0) return all;
     }
@@ -192,7 +209,7 @@ export class CloudflareApi implements CutoverApi {
 
   /** One GET, retried while the API answers 429; never more than the request window allows. */
   public async get<T>(path: string, query: Record<string, string>, headers: Record<string, string> = {}): Promise<Envelope<T>> {
-    const url = `${this.base}${path}${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`;
+    const url = `${this.base}${path}${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`;
     const where = `GET ${path}`;
     for (let attempt = 1; ; attempt++) {
       let response: Response;

@@ -63,7 +63,8 @@ export function evaluate(input: EvaluationInput): Record<string, unknown> {
       stdio: ['pipe', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
     }).toString();
-    return JSON.parse(JSON.parse(out.trim()));
+    // terraform console prints the JSON text as an HCL string
+    return JSON.parse(JSON.parse(out.trim()) as string) as Record<string, unknown>;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -83,7 +84,8 @@ export function toNativeExpression(value: unknown, rewrite: (expressionText: str
       .map(([k, v]) => `${JSON.stringify(k)} = ${toNativeExpression(v, rewrite)}`)
       .join(', ')}}`;
   }
-  return value === null || value === undefined ? 'null' : String(value);
+  // what is left of a JSON value: a number, a boolean, or null
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'null';
 }
 
 /** Template text from `i` up to the end (or the closing quote of a nested string): [native text, next index]. */
@@ -184,7 +186,7 @@ export function evaluateBatches(inputs: readonly BatchInput[]): Array<Array<Reco
     const seen = (key: 'v' | 'r', name: string) => {
       for (const c of input.cases) if (!(name in (key === 'v' ? c.variables : c.stubs))) missing.add(`${key === 'v' ? 'var.' : ''}${name}`);
     };
-    const rewriter = (links: Readonly<Record<string, string>>) => (text: string) =>
+    const rewriter = (links: Readonly<Record<string, string | undefined>>) => (text: string) =>
       text.replace(new RegExp(`\\bvar\\.([A-Za-z0-9_-]+)|${REFERENCE.source}`, 'g'), (whole, name?: string) => {
         if (name) {
           seen('v', name);
@@ -217,7 +219,7 @@ export function evaluateBatches(inputs: readonly BatchInput[]): Array<Array<Reco
       stdio: ['pipe', 'pipe', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,
     }).toString();
-    return JSON.parse(JSON.parse(out.trim()));
+    return JSON.parse(JSON.parse(out.trim()) as string) as Array<Array<Record<string, unknown>>>;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

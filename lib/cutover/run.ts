@@ -18,6 +18,7 @@
  */
 import type { Deployment } from '../config/schema';
 import { GatehouseError } from '../core/errors';
+import type { SynthesizedStackJson } from '../core/terraform';
 import { DeploymentModel, modelOf } from '../deployment/model';
 import { ACTIVATE_DNS, PRIMARY_CONNECTOR_ON } from '../deployment/variables';
 import type { SiteRole } from './activation';
@@ -100,7 +101,7 @@ export interface CutoverOptions {
   /** Print the steps and change nothing (the read-only checks still run). */
   readonly dryRun?: boolean;
   /** Synthesized stacks by id, for the credential preflight. */
-  readonly stacks: Readonly<Record<string, Record<string, any>>>;
+  readonly stacks: Readonly<Record<string, SynthesizedStackJson | undefined>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly api: CutoverApi;
   /** Runs one deploy; rejects when it fails. */
@@ -216,7 +217,7 @@ class CutoverRun {
     const sites = m.sites;
     if (!sites?.standby) throw new Stop(`${o.file} declares no sites.standby: there is no other site to cut over to`);
     const missing = missingCredentials(o.stacks, ['standby', 'production'], o.env);
-    if (missing.length > 0) throw new Stop(missing.length === 1 ? missing[0] : `${missing.join('; ')}`);
+    if (missing.length > 0) throw new Stop(missing.length === 1 ? missing[0] : missing.join('; '));
     for (const site of [sites.primary, sites.standby]) {
       const t = await o.api.tunnelByName(m.accountId, site.tunnelName);
       if (!t) throw new Stop(`tunnel ${site.tunnelName} does not exist: deploy the stacks first (npx cdktf deploy '*')`);
@@ -272,9 +273,11 @@ class CutoverRun {
       case 'verify-records':
         return this.verifyRecords(step.role, at);
       case 'keep':
-        return this.say(`${at}: ${step.text}`);
+        this.say(`${at}: ${step.text}`);
+        return;
       case 'record':
-        return this.record(step.active, at);
+        this.record(step.active, at);
+        return;
     }
   }
 

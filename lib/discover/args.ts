@@ -53,7 +53,7 @@ export function parseDiscoverArgs(argv: readonly string[]): ParsedDiscoverArgs {
     const [flag, inline] = eq > 0 ? [argv[i].slice(0, eq), argv[i].slice(eq + 1)] : [argv[i], undefined];
     const known = ['--account', '--zone', '--name', '--team'];
     if (!known.includes(flag)) return { error: `unknown option ${JSON.stringify(argv[i])}; run gatehouse discover --help` };
-    const value = inline ?? argv[++i];
+    const value = inline ?? argv.at(++i);
     if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return { error: `${flag} needs a value; run gatehouse discover --help` };
     if (flag === '--account') accountId = value;
     else if (flag === '--zone') zones.push(...value.split(',').map((z) => z.trim()).filter(Boolean));

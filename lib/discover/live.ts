@@ -45,7 +45,7 @@ export interface LiveRecord {
 }
 
 /** An Access rule: one selector per object (`{email: {email}}`, `{group: {id}}`, `{everyone: {}}`, ...). */
-export type LiveRule = Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
+export type LiveRule = Readonly<Record<string, Readonly<Record<string, unknown>> | null | undefined>>;
 
 /** GET /accounts/{a}/access/policies (reusable policies). */
 export interface LivePolicy {

@@ -152,15 +152,16 @@ function entryMatches(entry: FirewallEntry, connection: Connection): boolean {
   const port = connection.port;
   if (!PORTED.has(wanted) || port === undefined) return false;
   return ports.some((p) => {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(String(p));
+    const m = /^(\d+)(?:-(\d+))?$/.exec(p);
     if (!m) throw new FirewallModelError(`port ${p} is not a port or a range`);
     const lo = Number(m[1]);
-    const hi = Number(m[2] ?? m[1]);
+    const hi = Number(m.at(2) ?? m[1]);
     return port >= lo && port <= hi;
   });
 }
 
-function normalProtocol(protocol: string): string {
+/** A protocol name in lower case, or a protocol number as its name where it has one (JSON may hold either). */
+function normalProtocol(protocol: string | number): string {
   const p = String(protocol).toLowerCase();
   return PROTOCOL_NUMBERS[p] ?? p;
 }
@@ -176,7 +177,7 @@ function ipv4(text: string): number | undefined {
 /** Whether an IPv4 address is in a CIDR range (a bare address is a /32). IPv6 ranges never match. */
 function inRange(range: string, address: number, ruleName: string): boolean {
   if (range.includes(':')) return false;
-  const [base, bitsText] = range.split('/');
+  const [base, bitsText] = range.split('/') as [string, string?];
   const network = ipv4(base);
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (network === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) {

@@ -54,7 +54,6 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'gatehouse.js'), 'graph', '--svg', '--output', out], { cwd: ROOT, env: userEnv(), encoding: 'utf8', timeout: 180_000 });
     expect(r.status).toBe(0);
     if (!browser) {
-      // eslint-disable-next-line no-console
       console.log('gatehouse graph --svg: no browser on this machine; rendering skipped (install chromium to run it)');
       expect(r.stderr).toMatch(/^gatehouse graph: no SVG: no browser found/);
       expect(fs.existsSync(path.join(out, 'gatehouse.svg'))).toBe(false);

@@ -8,7 +8,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadDeployment, parseDeployment } from '../../../lib/config/load';
 import type { Deployment } from '../../../lib/config/schema';
 import { deploymentGraph, deploymentMermaid, DeploymentGraph, mermaidText, toMermaid } from '../../../lib/graph/mermaid';
@@ -19,7 +19,7 @@ const EXAMPLES = ['onprem-gateway', 'sso-portal', 'managed-fleet', 'active-stand
 
 const load = (file: string) => loadDeployment(path.join(ROOT, file), { today: TODAY }).deployment;
 const example = load('deployment.example.yaml');
-const exampleInput = () => JSON.parse(JSON.stringify(require('yaml').parse(fs.readFileSync(path.join(ROOT, 'deployment.example.yaml'), 'utf8'))));
+const exampleInput = () => JSON.parse(JSON.stringify(parse(fs.readFileSync(path.join(ROOT, 'deployment.example.yaml'), 'utf8'))));
 const from = (input: Record<string, any>): Deployment => parseDeployment(stringify(input), 'test.yaml', { today: TODAY }).deployment;
 
 const edge = (g: DeploymentGraph, from: string, to: string) => g.edges.find((e) => e.from === from && e.to === to);
