@@ -15,6 +15,7 @@
  *
  *   node bin/check.js             check everything but the PENDING files (eslint.config.js)
  *   node bin/check.js --pending   check the PENDING files only and count what is left per directory
+ *                                 (with --list, every problem too)
  */
 'use strict';
 const path = require('path');
@@ -25,6 +26,7 @@ const { eslintConfig, PENDING } = require('../eslint.config.js');
 
 const ROOT = path.join(__dirname, '..');
 const pendingOnly = process.argv.includes('--pending');
+const list = !pendingOnly || process.argv.includes('--list');
 
 /** @param {string} file a path relative to the repository */
 function isPending(file) {
@@ -76,7 +78,7 @@ async function lint(program) {
   const results = await eslint.lintFiles(pendingOnly ? PENDING : ['.']);
   const problems = results.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
   const formatter = await eslint.loadFormatter('stylish');
-  const output = pendingOnly ? '' : await formatter.format(results);
+  const output = list ? await formatter.format(results) : '';
   /** @type {Map<string, number>} */
   const byDirectory = new Map();
   for (const r of results) {
@@ -146,10 +148,12 @@ async function documentation(program) {
     .filter((f) => /^(lib|stacks)\/.*\.ts$/.test(path.relative(ROOT, f)) && !f.endsWith('.d.ts'));
   app.validate(app.converter.convert(entryPoints(modules)));
   const messages = [...new Set(logger.messages)];
-  const fileOf = (/** @type {string} */ m) => /\b((?:lib|stacks)\/[\w/.-]+\.ts)\b/.exec(m)?.[1] ?? '';
+  // the files a message names: `lib/x/y.ts`, or a module as TypeDoc names it (`lib/index.Name`)
+  const filesOf = (/** @type {string} */ m) => [...m.matchAll(/\b((?:lib|stacks)\/[\w/-]+)(?:\.ts)?/g)].map((x) => `${x[1]}.ts`);
   return {
-    messages: messages.filter((m) => isPending(fileOf(m)) === pendingOnly),
-    fileOf,
+    // a message about a pending file (defined or referenced there) waits for phase 2
+    messages: messages.filter((m) => filesOf(m).some(isPending) === pendingOnly),
+    fileOf: (/** @type {string} */ m) => filesOf(m)[0] ?? '',
   };
 }
 
@@ -169,6 +173,7 @@ async function main() {
   const docs = await documentation(program);
   const docSeconds = seconds(docStart);
 
+  if (list) for (const m of docs.messages) process.stdout.write(`typedoc: ${m}\n`);
   if (pendingOnly) {
     /** @type {Map<string, number>} */
     const docByDirectory = new Map();
@@ -186,7 +191,6 @@ async function main() {
     return 0;
   }
 
-  for (const m of docs.messages) process.stdout.write(`typedoc: ${m}\n`);
   const verdict = (/** @type {number} */ n, /** @type {string} */ what) => (n ? `${n} ${what}` : 'ok');
   process.stdout.write(
     `check: tsc ${verdict(diagnostics.length, 'diagnostics')} (${tscSeconds} s), ` +

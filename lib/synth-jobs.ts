@@ -31,6 +31,7 @@ import { DEFAULT_TENANTS_PER_JOB, deploymentForReferences, deploymentForShards, 
 /** Jobs that run at once by default: one per CPU, at most this many (each needs a few hundred MB). */
 export const MAX_DEFAULT_CONCURRENCY = 4;
 
+/** How `synthDeployment` synthesizes: where, how many jobs at once, how many tenants per job, and the progress lines. */
 export interface SynthDeploymentOptions extends BuildOptions {
   /**
    * The output directory.

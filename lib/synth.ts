@@ -24,6 +24,7 @@ export const PROGRESS_MIN_STACKS = 10;
 /** ...or that runs longer than this (milliseconds). */
 export const PROGRESS_AFTER_MS = 5000;
 
+/** Where progress lines go and how time is measured (tests inject both). */
 export interface SynthProgressOptions {
   /**
    * Receives each line (without the newline).
@@ -119,6 +120,7 @@ export function stackResourceCount(stack: TerraformStack): number {
   return n;
 }
 
+/** Hooks of `synthApp`: which stacks to write, and what to do after each. */
 export interface SynthAppOptions {
   /**
    * Write only the stacks this returns true for; the others are built and prepared (so that their

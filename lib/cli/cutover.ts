@@ -31,6 +31,7 @@ function deploy(command: DeployCommand, argv: readonly string[], env: NodeJS.Pro
   });
 }
 
+/** `gatehouse cutover --to standby|primary`: synth, then move every public record to that site in the safe order (lib/cutover/run.ts). */
 export async function runCutoverCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const parsed = parseCutoverArgs(argv);
   if ('error' in parsed) throw new UsageError(parsed.error);

@@ -109,5 +109,7 @@ function run(command: 'deploy' | 'diff') {
   };
 }
 
+/** `gatehouse deploy [stack...]`: synth, check the credentials, then `cdktf deploy` with the project's cdktf CLI. */
 export const runDeploy = run('deploy');
+/** `gatehouse diff [stack...]`: synth, check the credentials, then `cdktf diff`. */
 export const runDiff = run('diff');

@@ -10,6 +10,7 @@ import { deploymentFileArg, outputDirArg } from './files';
 import { renderSvg } from './render';
 import { writeGraph } from './synth';
 
+/** `gatehouse graph [file] [--output <dir>] [--svg]` */
 export async function run(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { options, positionals } = parseArgs(argv, 'graph', { '--output': { value: true }, '--svg': {} }, { max: 1, what: 'deployment file' });
   const file = deploymentFileArg(positionals[0], ctx.env);

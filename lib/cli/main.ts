@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../core/paths';
 import { UsageError, type Command, type CommandContext } from './command';
 import { COMMANDS } from './commands';
 
+/** What `gatehouse --help` prints: every command with its summary. */
 export function usage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return `usage: gatehouse <command> [options]      (in the gatehouse repository: npm run <command> -- [options])

@@ -127,6 +127,7 @@ export async function hostStatus(role: 'primary' | 'standby', site: SiteSpec, to
   }
 }
 
+/** `gatehouse status [file] [--output <dir>]` */
 export async function run(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { options, positionals } = parseArgs(argv, 'status', { '--output': { value: true } }, { max: 1, what: 'deployment file' });
   const file = deploymentFileArg(positionals[0], ctx.env);

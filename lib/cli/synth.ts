@@ -16,6 +16,7 @@ import { synthDeployment, synthOptionsFromEnv } from '../synth-jobs';
 import { parseArgs, type CommandContext } from './command';
 import { deploymentFileArg, outputDirArg, writeFileAtomically } from './files';
 
+/** How `synthDeploymentFile` reads, checks and writes. */
 export interface SynthFileOptions {
   /** The deployment file. */
   readonly file: string;
@@ -40,10 +41,13 @@ export interface SynthFileOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** What a synth wrote, and what it was built from. */
 export interface SynthFileResult {
+  /** The validated deployment. */
   readonly deployment: Deployment;
   /** The resolved deployment the stacks were built from. */
   readonly model: DeploymentModel;
+  /** The policy pack's findings (also written as gatehouse-compliance.json). */
   readonly report: ComplianceReport;
   /** The absolute output directory. */
   readonly outdir: string;

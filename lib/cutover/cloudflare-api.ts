@@ -25,7 +25,9 @@ export class CloudflareApiError extends Error {
 
 /** A tunnel as `GET /accounts/{account}/cfd_tunnel` returns it (the fields the cutover reads). */
 export interface TunnelInfo {
+  /** The tunnel id. */
   readonly id: string;
+  /** The tunnel name. */
   readonly name: string;
   /** inactive | degraded | healthy | down */
   readonly status: string;
@@ -41,6 +43,7 @@ export interface CutoverApi {
   cnameContent(zoneId: string, hostname: string): Promise<string | undefined>;
 }
 
+/** How `CloudflareApi` talks to the API: the token, and the retry, paging and rate-limit settings. */
 export interface CloudflareApiOptions {
   /** API token (CLOUDFLARE_API_TOKEN). */
   readonly token: string;

@@ -13,6 +13,7 @@ import * as path from 'path';
 /** A reference such as `cloudflare_zero_trust_tunnel_cloudflared.site_tunnel_X.id` or `data.x.y.status`. */
 const REFERENCE = /\b(?:data\.[a-z0-9_]+\.[A-Za-z0-9_-]+|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.[A-Za-z0-9_-]+)+/g;
 
+/** What `evaluate` needs: the expressions, stubs for the references in them, and the variables. */
 export interface EvaluationInput {
   /** Named expressions, each a synthesized string such as `"${var.x ? a : b}"`. */
   readonly expressions: Readonly<Record<string, string>>;
@@ -143,10 +144,13 @@ function convertExpression(s: string, i: number, rewrite: (e: string) => string)
 
 /** One case of a batch: variable values and stub values (JSON) for every reference. */
 export interface BatchCase {
+  /** The variables' values in this case, by name. */
   readonly variables: Readonly<Record<string, unknown>>;
+  /** The stub values of the references in this case, by reference text. */
   readonly stubs: Readonly<Record<string, unknown>>;
 }
 
+/** One batch: the expressions, and the cases (variables and stubs) to evaluate them in. */
 export interface BatchInput {
   /** Named synthesized values (strings are templates), evaluated in every case. */
   readonly expressions: Readonly<Record<string, unknown>>;
@@ -155,7 +159,9 @@ export interface BatchInput {
    * value of the named expression instead of a stub (e.g. an output that reads a resource attribute).
    */
   readonly after?: Readonly<Record<string, unknown>>;
+  /** References that read the value of a named expression instead of a stub, by reference text. */
   readonly links?: Readonly<Record<string, string>>;
+  /** The cases, each evaluated with its own variables and stubs. */
   readonly cases: readonly BatchCase[];
 }
 

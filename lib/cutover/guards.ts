@@ -51,6 +51,7 @@ export interface LiveTunnelCnamesProps {
  * onStandby.count; // expression: how many public records point at the standby tunnel
  */
 export class LiveTunnelCnames extends Construct {
+  /** The `cloudflare_dns_records` data sources, one per zone. */
   public readonly queries: readonly DataCloudflareDnsRecords[];
   /** Expression: the names (FQDN) of the records that point at the tunnel. */
   public readonly hostnames: string[];
@@ -77,14 +78,21 @@ export class LiveTunnelCnames extends Construct {
 export interface HealthGateOptions {
   /** The record's hostname (FQDN). */
   readonly hostname: string;
+  /** The `activate_dns` variable: true moves the records to the standby. */
   readonly activateDns: TerraformVariable;
+  /** The `skip_tunnel_health_gate` variable: the disaster override. */
   readonly skipGate: TerraformVariable;
   /** Status expressions of the two tunnels (read at plan time). */
   readonly primaryStatus: string;
+  /** Status expression of the standby tunnel. */
   readonly standbyStatus: string;
+  /** The records that point at the primary tunnel now. */
   readonly onPrimary: LiveTunnelCnames;
+  /** The records that point at the standby tunnel now. */
   readonly onStandby: LiveTunnelCnames;
+  /** The primary tunnel's name (for the message). */
   readonly primaryName: string;
+  /** The standby tunnel's name (for the message). */
   readonly standbyName: string;
 }
 
@@ -118,7 +126,9 @@ export interface StopGuardOptions {
   readonly activation: string;
   /** The live records that point at this site's tunnel. */
   readonly live: LiveTunnelCnames;
+  /** The site whose connector would stop. */
   readonly role: SiteRole;
+  /** Its tunnel's name (for the message). */
   readonly tunnelName: string;
   /**
    * Expression: true when this plan points the records at this site's tunnel.

@@ -6,12 +6,15 @@
 import type { SynthesizedStackJson } from '../core/terraform';
 import { evaluate } from './evaluate';
 
+/** Where one public CNAME points under each value of `activate_dns`. */
 export interface RecordTargets {
   /** The record's hostname. */
   readonly hostname: string;
   /** Terraform address, identical for both values of the flag. */
   readonly address: string;
+  /** The record's content with `activate_dns=false` (the primary). */
   readonly whenFalse: string;
+  /** The record's content with `activate_dns=true` (the standby). */
   readonly whenTrue: string;
 }
 
@@ -33,6 +36,7 @@ export function tunnelIdStubs(production: SynthesizedStackJson, standby: Synthes
   return stubs;
 }
 
+/** Every public CNAME of `production`, with its target under both values of `activate_dns` (one `terraform console` run per value). */
 export function cutoverPlan(production: SynthesizedStackJson, standby: SynthesizedStackJson): RecordTargets[] {
   const records = Object.entries(production.resource?.cloudflare_dns_record ?? {});
   const expressions = Object.fromEntries(records.map(([id, r]) => [id, String(r.content)]));

@@ -31,6 +31,7 @@ export type CutoverStack = 'standby' | 'production';
 
 /** One `npx cdktf deploy <stack>` with the cutover variables in its environment. */
 export interface DeployCommand {
+  /** The stack to deploy. */
   readonly stack: CutoverStack;
   /** TF_VAR_<name> values (never secrets: secrets come from the operator's environment). */
   readonly variables: Readonly<Record<string, string>>;
@@ -92,17 +93,21 @@ export function cutoverSteps(d: Deployment, to: SiteRole): CutoverStep[] {
   ];
 }
 
+/** What a cutover needs: the deployment, where to go, and every effect (API, deploys, output) injected. */
 export interface CutoverOptions {
   /** The deployment, or its model (`LoadedDeployment.model`), resolved once either way. */
   readonly deployment: Deployment | DeploymentModel;
   /** The deployment file, as the operator named it (for messages). */
   readonly file: string;
+  /** The site to move every public record to. */
   readonly to: SiteRole;
   /** Print the steps and change nothing (the read-only checks still run). */
   readonly dryRun?: boolean;
   /** Synthesized stacks by id, for the credential preflight. */
   readonly stacks: Readonly<Record<string, SynthesizedStackJson | undefined>>;
+  /** The environment (credentials and TF_VAR_ secrets are checked, never printed). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The Cloudflare API reads (tunnels, status, records). */
   readonly api: CutoverApi;
   /** Runs one deploy; rejects when it fails. */
   readonly deploy: (command: DeployCommand) => Promise<void>;
@@ -114,6 +119,7 @@ export interface CutoverOptions {
   readonly pollMs?: number;
   /** Progress lines (stdout) and the one refusal line (stderr). */
   readonly out: (line: string) => void;
+  /** The refusal or failure line. */
   readonly err: (line: string) => void;
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -123,8 +129,11 @@ export interface CutoverOptions {
 
 /** How a cutover ended. `changed` says whether anything was deployed or written. */
 export interface CutoverResult {
+  /** How it ended. */
   readonly outcome: 'done' | 'nothing-to-do' | 'dry-run' | 'refused' | 'failed';
+  /** Whether anything was deployed or written. */
   readonly changed: boolean;
+  /** The exit status for the command. */
   readonly exitCode: number;
 }
 

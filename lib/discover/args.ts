@@ -1,14 +1,20 @@
 /** Command-line arguments of `gatehouse discover` (`npm run discover`); loading this module reads and runs nothing. */
 
 export interface DiscoverArgs {
+  /** `--account`: the account to read (required). */
   readonly accountId?: string;
+  /** `--zone` (repeatable, or comma-separated): the zones to read; the first is the deployment's zone. */
   readonly zones: readonly string[];
+  /** `--name`: the deployment name to write (default derived from the zone). */
   readonly name?: string;
+  /** `--team`: the Zero Trust team name (default read from the account). */
   readonly team?: string;
 }
 
+/** The command line: `--help`, the options, or the one line that says what is wrong. */
 export type ParsedDiscoverArgs = { readonly help: true } | { readonly help: false; readonly args: DiscoverArgs } | { readonly error: string };
 
+/** What `gatehouse discover --help` prints. */
 export const DISCOVER_USAGE = `usage: gatehouse discover --account <id> --zone <zone> [--zone <zone>...] [--name <name>] [--team <team>]
 
 Reads a live Cloudflare account (read only) and prints a deployment file whose adopt: section names

@@ -18,7 +18,9 @@ import { remotelyManaged } from './read';
 
 /** One line of a list: what, and why. */
 export interface DiscoverNote {
+  /** The object, as the person reading the file knows it (`tunnel "office"`). */
   readonly what: string;
+  /** Why it is listed: what to review, or why it could not be expressed. */
   readonly why: string;
 }
 
@@ -26,18 +28,31 @@ type Obj = Record<string, unknown>;
 
 /** The parts of the file discover writes, keyed as in the file; `adopt` mirrors the adopt: section. */
 export interface DraftFile {
+  /** `name`: the deployment name. */
   name: string;
+  /** `cloudflare`: account, zones and team. */
   cloudflare: Obj;
+  /** `identity_providers`, by key. */
   identity_providers: Map<string, Obj>;
+  /** `access_groups`, by key. */
   access_groups: Map<string, Obj>;
+  /** `access_policies`, by key. */
   access_policies: Map<string, Obj>;
+  /** `service_tokens`, by key. */
   service_tokens: Map<string, Obj>;
+  /** `apps`, by key. */
   apps: Map<string, Obj>;
+  /** `routes`, in the primary tunnel's ingress order. */
   routes: Obj[];
+  /** `sites`: the primary (and standby) tunnel as external hosts; none when no tunnel was usable. */
   sites?: Obj;
+  /** `pages`, by key. */
   pages: Map<string, Obj>;
+  /** `workers`, by key. */
   workers: Map<string, Obj>;
+  /** `buckets`, by key. */
   buckets: Map<string, Obj>;
+  /** `adopt`: the live id (or name) of every expressed object, by section and key. */
   adopt: {
     tunnels: Obj;
     dns_records: Map<string, string>;
@@ -64,8 +79,11 @@ type Origins = Map<string, string>;
  * (and what depends on it) so that the file validates; see lib/discover/run.ts.
  */
 export class Draft {
+  /** The file as it stands. */
   public readonly file: DraftFile;
+  /** What stays outside gatehouse, each with the reason. */
   public readonly unexpressed: DiscoverNote[] = [];
+  /** What a person must look at before the first deploy. */
   public readonly review: DiscoverNote[] = [];
   /** `section.key` -> how the live object is named in messages. */
   public readonly origins: Origins = new Map();

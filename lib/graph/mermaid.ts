@@ -21,9 +21,11 @@ export const GRAPH_FILE = 'gatehouse.mmd';
 
 /** A box in the picture. `group` is the id of the subgraph that holds it. */
 export interface GraphNode {
+  /** The Mermaid id (unique in the graph). */
   readonly id: string;
   /** Lines of the label (printed joined by line breaks). */
   readonly label: readonly string[];
+  /** The id of the subgraph that holds it. */
   readonly group: string;
   /** Style class: `active` (the site the records point at), `public` (declared public), `external`. */
   readonly className?: 'active' | 'public' | 'external';
@@ -31,22 +33,35 @@ export interface GraphNode {
 
 /** An arrow. `dotted` marks what carries traffic only after a cutover (or is a hand-over, not a request). */
 export interface GraphEdge {
+  /** The id of the node it starts at. */
   readonly from: string;
+  /** The id of the node it points at. */
   readonly to: string;
+  /** Text on the arrow, if any. */
   readonly label?: string;
+  /** Drawn dotted: carries traffic only after a cutover, or is a hand-over. */
   readonly dotted?: boolean;
 }
 
+/** A subgraph: a box of nodes with a title. */
 export interface GraphGroup {
+  /** The Mermaid id of the subgraph. */
   readonly id: string;
+  /** Its title. */
   readonly title: string;
+  /** Style class: `active` for the site the public records point at. */
   readonly className?: 'active';
 }
 
+/** The picture of a deployment, before it is printed as Mermaid (`toMermaid`). */
 export interface DeploymentGraph {
+  /** The picture's title (it names the deployment). */
   readonly title: string;
+  /** The subgraphs, left to right in the order a request travels. */
   readonly groups: readonly GraphGroup[];
+  /** Every node, in creation order. */
   readonly nodes: readonly GraphNode[];
+  /** Every arrow: solid ones first, then dotted ones. */
   readonly edges: readonly GraphEdge[];
 }
 
