@@ -272,7 +272,25 @@ export function appDestinations(hostnames: readonly string[], pagesSites: readon
   return [...hostnames, ...pagesDev.filter((h) => !hostnames.includes(h))];
 }
 
-/** The key under which a route is unique: its hostname and its path (a missing path is the empty path). */
+/** An app's destinations split at Cloudflare's per-app limit (`MAX_DESTINATIONS` in lib/core/limits.ts is the same 5). */
+export interface SplitDestinations {
+  /** The app's own destinations: its hostnames, and the pages.dev hosts when they fit. */
+  readonly main: readonly string[];
+  /** The pages.dev hosts that did not fit beside the hostnames: a companion app gates them (empty when they fit). */
+  readonly companion: readonly string[];
+}
+
+/**
+ * An app's destinations (`appDestinations`), with the pages.dev hosts moved to a companion app when
+ * they would take the app over the per-app limit of `limit` destinations: a file valid before issue 14
+ * (an app of five hostnames, one of them a Pages domain) keeps synthesizing.
+ */
+export function splitAppDestinations(hostnames: readonly string[], pagesSites: readonly PagesDevSource[], limit: number): SplitDestinations {
+  const all = appDestinations(hostnames, pagesSites);
+  return all.length <= limit ? { main: all, companion: [] } : { main: [...hostnames], companion: all.slice(hostnames.length) };
+}
+
+/** The key under which a route is unique: its hostname, and its path after a space when it has one (a missing path is the empty path). */
 export function routeKey(route: { readonly hostname: string; readonly path?: string }): string {
-  return `${route.hostname} ${route.path ?? ''}`;
+  return route.path ? `${route.hostname} ${route.path}` : route.hostname;
 }
