@@ -6,7 +6,7 @@ import type { IIdentityProvider } from '../lib/cloudflare/access/identity-provid
 import type { IAccessPolicy } from '../lib/cloudflare/access/policy';
 import type { IPagesSite } from '../lib/cloudflare/pages';
 import { outputId } from '../lib/core/terraform';
-import { accessApps, accessGroups, accessPolicies, identityProviders, serviceTokens } from '../lib/deployment/access';
+import { accessApps, accessGroups, accessPolicies, identityProviders, publicPathBypasses, serviceTokens } from '../lib/deployment/access';
 import { configureBackend } from '../lib/deployment/backend';
 import type { DeploymentModel } from '../lib/deployment/model';
 
@@ -29,6 +29,8 @@ export interface AccessStackProps {
 export class AccessStack extends TerraformStack {
   /** Access apps by deployment name. */
   public readonly apps: ReadonlyMap<string, IAccessGatedApp>;
+  /** The bypass apps of public paths under gated hosts, by construct id: the site tunnels read them beside `apps`. */
+  public readonly publicPaths: ReadonlyMap<string, IAccessGatedApp>;
   /** Reusable policies by deployment name (tenant apps attach them). */
   public readonly policies: ReadonlyMap<string, IAccessPolicy>;
   /** Identity providers by deployment name. */
@@ -52,6 +54,7 @@ export class AccessStack extends TerraformStack {
     // Origins that verify the Access JWT themselves (as the portal seed's API does) need the AUD.
     for (const [name, app] of apps) new TerraformOutput(this, outputId('app', name, 'aud'), { value: app.aud });
     this.apps = apps;
+    this.publicPaths = publicPathBypasses(this, m);
     this.policies = policies;
     this.identityProviders = idps;
   }

@@ -25,6 +25,12 @@ export interface ProductionStackProps {
   /** Access apps by deployment name, from the `access` stack. */
   readonly accessApps: ReadonlyMap<string, IAccessGatedApp>;
   /**
+   * The bypass apps of public paths under gated hosts (`access` stack `publicPaths`): the primary
+   * tunnel's public path rules need them.
+   * @default - none
+   */
+  readonly publicPaths?: readonly IAccessGatedApp[];
+  /**
    * The standby tunnel (typed cross-stack reference from the `standby` stack).
    * @default - a single site: no cutover
    */
@@ -60,7 +66,7 @@ export class ProductionStack extends TerraformStack {
     new NullProvider(this, 'null', {});
     configureBackend(this, m.deployment);
 
-    const primary = primarySite(this, m, { accessApps: [...props.accessApps.values()], ...(props.standbyTunnel ? { standbyTunnel: props.standbyTunnel } : {}) });
+    const primary = primarySite(this, m, { accessApps: [...props.accessApps.values(), ...(props.publicPaths ?? [])], ...(props.standbyTunnel ? { standbyTunnel: props.standbyTunnel } : {}) });
     if (primary) {
       const { site } = primary;
       new TerraformOutput(this, 'primary_tunnel_id', { value: site.tunnelId });

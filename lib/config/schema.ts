@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { isoDateProblem } from '../core/dates';
-import { customDomainProblem, hostnameProblem } from '../core/hostnames';
+import { customDomainProblem, destinationProblem, hostnameProblem } from '../core/hostnames';
 import {
   bucketNameProblem,
   cloudflareIdProblem,
@@ -46,7 +46,12 @@ const nameKey = z.string().regex(NAME, {
   error: 'must be a name of lower-case letters, digits and hyphens, starting with a letter (at most 41 characters)',
 });
 const nameRef = (what: string) => z.string().describe(`the name of ${what} declared in this file`);
-const hostname = ruled(hostnameProblem, 'a fully qualified hostname in the zone');
+const hostname = ruled(hostnameProblem, 'a fully qualified hostname in a declared zone; one leading *. wildcard label is allowed');
+/** An Access app destination: a hostname, optionally with a path (README "Paths and bypass"). */
+const destination = ruled(
+  destinationProblem,
+  'a hostname in a declared zone (app.example.com, *.example.com), optionally with a path (wiki.example.com/docs covers /docs and everything below it)',
+);
 const zoneApex = ruled(zoneProblem, 'a zone apex such as example.com');
 /** A hostname that gets its own record (Pages, Worker and bucket custom domains): never a wildcard. */
 const customDomain = ruled(customDomainProblem, 'a hostname in a declared zone');
@@ -152,7 +157,10 @@ export const ServiceTokenSchema = z.strictObject({
 });
 
 export const AccessAppSchema = z.strictObject({
-  hostnames: z.array(hostname).min(1, { error: 'must list at least one hostname' }),
+  hostnames: z
+    .array(destination)
+    .min(1, { error: 'must list at least one hostname' })
+    .describe('the destinations the app gates, at most 5; a path makes the app more specific than an app of the whole host'),
   policies: z.array(nameRef('an access policy')).min(1, { error: 'must attach at least one policy' }),
   idps: z.array(nameRef('an identity provider')).default([]),
   session_duration: sessionDuration.default('24h'),

@@ -6,6 +6,7 @@
 import { ElementView, GatehouseRule, Json, RuleContext, RuleLevel, RuleResult, Verdict } from '../../../lib/checks/rule';
 import {
   AccessAutoRedirect,
+  AccessBypassScope,
   AccessEntraSecretExpired,
   AccessEntraSecretExpiring,
   AccessIdpSecretFromVariable,
@@ -28,6 +29,7 @@ import {
   TunnelCatchAllLast,
   TunnelCnameProxied,
   TunnelGatedRoutesEnforceJwt,
+  TunnelPublicRoutesOpen,
   TunnelRemotelyManaged,
   TunnelTokenSensitive,
 } from '../../../lib/checks/rules';
@@ -136,6 +138,7 @@ describe('the rule list', () => {
   test('exactly the guard rails that must never slip are unsuppressible', () => {
     // GIVEN the rules the ADR marks as never suppressible
     const expected = [
+      'AccessBypassScope',
       'AccessNoAllowEveryone',
       'AccessIdpSecretFromVariable',
       'AccessEntraSecretExpired',
@@ -418,6 +421,17 @@ describeRule(AccessRouteCoverage, () => {
     const subject = config([{ hostname: '${var.host}', service: 'http://localhost:1' }, CATCH_ALL]);
     expectUnknown(check(rule, subject), 'a hostname is an expression: ${var.host}');
   });
+
+  test('paths: a public path rule is matched by hostname and path; the gated host-wide rule after it stands on its own', () => {
+    // GIVEN a public /docs on a gated host: the declaration names the route key (hostname, space, path)
+    const docs = { hostname: 'wiki.example.com', path: '^/docs(/|$)', service: 'http://localhost:1' };
+    const ingress = [docs, gatedRule('wiki.example.com'), CATCH_ALL];
+    expectCompliant(check(rule, config(ingress, { 'wiki.example.com ^/docs(/|$)': 'the user manual is public' })));
+    // a declaration of the host does not make the path public, and one of the path does not make the host public
+    expectNonCompliant(check(rule, config(ingress, { 'wiki.example.com': 'the user manual is public' })), 'wiki.example.com (path ^/docs(/|$)) is neither gated');
+    const open = [docs, { hostname: 'wiki.example.com', service: 'http://localhost:1' }, CATCH_ALL];
+    expectNonCompliant(check(rule, config(open, { 'wiki.example.com ^/docs(/|$)': 'the user manual is public' })), 'wiki.example.com is neither gated');
+  });
 });
 
 describeRule(AccessPagesDevCoverage, () => {
@@ -453,9 +467,135 @@ describeRule(AccessPagesDevCoverage, () => {
     expectNotApplicable(check(rule, app(['docs.example.com'], null)));
   });
 
+  describe('a pages.dev companion (the pages.dev hosts did not fit beside five hostnames)', () => {
+    const SHARED = { policies: [{ id: 'p1', precedence: 1 }], allowed_idps: ['idp'], session_duration: '8h' };
+    const main = element(APPLICATION, { ...SHARED, destinations: ['a', 'b', 'c', 'd', 'docs'].map((h) => ({ type: 'public', uri: `${h}.example.com` })) }, { id: 'main', facts: { 'pages-sites': [site] } });
+    const companion = (config: Json = {}) =>
+      element(APPLICATION, { ...SHARED, destinations: site.pagesDev.map((uri) => ({ type: 'public', uri })), ...config }, { id: 'companion', facts: { 'companion-of': main.path } });
+
+    test('the companion gates the pages.dev hosts: compliant', () => {
+      expectCompliant(check(rule, main, context([main, companion()])));
+    });
+
+    test('without the companion the hosts are open', () => {
+      expectNonCompliant(check(rule, main, context([main])), 'neither a destination of this app (or its pages.dev companion)');
+    });
+
+    test('a companion with other policies, identity providers or session is non-compliant', () => {
+      for (const change of [{ policies: [] }, { allowed_idps: ['other'] }, { session_duration: '720h' }]) {
+        expectNonCompliant(check(rule, main, context([main, companion(change)])), `its pages.dev companion stack/companion does not carry the same policies, allowed_idps, session_duration`);
+      }
+    });
+
+    test("another app's companion does not count", () => {
+      const other = element(APPLICATION, companion().config, { id: 'companion', facts: { 'companion-of': 'stack/else' } });
+      expectNonCompliant(check(rule, main, context([main, other])), 'example-docs.pages.dev');
+    });
+  });
+
   test('destinations that are not literals could not be validated', () => {
     expectUnknown(check(rule, element(APPLICATION, { destinations: '${var.d}' }, { facts: { 'pages-sites': [site] } })), 'not a list');
     expectUnknown(check(rule, app(['${var.host}'])), 'not a literal uri');
+  });
+});
+
+describeRule(AccessBypassScope, () => {
+  const rule = AccessBypassScope;
+  const policy = (id: string, decision: string, include: Json[] = [{ everyone: {} }]) => element(POLICY, { decision, include }, { id });
+  const app = (uris: string[], policyIds: string[], facts: Record<string, unknown> = {}) =>
+    element(APPLICATION, { destinations: uris.map((uri) => ({ type: 'public', uri })), policies: policyIds.map((id, i) => ({ id, precedence: i + 1 })) }, { facts });
+  const ref = (id: string) => `\${${POLICY}.${id}.id}`;
+  const bypassAll = policy('bypass_all', 'bypass');
+  const bypassOffice = policy('bypass_office', 'bypass', [{ email_domain: { domain: 'example.com' } }]);
+  const allow = policy('allow', 'allow', [{ group: { id: 'g' } }]);
+  const PUBLIC = { 'public-path': { destination: 'wiki.example.com/docs', reason: 'the user manual is public' } };
+
+  test('applies to access applications', () => {
+    expect(rule.appliesTo(app([], []))).toBe(true);
+    expect(rule.appliesTo(bypassAll)).toBe(false);
+  });
+
+  test('an app without a bypass policy is compliant, whatever it covers', () => {
+    const subject = app(['wiki.example.com'], [ref('allow')]);
+    expectCompliant(check(rule, subject, context([subject, allow])));
+    expectCompliant(check(rule, app(['wiki.example.com'], [])));
+  });
+
+  test('a generated public path (bypass for everyone, with its reason) is compliant', () => {
+    const subject = app(['wiki.example.com/docs'], [ref('bypass_all')], PUBLIC);
+    expectCompliant(check(rule, subject, context([subject, bypassAll])));
+  });
+
+  test('a bypass over a whole host is non-compliant, even for a named group', () => {
+    for (const [uris, p] of [[['wiki.example.com'], bypassOffice], [['wiki.example.com/api', '*.example.com'], bypassOffice], [['wiki.example.com/*'], bypassAll]] as const) {
+      const subject = app([...uris], [ref(p.id)], PUBLIC);
+      expectNonCompliant(check(rule, subject, context([subject, p])), 'a bypass never covers a whole host');
+    }
+  });
+
+  test('a bypass for everyone without a public path and its reason is non-compliant; a named bypass on a path is fine', () => {
+    const bare = app(['wiki.example.com/docs'], [ref('bypass_all')]);
+    expectNonCompliant(check(rule, bare, context([bare, bypassAll])), 'bypasses access for everyone outside a public path with a reason');
+    const short = app(['wiki.example.com/docs'], [ref('bypass_all')], { 'public-path': { reason: 'public' } });
+    expectNonCompliant(check(rule, short, context([short, bypassAll])), 'outside a public path with a reason');
+    const office = app(['wiki.example.com/health'], [ref('bypass_office')]);
+    expectCompliant(check(rule, office, context([office, bypassOffice])));
+  });
+
+  test('a policy of another stack is read from the decisions the app recorded', () => {
+    const remote = '${data.terraform_remote_state.access.outputs.policy}';
+    expectNonCompliant(check(rule, app(['t.example.com'], [remote], { 'policy-decisions': ['bypass'] })), 'a bypass never covers a whole host');
+    expectCompliant(check(rule, app(['t.example.com'], [remote], { 'policy-decisions': ['allow'] })));
+    expectUnknown(check(rule, app(['t.example.com'], [remote])), 'policy 1 is neither in this stack nor recorded');
+  });
+
+  test('expressions could not be validated', () => {
+    expectUnknown(check(rule, element(APPLICATION, { policies: '${var.p}' })), 'policies is not a list');
+    const subject = app(['${var.host}'], [ref('bypass_office')]);
+    expectUnknown(check(rule, subject, context([subject, bypassOffice])), 'not a literal uri');
+  });
+});
+
+describeRule(TunnelPublicRoutesOpen, () => {
+  const rule = TunnelPublicRoutesOpen;
+  const CATCH_ALL = { service: 'http_status:404' };
+  const ACCESS = { access: { required: true, team_name: 'example', aud_tag: ['aud'] } };
+  const DOCS = { hostname: 'wiki.example.com', path: '^/docs(/|$)', service: 'http://localhost:1' };
+  const WIKI = { hostname: 'wiki.example.com', service: 'http://localhost:1', origin_request: ACCESS };
+  const config = (ingress: unknown, apps: unknown[], declared: Record<string, string> = { 'wiki.example.com ^/docs(/|$)': 'the user manual is public' }) =>
+    element(TUNNEL_CONFIG, { config: { ingress } }, { facts: { 'public-routes': declared, 'access-destinations': apps } });
+  const HOST_APP = { destinations: ['wiki.example.com'] };
+  const BYPASS = { destinations: ['wiki.example.com/docs'], bypass: true };
+
+  test('applies to tunnel configs', () => {
+    expect(rule.appliesTo(config([], []))).toBe(true);
+    expect(rule.appliesTo(element(TUNNEL, {}))).toBe(false);
+  });
+
+  test('a public path with its bypass app under a gated host, requiring no jwt, is compliant', () => {
+    expectCompliant(check(rule, config([DOCS, WIKI, CATCH_ALL], [HOST_APP, BYPASS])));
+  });
+
+  test('a public route on a host no app gates is compliant', () => {
+    expectCompliant(check(rule, config([{ hostname: 'www.example.com', service: 'http://localhost:1' }, CATCH_ALL], [HOST_APP], { 'www.example.com': 'the public web site' })));
+  });
+
+  test('a public path without its bypass app is non-compliant: access would ask everyone to log in', () => {
+    expectNonCompliant(check(rule, config([DOCS, WIKI, CATCH_ALL], [HOST_APP])), 'wiki.example.com (path ^/docs(/|$)) is declared public but access gates it (wiki.example.com) with no more specific bypass app');
+  });
+
+  test('a public route that requires the access jwt is non-compliant', () => {
+    expectNonCompliant(check(rule, config([{ ...DOCS, origin_request: ACCESS }, WIKI, CATCH_ALL], [HOST_APP, BYPASS])), 'is declared public but requires an access jwt');
+  });
+
+  test('a public whole host under a wildcard app is non-compliant', () => {
+    const www = { hostname: 'www.example.com', service: 'http://localhost:1' };
+    expectNonCompliant(check(rule, config([www, CATCH_ALL], [{ destinations: ['*.example.com'] }], { 'www.example.com': 'the public web site' })), 'www.example.com is declared public but access gates it (*.example.com)');
+  });
+
+  test('unknown ingress or expressions could not be validated', () => {
+    expectUnknown(check(rule, element(TUNNEL_CONFIG, { config: { ingress: '${var.i}' } })), 'the ingress list is not known');
+    expectUnknown(check(rule, config([{ ...DOCS, path: '${var.p}' }, CATCH_ALL], [])), 'a hostname or path is an expression');
   });
 });
 
@@ -667,6 +807,14 @@ describeRule(TunnelGatedRoutesEnforceJwt, () => {
     const subject = config([{ hostname: 'app.example.com', service: 'http://localhost:1', origin_request: { access: ACCESS } }, CATCH_ALL], ['app.example.com']);
     // THEN it passes
     expectCompliant(check(rule, subject));
+  });
+
+  test('a gated path rule is matched by hostname and path', () => {
+    const api = { hostname: 'app.example.com', path: '^/api(/|$)', service: 'http://localhost:1' };
+    expectNonCompliant(check(rule, config([api, CATCH_ALL], ['app.example.com ^/api(/|$)'])), 'app.example.com (path ^/api(/|$)) gated by an access app');
+    expectCompliant(check(rule, config([{ ...api, origin_request: { access: ACCESS } }, CATCH_ALL], ['app.example.com ^/api(/|$)'])));
+    // the host-wide key does not name the path rule
+    expectCompliant(check(rule, config([api, CATCH_ALL], ['app.example.com'])));
   });
 
   test('routes no app gates need no access block', () => {

@@ -86,7 +86,7 @@ describe('routes', () => {
     input.routes.push({ hostname: 'far.example.org', service: 'http://localhost:1', public: { reason: 'a route outside the zone' } });
     const route = shapeModel(input).routes[4];
     expect(route.zone).toBeUndefined();
-    expect(route.key).toBe('far.example.org ');
+    expect(route.key).toBe('far.example.org');
   });
 });
 
@@ -94,14 +94,24 @@ describe('wildcard apps gate the routes they cover (the one hostname matcher, is
   const wildcard = () => {
     const input = exampleInput();
     input.apps.wild = { hostnames: ['*.example.com'], policies: ['allow-staff'], idps: ['workspace'] };
+    // www is public, and a wildcard app over it would gate it: a bypass never covers a whole host (below)
+    input.routes.splice(3, 1);
     input.routes.push({ hostname: 'grafana.example.com', service: 'http://localhost:3001' });
     return input;
   };
 
+  test('a public route the wildcard app covers is refused: a bypass never covers a whole host', () => {
+    const input = wildcard();
+    input.routes.push({ hostname: 'www.example.com', service: 'http://localhost:80', public: { reason: 'the public marketing site' } });
+    expect(problems(input)).toEqual([
+      'deploy.yaml: routes[4].public: contradicts app wild, which gates www.example.com; a bypass never covers a whole host: remove one of them, or make a path public with path ^/<prefix>(/|$) (got {"reason":"the public marketing site"})',
+    ]);
+  });
+
   test('validation accepts a route that only a wildcard app covers (it used to refuse it as ungated)', () => {
     expect(problems(wildcard())).toEqual([]);
     const m = resolveModel(deploymentFrom(wildcard()), { today: TODAY });
-    expect(m.routes[4].gatingApps).toEqual(['wild']);
+    expect(m.routes[3].gatingApps).toEqual(['wild']);
     // an exact app and a wildcard app both gate a route they both cover, in file order
     expect(m.routes[0].gatingApps).toEqual(['internal', 'wild']);
   });
@@ -122,9 +132,9 @@ describe('wildcard apps gate the routes they cover (the one hostname matcher, is
 
   test('a two-label hostname or the apex is not covered by the wildcard, so it is still refused as ungated', () => {
     const input = wildcard();
-    input.routes[4].hostname = 'a.b.example.com';
+    input.routes[3].hostname = 'a.b.example.com';
     expect(problems(input)).toEqual([
-      'deploy.yaml: routes[4].hostname: is routed through the tunnel but no access app gates it; add it to an app, or declare `public: {reason: ...}` (got "a.b.example.com")',
+      'deploy.yaml: routes[3].hostname: is routed through the tunnel but no access app gates it; add it to an app, or declare `public: {reason: ...}` (got "a.b.example.com")',
     ]);
   });
 

@@ -1,6 +1,7 @@
 // The rule pack: one rule per file, each a pure function (see docs/rules.md).
 import type { GatehouseRule } from '../rule';
 import { AccessAutoRedirect } from './access-auto-redirect';
+import { AccessBypassScope } from './access-bypass-scope';
 import { AccessEntraSecretExpired, AccessEntraSecretExpiring } from './access-entra-secret-expiry';
 import { AccessIdpSecretFromVariable } from './access-idp-secret-from-variable';
 import { AccessNoAllowEveryone } from './access-no-allow-everyone';
@@ -21,6 +22,7 @@ import { R2TokenScoped } from './r2-token-scoped';
 import { TunnelCatchAllLast } from './tunnel-catch-all-last';
 import { TunnelCnameProxied } from './tunnel-cname-proxied';
 import { TunnelGatedRoutesEnforceJwt } from './tunnel-gated-routes-enforce-jwt';
+import { TunnelPublicRoutesOpen } from './tunnel-public-routes-open';
 import { TunnelRemotelyManaged } from './tunnel-remotely-managed';
 import { TunnelTokenSensitive } from './tunnel-token-sensitive';
 
@@ -30,6 +32,7 @@ export const RULES: readonly GatehouseRule[] = [
   AccessAutoRedirect,
   AccessSessionDuration,
   AccessRouteCoverage,
+  AccessBypassScope,
   AccessPagesDevCoverage,
   AccessEntraSecretExpired,
   AccessEntraSecretExpiring,
@@ -38,6 +41,7 @@ export const RULES: readonly GatehouseRule[] = [
   TunnelCatchAllLast,
   TunnelCnameProxied,
   TunnelGatedRoutesEnforceJwt,
+  TunnelPublicRoutesOpen,
   TunnelTokenSensitive,
   R2PreventDestroy,
   R2Lifecycle,
@@ -53,6 +57,7 @@ export const RULES: readonly GatehouseRule[] = [
 
 export {
   AccessAutoRedirect,
+  AccessBypassScope,
   AccessEntraSecretExpired,
   AccessEntraSecretExpiring,
   AccessIdpSecretFromVariable,
@@ -74,6 +79,7 @@ export {
   TunnelCatchAllLast,
   TunnelCnameProxied,
   TunnelGatedRoutesEnforceJwt,
+  TunnelPublicRoutesOpen,
   TunnelRemotelyManaged,
   TunnelTokenSensitive,
 };

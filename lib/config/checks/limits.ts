@@ -42,7 +42,9 @@ export function limits(m: DeploymentModel): Finding[] {
       `the ${plan} plan allows ${MAX_DNS_RECORDS[plan]}; move to a paid plan (cloudflare.plan), ${RAISE}`,
     );
   }
-  const apps = m.apps.size + enabled.filter((t) => t.spec.access).length;
+  // File apps, their pages.dev companions, the public paths' bypass apps and the tenants' apps.
+  const companions = [...m.apps.values()].filter((a) => a.companion.length > 0).length;
+  const apps = m.apps.size + companions + m.bypasses.length + enabled.filter((t) => t.spec.access).length;
   check('access_apps', 'access applications', apps, raised.access_apps ?? MAX_ACCESS_APPS, `share apps across hostnames (5 each), ${RAISE}`);
   const serviceTokens = Object.keys(d.service_tokens).length;
   if (serviceTokens > MAX_SERVICE_TOKENS) {

@@ -41,7 +41,11 @@ function referenceFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
   const d = m.deployment;
   return [
     ...(t.spec.access?.policies ?? []).flatMap((p, j) =>
-      p in d.access_policies ? [] : [error(`${t.at}.access.policies[${j}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)],
+      !(p in d.access_policies)
+        ? [error(`${t.at}.access.policies[${j}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)]
+        : d.access_policies[p].decision === 'bypass'
+          ? [error(`${t.at}.access.policies[${j}]`, `is a bypass policy, and a bypass must never cover a whole host (${t.hostname}); leave access out and give tenants.public_reason`, p)]
+          : [],
     ),
     ...(t.spec.access?.idps ?? []).flatMap((p, j) =>
       p in d.identity_providers ? [] : [error(`${t.at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
