@@ -457,6 +457,13 @@ describeRule(AccessPagesDevCoverage, () => {
     expectNonCompliant(check(rule, app(['docs.example.com'])), 'example-docs.pages.dev, *.example-docs.pages.dev serve');
   });
 
+  test('a wildcard destination gates the custom domains it covers (the one matcher): then the pages.dev hosts are due too', () => {
+    expectNonCompliant(check(rule, app(['*.example.com'])), 'example-docs.pages.dev, *.example-docs.pages.dev serve');
+    expectCompliant(check(rule, app(['*.example.com', 'example-docs.pages.dev', '*.example-docs.pages.dev'])));
+    // a wildcard one level up does not cover the previews: *.pages.dev is not *.example-docs.pages.dev
+    expectNonCompliant(check(rule, app(['*.example.com', 'example-docs.pages.dev', '*.pages.dev'])), '*.example-docs.pages.dev serves');
+  });
+
   test('pages.dev hosts declared public with a reason are compliant; a short reason does not count', () => {
     expectCompliant(check(rule, app(['docs.example.com'], [{ ...site, publicReason: 'the docs are public anyway' }])));
     expectNonCompliant(check(rule, app(['docs.example.com'], [{ ...site, publicReason: 'public' }])), 'example-docs.pages.dev');

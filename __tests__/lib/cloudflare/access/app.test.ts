@@ -346,6 +346,27 @@ describe('AccessGatedApp over Pages sites', () => {
   });
 });
 
+describe('AccessGatedApp over a wildcard (issue 17: one hostname matcher for every consumer)', () => {
+  test('a *.zone destination is a public uri like any other, and the app gates what it covers', () => {
+    // GIVEN an app over every one-label host of example.com
+    const app = build({ hostnames: ['*.example.com'] });
+    const config = appConfig({ hostnames: ['*.example.com'] });
+    // THEN the wildcard is the destination, and a Pages site under it is gated by it (the pack reads the same matcher)
+    expect(config.destinations).toEqual([{ type: 'public', uri: '*.example.com' }]);
+    expect(app.hostnames).toEqual(['*.example.com']);
+    const docs = { projectName: 'example-docs', hostnames: ['docs.example.com'], pagesDevHostnames: ['example-docs.pages.dev', '*.example-docs.pages.dev'] };
+    expect(appConfig({ hostnames: ['*.example.com'], pagesSites: [docs] }).destinations.map((d: Json) => d.uri)).toEqual([
+      '*.example.com',
+      'example-docs.pages.dev',
+      '*.example-docs.pages.dev',
+    ]);
+  });
+
+  test('fails if the wildcard is not the whole leftmost label', () => {
+    expectProblem(() => build({ hostnames: ['a*.example.com'] }), 'app.hostnames[0]', 'may only use one wildcard, as the whole leftmost label');
+  });
+});
+
 describe('AccessGatedApp with paths', () => {
   test('a destination may carry a path: domain and uri keep it', () => {
     const config = appConfig({ hostnames: ['grafana.example.com/api'] });
