@@ -350,13 +350,30 @@ export const TenantsSchema = z.strictObject({
   members: z.array(TenantSchema).default([]),
 });
 
+/** An environment variable or binding name: a letter or underscore, then letters, digits and underscores. */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a letter or _ followed by letters, digits and _ (e.g. PYTHON_VERSION)' });
+/** A secret by name: the sensitive terraform variable that holds it (supplied as TF_VAR_<variable>, never written in the file). */
+const secretRefs = (what: string) =>
+  z
+    .record(envName, tfVariableName.describe('a sensitive terraform variable with no default; supply it as TF_VAR_<variable>'))
+    .default({})
+    .describe(`${what} by name, each the sensitive terraform variable that holds it (TF_VAR_<variable>); values never go in the file`);
+/** A directory inside the repository: relative, no `..` segment; `/` is the root. */
+const repoDir = z
+  .string()
+  .regex(/^(\/|(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+)$/, { error: 'must be a directory inside the repository, such as site or docs (or / for the root), with no .. segment' });
+const PagesEnvSchema = z.strictObject({
+  vars: z.record(envName, z.string()).default({}).describe('plain variables by name; quote values such as "3.12"'),
+  secrets: secretRefs('secret variables'),
+});
+
 export const PagesSiteSchema = z.strictObject({
   project: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,56}[a-z0-9]$/, { error: 'must be a pages project name: 2-58 lower-case letters, digits and hyphens' })
     .optional()
     .describe('the Pages project; default the key'),
-  production_branch: z.string().min(1).default('main'),
+  production_branch: z.string().min(1).default('main').describe('the branch whose deployments are production (the source repository\'s production branch)'),
   domains: z.array(customDomain).min(1, { error: 'must list at least one custom domain' }),
   pages_dev: z
     .strictObject({ public: z.strictObject({ reason }) })
@@ -364,6 +381,33 @@ export const PagesSiteSchema = z.strictObject({
     .describe(
       'declare <project>.pages.dev and its previews *.<project>.pages.dev public on purpose; otherwise the app that gates a custom domain gates them too',
     ),
+  build: z
+    .strictObject({
+      command: z.string().min(1).optional().describe('the build command, e.g. pip install -r requirements.txt && mkdocs build'),
+      output_dir: repoDir.optional().describe('the build output directory, relative to root_dir, e.g. site'),
+      root_dir: repoDir.optional().describe('where the command runs, relative to the repository root; default the root'),
+    })
+    .optional()
+    .describe('how Pages builds the project'),
+  env: z
+    .strictObject({ production: PagesEnvSchema.optional(), preview: PagesEnvSchema.optional() })
+    .optional()
+    .describe('environment variables of production and preview deployments; a project with secrets cannot be imported'),
+  source: z
+    .strictObject({
+      type: z.enum(['github', 'gitlab']),
+      owner: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'must be a repository owner (user, organization or group)' }),
+      repo: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'must be a repository name' })
+        .describe('the repository; Pages cannot move a project to another one (a new repository means a new project)'),
+      preview_branches: z
+        .strictObject({ include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]) })
+        .optional()
+        .describe('branches that get preview deployments (* wildcards); default every branch'),
+    })
+    .optional()
+    .describe('the git repository Pages builds from; production_branch is its production branch'),
 });
 
 export const WorkerSchema = z.strictObject({

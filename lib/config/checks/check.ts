@@ -62,3 +62,12 @@ export function ownerConflict(m: DeploymentModel, at: string, hostname: string):
 export function defined(...findings: ReadonlyArray<Finding | undefined>): Finding[] {
   return findings.filter((f): f is Finding => f !== undefined);
 }
+
+/**
+ * A secret (of a Pages project or a Worker) that names an identity provider's client secret variable:
+ * one TF_VAR_ would feed both, so the identity provider's secret would reach a site or a script.
+ */
+export function identityProviderSecret(m: DeploymentModel, at: string, variable: string): Finding | undefined {
+  const idp = [...m.identityProviders.values()].find((i) => i.secretVariable === variable);
+  return idp ? error(at, `is the client secret variable of identity provider ${idp.name}; give this secret a variable of its own`, variable) : undefined;
+}

@@ -5,7 +5,7 @@
  */
 import { MAX_DESTINATIONS_PER_APP, overDestinationLimit } from '../../core/limits';
 import type { DeploymentModel, ModelPagesSite } from '../../deployment/model';
-import { defined, error, Finding, outsideZones, ownerConflict } from './check';
+import { defined, error, Finding, identityProviderSecret, outsideZones, ownerConflict } from './check';
 
 function gatingFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
   const g = site.gating;
@@ -60,7 +60,20 @@ export function pagesGating(m: DeploymentModel): Finding[] {
   return findings;
 }
 
-/** One project per site; each custom domain in a zone and served by its site alone. */
+/** A name is a plain variable or a secret, not both; a secret never reuses an identity provider's client secret variable. */
+function envFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
+  return (['production', 'preview'] as const).flatMap((envName) => {
+    const env = site.spec.env?.[envName];
+    if (!env) return [];
+    const at = `${site.at}.env.${envName}`;
+    return Object.entries(env.secrets).flatMap(([name, variable]) => [
+      ...(name in env.vars ? [error(`${at}.secrets.${name}`, `is also a plain variable in ${at}.vars; a name is one or the other`, variable)] : []),
+      ...defined(identityProviderSecret(m, `${at}.secrets.${name}`, variable)),
+    ]);
+  });
+}
+
+/** One project per site; each custom domain in a zone and served by its site alone; its environment variables. */
 export function pagesSites(m: DeploymentModel): Finding[] {
   const projects = new Map<string, string>();
   return [...m.pages.values()].flatMap((site) => {
@@ -69,6 +82,7 @@ export function pagesSites(m: DeploymentModel): Finding[] {
     return [
       ...(other === undefined ? [] : [error(`${site.at}.project`, `is also the project of pages.${other}`, site.project)]),
       ...site.domains.flatMap((x, i) => defined(outsideZones(m, `${site.at}.domains[${i}]`, x.hostname), ownerConflict(m, `${site.at}.domains[${i}]`, x.hostname))),
+      ...envFindings(m, site),
     ];
   });
 }
