@@ -79,10 +79,6 @@ export class ProductionStack extends TerraformStack {
     }
     this.dns = primary?.records ?? [];
 
-    for (const [name, worker] of workerEndpoints(this, m, props)) {
-      if (worker.database) new TerraformOutput(this, outputId('worker', name, 'd1_id'), { value: worker.database.uuid });
-    }
-    for (const [name, token] of scopedTokens(this, m)) new TerraformOutput(this, outputId('api_token', name), { value: token.value, sensitive: true });
 
     const buckets = managedBuckets(this, m, {
       ...(this.primary?.host ? { primary: this.primary.host.serviceAccount.member } : {}),
@@ -97,5 +93,10 @@ export class ProductionStack extends TerraformStack {
       }
     }
     this.buckets = new Map([...buckets].map(([key, b]) => [key, b.bucket]));
+
+    for (const [name, worker] of workerEndpoints(this, m, { ...props, buckets: this.buckets })) {
+      if (worker.database) new TerraformOutput(this, outputId('worker', name, 'd1_id'), { value: worker.database.uuid });
+    }
+    for (const [name, token] of scopedTokens(this, m)) new TerraformOutput(this, outputId('api_token', name), { value: token.value, sensitive: true });
   }
 }

@@ -6,6 +6,7 @@
  * (`npm run schema`) and a test keeps the two in sync.
  */
 import { z } from 'zod';
+import { cronProblem } from '../core/cron';
 import { isoDateProblem } from '../core/dates';
 import { customDomainProblem, destinationProblem, hostnameProblem } from '../core/hostnames';
 import {
@@ -89,6 +90,7 @@ export const CloudflareSchema = z
         account_tokens: z.number().int().min(1).optional(),
         dns_records: z.number().int().min(1).optional(),
         access_apps: z.number().int().min(1).optional(),
+        cron_triggers: z.number().int().min(1).optional().describe('cron triggers per account: 250 on Workers Paid (5 on Workers Free: record 5 here)'),
       })
       .prefault({})
       .describe('limits Cloudflare raised for this account (Enterprise); defaults are in lib/core/limits.ts'),
@@ -424,6 +426,19 @@ export const WorkerSchema = z.strictObject({
     .optional()
     .describe('create a D1 database and bind it as DB'),
   access_app: nameRef('an access app gating the hostname').optional().describe('hand its AUD to the Worker as ACCESS_AUD'),
+  r2_buckets: z
+    .record(envName, nameRef('a bucket'))
+    .default({})
+    .describe('R2 buckets bound to the script by binding name: {BINDING: <key of buckets>}, each with its jurisdiction'),
+  secrets: secretRefs('secret bindings (secret_text)'),
+  crons: z
+    .array(ruled(cronProblem, 'a cron expression in UTC as Workers accept it, e.g. "0 3 * * *"'))
+    .default([])
+    .describe('cron triggers of the script (its scheduled() handler runs on each)'),
+  workers_dev: z
+    .boolean()
+    .optional()
+    .describe('serve the script on workers.dev (true) or not (false); a workers.dev host cannot be protected by Access; default unmanaged'),
 });
 
 export const ApiTokenSchema = z.strictObject({

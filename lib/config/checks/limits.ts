@@ -1,5 +1,5 @@
 /** Account and zone limits, against lib/core/limits.ts or the raised limits recorded in the file. */
-import { MAX_ACCESS_APPS, MAX_ACCOUNT_TOKENS, MAX_DNS_RECORDS, MAX_SERVICE_TOKENS, MAX_TUNNELS } from '../../core/limits';
+import { MAX_ACCESS_APPS, MAX_ACCOUNT_TOKENS, MAX_CRON_TRIGGERS, MAX_DNS_RECORDS, MAX_SERVICE_TOKENS, MAX_TUNNELS } from '../../core/limits';
 import type { DeploymentModel } from '../../deployment/model';
 import { error, Finding } from './check';
 
@@ -46,6 +46,8 @@ export function limits(m: DeploymentModel): Finding[] {
   const companions = [...m.apps.values()].filter((a) => a.companion.length > 0).length;
   const apps = m.apps.size + companions + m.bypasses.length + enabled.filter((t) => t.spec.access).length;
   check('access_apps', 'access applications', apps, raised.access_apps ?? MAX_ACCESS_APPS, `share apps across hostnames (5 each), ${RAISE}`);
+  const crons = [...m.workers.values()].reduce((sum, w) => sum + w.spec.crons.length, 0);
+  check('cron_triggers', 'cron triggers', crons, raised.cron_triggers ?? MAX_CRON_TRIGGERS, `share schedules in one script's scheduled() handler, ${RAISE}`);
   const serviceTokens = Object.keys(d.service_tokens).length;
   if (serviceTokens > MAX_SERVICE_TOKENS) {
     findings.push(error('service_tokens', `declares ${serviceTokens} service tokens; cloudflare allows ${MAX_SERVICE_TOKENS} per account`, serviceTokens));

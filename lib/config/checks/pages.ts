@@ -5,7 +5,7 @@
  */
 import { MAX_DESTINATIONS_PER_APP, overDestinationLimit } from '../../core/limits';
 import type { DeploymentModel, ModelPagesSite } from '../../deployment/model';
-import { defined, error, Finding, identityProviderSecret, outsideZones, ownerConflict } from './check';
+import { defined, error, Finding, identityProviderSecret, outsideZones, ownerConflict, reservedVariable } from './check';
 
 function gatingFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
   const g = site.gating;
@@ -68,7 +68,7 @@ function envFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
     const at = `${site.at}.env.${envName}`;
     return Object.entries(env.secrets).flatMap(([name, variable]) => [
       ...(name in env.vars ? [error(`${at}.secrets.${name}`, `is also a plain variable in ${at}.vars; a name is one or the other`, variable)] : []),
-      ...defined(identityProviderSecret(m, `${at}.secrets.${name}`, variable)),
+      ...defined(identityProviderSecret(m, `${at}.secrets.${name}`, variable), reservedVariable(`${at}.secrets.${name}`, variable)),
     ]);
   });
 }
