@@ -186,10 +186,10 @@ export const AccessAppSchema = z.strictObject({
 });
 
 export const OriginSchema = z.strictObject({
-  no_tls_verify: z.boolean().optional(),
-  http_host_header: z.string().min(1).optional(),
-  origin_server_name: z.string().min(1).optional(),
-  connect_timeout_seconds: z.number().int().min(1).max(300).optional(),
+  no_tls_verify: z.boolean().optional().describe("skip verifying the origin's TLS certificate (a self-signed origin)"),
+  http_host_header: z.string().min(1).optional().describe('the Host header sent to the origin'),
+  origin_server_name: z.string().min(1).optional().describe("the name expected in the origin's certificate"),
+  connect_timeout_seconds: z.number().int().min(1).max(300).optional().describe('seconds to wait for a connection to the origin (cloudflared default 30)'),
 });
 
 export const RouteSchema = z.strictObject({
@@ -332,7 +332,12 @@ export const TenantSchema = z.strictObject({
   access: z
     .strictObject({ policies: z.array(nameRef('an access policy')).min(1), idps: z.array(nameRef('an identity provider')).default([]) })
     .optional()
-    .describe('gate the tenant hostname with an access app'),
+    .describe('gate the tenant hostname (and its extra hostnames) with an access app'),
+  origin: OriginSchema.optional().describe('origin options of this tenant; each field overrides tenants.origin'),
+  extra_hostnames: z
+    .array(hostname)
+    .default([])
+    .describe("more hostnames in the zone routed through the tenant's tunnel (e.g. its workspace hosts), each with a proxied CNAME"),
 });
 
 export const TenantsSchema = z.strictObject({
@@ -349,6 +354,15 @@ export const TenantsSchema = z.strictObject({
     .optional()
     .describe('why tenant hostnames without an access app are public (required when any tenant has none)'),
   key_expires: isoDate.optional().describe('expiry of every tenant bucket key (rotate before it); default never (the pack warns)'),
+  origin: OriginSchema.optional().describe("origin options of every tenant's ingress rules (e.g. no_tls_verify for hubs with a self-signed certificate)"),
+  bucket_location: z
+    .enum(['apac', 'eeur', 'enam', 'weur', 'wnam', 'oc'])
+    .optional()
+    .describe('location hint of the tenant buckets; fixed once tenants exist (a change would replace every bucket, which prevent_destroy refuses)'),
+  jurisdiction: z
+    .enum(['default', 'eu', 'fedramp'])
+    .default('default')
+    .describe('jurisdiction of the tenant buckets; fixed once tenants exist (a change would replace every bucket, which prevent_destroy refuses)'),
   members: z.array(TenantSchema).default([]),
 });
 

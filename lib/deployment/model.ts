@@ -184,9 +184,16 @@ export interface ModelTenant {
   readonly at: string;
   readonly spec: Deployment['tenants']['members'][number];
   readonly hostname: string;
+  /** More hostnames routed through the tenant's tunnel, each with the zone that holds it (the checks require the primary zone). */
+  readonly extraHostnames: readonly ZonedHostname[];
+  /** The origin options of its ingress rules: `tenants.origin`, each field overridden by the tenant's own `origin`. */
+  readonly origin?: OriginSpec;
   readonly bucketName: string;
   readonly stackId: string;
 }
+
+/** A route's (or a tenant's) origin options, as the file writes them. */
+export type OriginSpec = NonNullable<RouteSpec['origin']>;
 
 /** One shard stack of the fleet. */
 export interface ModelShard {
@@ -328,7 +335,7 @@ export class DeploymentModel {
       Object.entries(d.api_tokens).map(([name, spec]) => [name, { name, at: `api_tokens.${name}`, spec, zoneNames: spec.zones ?? this.zones.map((z) => z.zoneName) }]),
     );
     this.buckets = this.resolveBuckets(d);
-    [this.tenants, this.shards] = resolveTenants(d);
+    [this.tenants, this.shards] = resolveTenants(d, (h) => this.zoned(h));
     const owners = resolveHostnameOwners(this);
     this.owners = owners.owners;
     this.ownerConflicts = owners.conflicts;
@@ -554,17 +561,22 @@ function resolveSites(d: Deployment): ModelSites | undefined {
   };
 }
 
-function resolveTenants(d: Deployment): [ModelTenant[], ModelShard[]] {
+function resolveTenants(d: Deployment, zoned: (hostname: string) => ZonedHostname): [ModelTenant[], ModelShard[]] {
   const plans = planShards(d);
   const stackOf = new Map(plans.flatMap((p) => p.tenants.map((t) => [t, p.stackId] as const)));
-  const tenants = d.tenants.members.map((spec, index) => ({
-    index,
-    at: `tenants.members[${index}]`,
-    spec,
-    hostname: tenantHostname(spec, d.cloudflare.zone),
-    bucketName: tenantBucketName(d.name, spec.id),
-    stackId: stackOf.get(spec) ?? '',
-  }));
+  const tenants = d.tenants.members.map((spec, index): ModelTenant => {
+    const origin = d.tenants.origin || spec.origin ? { ...d.tenants.origin, ...spec.origin } : undefined;
+    return {
+      index,
+      at: `tenants.members[${index}]`,
+      spec,
+      hostname: tenantHostname(spec, d.cloudflare.zone),
+      extraHostnames: spec.extra_hostnames.map(zoned),
+      ...(origin ? { origin } : {}),
+      bucketName: tenantBucketName(d.name, spec.id),
+      stackId: stackOf.get(spec) ?? '',
+    };
+  });
   const bySpec = new Map(tenants.map((t) => [t.spec, t]));
   const shards = plans.map((p) => ({ shard: p.shard, stackId: p.stackId, refreshCost: p.refreshCost, tenants: p.tenants.flatMap((t) => bySpec.get(t) ?? []) }));
   return [tenants, shards];

@@ -10,7 +10,7 @@ function recordNames(m: DeploymentModel): string[] {
   const live = [...m.buckets.values()].filter((b) => !b.retired);
   return [
     ...new Set(m.routes.map((r) => r.hostname)),
-    ...m.tenants.filter((t) => t.spec.enabled).map((t) => t.hostname),
+    ...m.tenants.filter((t) => t.spec.enabled).flatMap((t) => [t.hostname, ...t.extraHostnames.map((x) => x.hostname)]),
     ...live.flatMap((b) => (b.customDomain ? [b.customDomain.hostname] : [])),
     ...[...m.pages.values()].flatMap((p) => p.domains.map((x) => x.hostname)),
     ...[...m.workers.values()].map((w) => w.hostname),
