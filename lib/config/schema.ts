@@ -100,15 +100,18 @@ export const CloudflareSchema = z
 const GoogleWorkspaceIdp = z.strictObject({
   type: z.literal('google-workspace'),
   client_id: z.string().min(1).describe('OAuth client id (not a secret)'),
-  apps_domain: hostname.describe('the Google Workspace domain'),
+  apps_domain: emailDomain.describe('the Google Workspace domain, e.g. example.com'),
   secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
+  secret_expires: isoDate
+    .optional()
+    .describe('when the OAuth client secret expires, if it was created with an expiry; synth warns 30 days ahead, fails after'),
 });
 const EntraIdp = z.strictObject({
   type: z.literal('entra'),
-  client_id: z.string().min(1),
-  directory_id: z.string().uuid({ error: 'must be the directory (tenant) id, a uuid' }),
-  support_groups: z.boolean().default(false),
-  secret_variable: tfVariableName.optional(),
+  client_id: z.string().min(1).describe('the application (client) id of the app registration (not a secret)'),
+  directory_id: z.string().uuid({ error: 'must be the directory (tenant) id, a uuid' }).describe('the directory (tenant) id'),
+  support_groups: z.boolean().default(false).describe('send group membership so policies can match Entra groups'),
+  secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
   secret_expires: isoDate.optional().describe('when the Entra client secret expires; synth warns 30 days ahead, fails after'),
 });
 const OtpIdp = z.strictObject({ type: z.literal('one-time-pin') });

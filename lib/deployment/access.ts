@@ -36,6 +36,7 @@ function identityProvider(scope: Construct, m: DeploymentModel, idp: ModelIdenti
         ...base,
         clientId: spec.client_id,
         appsDomain: spec.apps_domain,
+        ...(spec.secret_expires ? { secretExpiresOn: spec.secret_expires } : {}),
         clientSecret: secret(`OAuth client secret of identity provider ${name}`),
       });
     case 'entra':

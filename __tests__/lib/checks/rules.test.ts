@@ -7,8 +7,8 @@ import { ElementView, GatehouseRule, Json, RuleContext, RuleLevel, RuleResult, V
 import {
   AccessAutoRedirect,
   AccessBypassScope,
-  AccessEntraSecretExpired,
-  AccessEntraSecretExpiring,
+  AccessIdpSecretExpired,
+  AccessIdpSecretExpiring,
   AccessIdpSecretFromVariable,
   AccessNoAllowEveryone,
   AccessPagesDevCoverage,
@@ -141,7 +141,7 @@ describe('the rule list', () => {
       'AccessBypassScope',
       'AccessNoAllowEveryone',
       'AccessIdpSecretFromVariable',
-      'AccessEntraSecretExpired',
+      'AccessIdpSecretExpired',
       'AccessServiceTokenDecision',
       'TunnelRemotelyManaged',
       'TunnelCatchAllLast',
@@ -606,18 +606,38 @@ describeRule(TunnelPublicRoutesOpen, () => {
   });
 });
 
-describe('Gatehouse-AccessEntraSecretExpired and Gatehouse-AccessEntraSecretExpiring', () => {
-  covered.add(AccessEntraSecretExpired.id);
-  covered.add(AccessEntraSecretExpiring.id);
+describe('Gatehouse-AccessIdpSecretExpired and Gatehouse-AccessIdpSecretExpiring (Entra and Google Workspace, one window)', () => {
+  covered.add(AccessIdpSecretExpired.id);
+  covered.add(AccessIdpSecretExpiring.id);
   const entra = (expires?: string) =>
     element(IDP, { type: 'azureAD', config: { client_id: 'c', directory_id: 'd' } }, { facts: expires === undefined ? {} : { 'secret-expires': expires } });
 
-  test('both apply to Entra identity providers only', () => {
-    for (const rule of [AccessEntraSecretExpired, AccessEntraSecretExpiring]) {
+  const google = (expires?: string) => element(IDP, { type: 'google-apps', config: { client_id: 'c' } }, { facts: expires === undefined ? {} : { 'secret-expires': expires } });
+
+  test('both apply to Entra and Google Workspace identity providers only', () => {
+    for (const rule of [AccessIdpSecretExpired, AccessIdpSecretExpiring]) {
       expect(rule.appliesTo(entra('2027-01-01'))).toBe(true);
-      expect(rule.appliesTo(element(IDP, { type: 'google-apps' }, { facts: { 'secret-expires': '2020-01-01' } }))).toBe(false);
+      expect(rule.appliesTo(google('2027-01-01'))).toBe(true);
+      expect(rule.appliesTo(element(IDP, { type: 'onetimepin' }, { facts: { 'secret-expires': '2020-01-01' } }))).toBe(false);
       expect(rule.appliesTo(element(APPLICATION, { type: 'azureAD' }))).toBe(false);
     }
+  });
+
+  test('keep their former Entra ids, so suppressions written with those still apply', () => {
+    expect(AccessIdpSecretExpired.formerIds).toEqual(['Gatehouse-AccessEntraSecretExpired']);
+    expect(AccessIdpSecretExpiring.formerIds).toEqual(['Gatehouse-AccessEntraSecretExpiring']);
+  });
+
+  test('Google Workspace: the same window (expired yesterday, expiring in 30 days, fine in 31), named in the message', () => {
+    expectNonCompliant(check(AccessIdpSecretExpired, google('2026-11-21')), 'the Google Workspace client secret expired on 2026-11-21; create a new one');
+    expectNonCompliant(check(AccessIdpSecretExpiring, google('2026-12-22')), 'the Google Workspace client secret expires in 30 days (2026-12-22); rotate it');
+    expectCompliant(check(AccessIdpSecretExpired, google('2026-12-23')));
+    expectCompliant(check(AccessIdpSecretExpiring, google('2026-12-23')));
+  });
+
+  test('Google Workspace without a recorded expiry: nothing to check (a Google client secret need not expire)', () => {
+    expectNotApplicable(check(AccessIdpSecretExpired, google()));
+    expectNotApplicable(check(AccessIdpSecretExpiring, google()));
   });
 
   test('a missing expiry could not be validated (Expired) and is not applicable (Expiring)', () => {
@@ -625,44 +645,44 @@ describe('Gatehouse-AccessEntraSecretExpired and Gatehouse-AccessEntraSecretExpi
     const subject = entra();
     // WHEN both rules check it
     // THEN Expired cannot validate it and Expiring has nothing to say
-    expectUnknown(check(AccessEntraSecretExpired, subject), 'the client secret expiry is not recorded (secret_expires)');
-    expectNotApplicable(check(AccessEntraSecretExpiring, subject));
+    expectUnknown(check(AccessIdpSecretExpired, subject), 'the client secret expiry is not recorded (secret_expires)');
+    expectNotApplicable(check(AccessIdpSecretExpiring, subject));
   });
 
   test('yesterday: expired', () => {
     // GIVEN a secret that expired yesterday (today is 2026-11-22)
     const subject = entra('2026-11-21');
     // THEN Expired fails and Expiring leaves it to Expired
-    expectNonCompliant(check(AccessEntraSecretExpired, subject), 'the client secret expired on 2026-11-21; create a new one');
-    expectNotApplicable(check(AccessEntraSecretExpiring, subject));
+    expectNonCompliant(check(AccessIdpSecretExpired, subject), 'the Entra client secret expired on 2026-11-21; create a new one');
+    expectNotApplicable(check(AccessIdpSecretExpiring, subject));
   });
 
   test('today: expired', () => {
     const subject = entra(TODAY);
-    expectNonCompliant(check(AccessEntraSecretExpired, subject), `expired on ${TODAY}`);
-    expectNotApplicable(check(AccessEntraSecretExpiring, subject));
+    expectNonCompliant(check(AccessIdpSecretExpired, subject), `expired on ${TODAY}`);
+    expectNotApplicable(check(AccessIdpSecretExpiring, subject));
   });
 
   test('tomorrow: not expired, expiring in 1 day', () => {
     const subject = entra('2026-11-23');
-    expectCompliant(check(AccessEntraSecretExpired, subject));
-    expectNonCompliant(check(AccessEntraSecretExpiring, subject), 'expires in 1 days (2026-11-23); rotate it');
+    expectCompliant(check(AccessIdpSecretExpired, subject));
+    expectNonCompliant(check(AccessIdpSecretExpiring, subject), 'expires in 1 days (2026-11-23); rotate it');
   });
 
   test('in 30 days: expiring', () => {
     // GIVEN the last day of the warning window
     const subject = entra('2026-12-22');
     // THEN Expiring warns
-    expectCompliant(check(AccessEntraSecretExpired, subject));
-    expectNonCompliant(check(AccessEntraSecretExpiring, subject), 'the client secret expires in 30 days (2026-12-22); rotate it');
+    expectCompliant(check(AccessIdpSecretExpired, subject));
+    expectNonCompliant(check(AccessIdpSecretExpiring, subject), 'the Entra client secret expires in 30 days (2026-12-22); rotate it');
   });
 
   test('in 31 days: compliant', () => {
     // GIVEN the first day after the warning window
     const subject = entra('2026-12-23');
     // THEN both pass
-    expectCompliant(check(AccessEntraSecretExpired, subject));
-    expectCompliant(check(AccessEntraSecretExpiring, subject));
+    expectCompliant(check(AccessIdpSecretExpired, subject));
+    expectCompliant(check(AccessIdpSecretExpiring, subject));
   });
 
   test('day counting crosses a year boundary', () => {
@@ -670,12 +690,12 @@ describe('Gatehouse-AccessEntraSecretExpired and Gatehouse-AccessEntraSecretExpi
     const subject = entra('2027-01-30');
     const ctx = { ...context([subject]), today: '2026-12-31' };
     // THEN it is inside the window
-    expectNonCompliant(AccessEntraSecretExpiring.check(subject, ctx), 'expires in 30 days');
+    expectNonCompliant(AccessIdpSecretExpiring.check(subject, ctx), 'expires in 30 days');
   });
 
   test('levels: Expired fails the synth, Expiring warns', () => {
-    expect(AccessEntraSecretExpired.level).toBe(RuleLevel.ERROR);
-    expect(AccessEntraSecretExpiring.level).toBe(RuleLevel.WARNING);
+    expect(AccessIdpSecretExpired.level).toBe(RuleLevel.ERROR);
+    expect(AccessIdpSecretExpiring.level).toBe(RuleLevel.WARNING);
   });
 });
 
@@ -1395,8 +1415,8 @@ describe('regressions', () => {
 
   test('an unreadable Entra expiry is "could not validate" for both rules', () => {
     const idp = element(IDP, { type: 'azureAD' }, { facts: { 'secret-expires': 'soon' } });
-    expectUnknown(check(AccessEntraSecretExpired, idp), 'not a date');
-    expectUnknown(check(AccessEntraSecretExpiring, idp), 'not a date');
+    expectUnknown(check(AccessIdpSecretExpired, idp), 'not a date');
+    expectUnknown(check(AccessIdpSecretExpiring, idp), 'not a date');
   });
 
   test('a path-only rule before the catch-all must be gated too', () => {

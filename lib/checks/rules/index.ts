@@ -2,7 +2,7 @@
 import type { GatehouseRule } from '../rule';
 import { AccessAutoRedirect } from './access-auto-redirect';
 import { AccessBypassScope } from './access-bypass-scope';
-import { AccessEntraSecretExpired, AccessEntraSecretExpiring } from './access-entra-secret-expiry';
+import { AccessIdpSecretExpired, AccessIdpSecretExpiring } from './access-idp-secret-expiry';
 import { AccessIdpSecretFromVariable } from './access-idp-secret-from-variable';
 import { AccessNoAllowEveryone } from './access-no-allow-everyone';
 import { AccessPagesDevCoverage } from './access-pages-dev-coverage';
@@ -34,8 +34,8 @@ export const RULES: readonly GatehouseRule[] = [
   AccessRouteCoverage,
   AccessBypassScope,
   AccessPagesDevCoverage,
-  AccessEntraSecretExpired,
-  AccessEntraSecretExpiring,
+  AccessIdpSecretExpired,
+  AccessIdpSecretExpiring,
   AccessServiceTokenDecision,
   TunnelRemotelyManaged,
   TunnelCatchAllLast,
@@ -58,8 +58,8 @@ export const RULES: readonly GatehouseRule[] = [
 export {
   AccessAutoRedirect,
   AccessBypassScope,
-  AccessEntraSecretExpired,
-  AccessEntraSecretExpiring,
+  AccessIdpSecretExpired,
+  AccessIdpSecretExpiring,
   AccessIdpSecretFromVariable,
   AccessNoAllowEveryone,
   AccessPagesDevCoverage,
