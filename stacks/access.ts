@@ -7,6 +7,7 @@ import type { IAccessPolicy } from '../lib/cloudflare/access/policy';
 import type { IPagesSite } from '../lib/cloudflare/pages';
 import { outputId } from '../lib/core/terraform';
 import { accessApps, accessGroups, accessPolicies, identityProviders, publicPathBypasses, serviceTokens } from '../lib/deployment/access';
+import { accountMembers } from '../lib/deployment/account-members';
 import { configureBackend } from '../lib/deployment/backend';
 import type { DeploymentModel } from '../lib/deployment/model';
 
@@ -22,7 +23,9 @@ export interface AccessStackProps {
 }
 
 /**
- * Account-level Zero Trust Access: identity providers, groups, policies, service tokens and apps.
+ * Account-level Zero Trust Access: identity providers, groups, policies, service tokens and apps, and
+ * the account members (who administers the account belongs with who may reach it; this stack is
+ * deployed first and carries no site guard, so revoking a member never waits on a site apply).
  * Both site stacks read the apps' AUD tags from here, so the dependency is one-way:
  * (pages ->) access -> standby -> production.
  */
@@ -55,6 +58,7 @@ export class AccessStack extends TerraformStack {
     for (const [name, app] of apps) new TerraformOutput(this, outputId('app', name, 'aud'), { value: app.aud });
     this.apps = apps;
     this.publicPaths = publicPathBypasses(this, m);
+    accountMembers(this, m);
     this.policies = policies;
     this.identityProviders = idps;
   }

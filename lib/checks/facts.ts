@@ -31,6 +31,8 @@ export const FACTS = {
   policyDecisions: 'policy-decisions',
   /** On the Access application of a public path (`PublicPathBypass`): `{destination, reason}`. */
   publicPath: 'public-path',
+  /** On an account member: `{email, expires}` when its access is time-bound. */
+  memberExpires: 'member-expires',
   /** On a ScopedApiToken's token: its permission groups by name (a per-concern token, not an r2 key). */
   scopedToken: 'scoped-token',
 } as const;

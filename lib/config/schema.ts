@@ -460,9 +460,25 @@ export const WorkerSchema = z.strictObject({
 
 export const ApiTokenSchema = z.strictObject({
   preset: z.enum(['pages-deploy', 'dns-admin', 'workers-deploy', 'tunnel-admin']),
-  zones: z.array(hostname).optional().describe('zones the zone-level permissions cover; default every declared zone'),
+  zones: z
+    .array(zoneApex.describe('a declared zone apex, e.g. example.com'))
+    .optional()
+    .describe('zones the zone-level permissions cover; default every declared zone'),
   expires: isoDate.optional(),
 });
+
+export const AccountMemberSchema = z
+  .strictObject({
+    email: z.email({ error: 'must be an email address' }).describe('the member, invited by email; changing it replaces the member'),
+    roles: z
+      .array(z.string().min(1).describe('an account role as the dashboard names it, e.g. Administrator'))
+      .min(1, { error: 'must name at least one role (e.g. Administrator Read Only)' })
+      .describe('account roles by name, looked up at plan time'),
+    expires: isoDate
+      .optional()
+      .describe('the day the access ends (time-bound admins): synth warns 14 days ahead and refuses from that day on, until the member is removed'),
+  })
+  .describe('a member of the Cloudflare account (owned by the access stack)');
 
 export const BackendSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local') }),
@@ -496,6 +512,7 @@ export const DeploymentSchema = z
     pages: z.record(nameKey, PagesSiteSchema).default({}),
     workers: z.record(nameKey, WorkerSchema).default({}),
     api_tokens: z.record(nameKey, ApiTokenSchema).default({}),
+    account_members: z.record(nameKey, AccountMemberSchema).default({}),
     buckets: z.record(nameKey, BucketSchema).default({}),
     tenants: TenantsSchema.prefault({}),
     backend: BackendSchema.prefault({ type: 'local' }),

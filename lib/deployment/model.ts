@@ -250,6 +250,15 @@ export interface ModelApiToken {
   readonly zoneNames: readonly string[];
 }
 
+/** One member of the Cloudflare account. */
+export interface ModelAccountMember {
+  readonly name: string;
+  readonly at: string;
+  readonly spec: Deployment['account_members'][string];
+  /** The stack that owns it: `access`, the account-level stack deployed first (README "Account members"). */
+  readonly stack: 'access';
+}
+
 /** Who serves a public hostname. */
 export interface HostnameOwner {
   /** How messages name the owner: `a tunnel route`, `pages.www.domains[0]`, `tenants.members[3]`, ... */
@@ -299,6 +308,7 @@ export class DeploymentModel {
   public readonly pagesDevSites: ReadonlyMap<string, string>;
   public readonly workers: ReadonlyMap<string, ModelWorker>;
   public readonly apiTokens: ReadonlyMap<string, ModelApiToken>;
+  public readonly accountMembers: ReadonlyMap<string, ModelAccountMember>;
   public readonly buckets: ReadonlyMap<string, ModelBucket>;
   public readonly tenants: readonly ModelTenant[];
   public readonly shards: readonly ModelShard[];
@@ -333,6 +343,9 @@ export class DeploymentModel {
     this.workers = new Map(Object.entries(d.workers).map(([name, spec]) => [name, { name, at: `workers.${name}`, spec, script: spec.script ?? name, ...this.zoned(spec.hostname) }]));
     this.apiTokens = new Map(
       Object.entries(d.api_tokens).map(([name, spec]) => [name, { name, at: `api_tokens.${name}`, spec, zoneNames: spec.zones ?? this.zones.map((z) => z.zoneName) }]),
+    );
+    this.accountMembers = new Map(
+      Object.entries(d.account_members).map(([name, spec]) => [name, { name, at: `account_members.${name}`, spec, stack: 'access' as const }]),
     );
     this.buckets = this.resolveBuckets(d);
     [this.tenants, this.shards] = resolveTenants(d, (h) => this.zoned(h));

@@ -5,6 +5,8 @@
  */
 import { ElementView, GatehouseRule, Json, RuleContext, RuleLevel, RuleResult, Verdict } from '../../../lib/checks/rule';
 import {
+  AccountMemberExpired,
+  AccountMemberExpiring,
   AccessAutoRedirect,
   AccessBypassScope,
   AccessIdpSecretExpired,
@@ -138,6 +140,7 @@ describe('the rule list', () => {
   test('exactly the guard rails that must never slip are unsuppressible', () => {
     // GIVEN the rules the ADR marks as never suppressible
     const expected = [
+      'AccountMemberExpired',
       'AccessBypassScope',
       'AccessNoAllowEveryone',
       'AccessIdpSecretFromVariable',
@@ -696,6 +699,40 @@ describe('Gatehouse-AccessIdpSecretExpired and Gatehouse-AccessIdpSecretExpiring
   test('levels: Expired fails the synth, Expiring warns', () => {
     expect(AccessIdpSecretExpired.level).toBe(RuleLevel.ERROR);
     expect(AccessIdpSecretExpiring.level).toBe(RuleLevel.WARNING);
+  });
+});
+
+describe('Gatehouse-AccountMemberExpired and Gatehouse-AccountMemberExpiring (time-bound admins, 14 days)', () => {
+  covered.add(AccountMemberExpired.id);
+  covered.add(AccountMemberExpiring.id);
+  const member = (expires?: string) =>
+    element('cloudflare_account_member', { email: 'consultant@example.net' }, { facts: expires === undefined ? {} : { 'member-expires': { email: 'consultant@example.net', expires } } });
+
+  test('apply to account members', () => {
+    expect(AccountMemberExpired.appliesTo(member())).toBe(true);
+    expect(AccountMemberExpiring.appliesTo(element(APPLICATION, {}))).toBe(false);
+  });
+
+  test('a permanent member (no expiry) is not applicable', () => {
+    expectNotApplicable(check(AccountMemberExpired, member()));
+    expectNotApplicable(check(AccountMemberExpiring, member()));
+  });
+
+  test('on the day and after: expired, naming the member to remove', () => {
+    expectNonCompliant(check(AccountMemberExpired, member(TODAY)), `the access of consultant@example.net ended on ${TODAY}; remove the member`);
+    expectNonCompliant(check(AccountMemberExpired, member('2026-01-01')), 'remove the member');
+    expectNotApplicable(check(AccountMemberExpiring, member(TODAY)));
+  });
+
+  test('within 14 days: expiring; 15 days: fine', () => {
+    expectCompliant(check(AccountMemberExpired, member('2026-12-06')));
+    expectNonCompliant(check(AccountMemberExpiring, member('2026-12-06')), 'the access of consultant@example.net ends in 14 days (2026-12-06); plan the removal');
+    expectCompliant(check(AccountMemberExpiring, member('2026-12-07')));
+  });
+
+  test('an unreadable expiry could not be validated', () => {
+    expectUnknown(check(AccountMemberExpired, member('soon')), 'not a date');
+    expectUnknown(check(AccountMemberExpiring, member('soon')), 'not a date');
   });
 });
 

@@ -1,6 +1,7 @@
 // The rule pack: one rule per file, each a pure function (see docs/rules.md).
 import type { GatehouseRule } from '../rule';
 import { AccessAutoRedirect } from './access-auto-redirect';
+import { AccountMemberExpired, AccountMemberExpiring } from './account-member-expiry';
 import { AccessBypassScope } from './access-bypass-scope';
 import { AccessIdpSecretExpired, AccessIdpSecretExpiring } from './access-idp-secret-expiry';
 import { AccessIdpSecretFromVariable } from './access-idp-secret-from-variable';
@@ -37,6 +38,8 @@ export const RULES: readonly GatehouseRule[] = [
   AccessIdpSecretExpired,
   AccessIdpSecretExpiring,
   AccessServiceTokenDecision,
+  AccountMemberExpired,
+  AccountMemberExpiring,
   TunnelRemotelyManaged,
   TunnelCatchAllLast,
   TunnelCnameProxied,
@@ -56,6 +59,8 @@ export const RULES: readonly GatehouseRule[] = [
 ];
 
 export {
+  AccountMemberExpired,
+  AccountMemberExpiring,
   AccessAutoRedirect,
   AccessBypassScope,
   AccessIdpSecretExpired,
