@@ -55,7 +55,7 @@ const destination = ruled(
 );
 const zoneApex = ruled(zoneProblem, 'a zone apex such as example.com');
 /** A hostname that gets its own record (Pages, Worker and bucket custom domains): never a wildcard. */
-const customDomain = ruled(customDomainProblem, 'a hostname in a declared zone');
+const customDomain = ruled(customDomainProblem, 'a hostname in a declared zone, without a wildcard (it gets a record of its own)');
 const emailDomain = ruled(emailDomainProblem, 'a plain email domain such as example.com');
 const reason = ruled(reasonProblem, 'why, in at least 10 characters; recorded for review');
 const sessionDuration = ruled(sessionDurationProblem, 'a Go duration such as 8h or 24h');
@@ -93,7 +93,7 @@ export const CloudflareSchema = z
         cron_triggers: z.number().int().min(1).optional().describe('cron triggers per account: 250 on Workers Paid (5 on Workers Free: record 5 here)'),
       })
       .prefault({})
-      .describe('limits Cloudflare raised for this account (Enterprise); defaults are in lib/core/limits.ts'),
+      .describe('account limits that differ from the defaults in lib/core/limits.ts: raised ones (Enterprise), or the 5 cron triggers of Workers Free'),
   })
   .describe('the Cloudflare account, zone and Zero Trust team');
 
@@ -149,7 +149,9 @@ const RuleSchema = z.union([
 export type AccessRuleInput = z.infer<typeof RuleSchema>;
 
 export const AccessPolicySchema = z.strictObject({
-  decision: z.enum(['allow', 'deny', 'bypass', 'non_identity']).describe('non_identity is for service tokens'),
+  decision: z
+    .enum(['allow', 'deny', 'bypass', 'non_identity'])
+    .describe('allow (people), deny, bypass (skips access; only on apps over paths, never a whole host), non_identity (service tokens)'),
   include: z.array(RuleSchema).min(1, { error: 'must list at least one rule' }),
   require: z.array(RuleSchema).default([]),
   exclude: z.array(RuleSchema).default([]),
@@ -197,7 +199,10 @@ export const OriginSchema = z.strictObject({
 
 export const RouteSchema = z.strictObject({
   hostname,
-  path: ruled(pathRegexProblem, 'a go (re2) regular expression matched against the request path').optional(),
+  path: ruled(
+    pathRegexProblem,
+    'a go (re2) regular expression, matched unanchored against the request path; a public path on a gated host is written ^/<prefix>(/|$)',
+  ).optional(),
   service: ruled(serviceProblem, 'origin service, e.g. http://localhost:8080'),
   origin: OriginSchema.optional(),
   public: z
@@ -338,7 +343,7 @@ export const TenantSchema = z.strictObject({
     .describe('gate the tenant hostname (and its extra hostnames) with an access app'),
   origin: OriginSchema.optional().describe('origin options of this tenant; each field overrides tenants.origin'),
   extra_hostnames: z
-    .array(hostname)
+    .array(hostname.describe('a hostname in the zone of the tenant hostnames (cloudflare.zone); one leading *. wildcard label is allowed'))
     .default([])
     .describe("more hostnames in the zone routed through the tenant's tunnel (e.g. its workspace hosts), each with a proxied CNAME"),
 });
