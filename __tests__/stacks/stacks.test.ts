@@ -371,7 +371,7 @@ describe('command line', () => {
       'gatehouse policy pack: 22 rules checked 158 times: 158 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
     ]);
     expect(r.report.version).toBe(1);
-    expect(r.report.findings).toHaveLength(155);
+    expect(r.report.findings).toHaveLength(158);
     expect(r.report.findings[0]).toEqual({
       stack: 'access',
       rule: expect.stringMatching(/^Gatehouse-/),
