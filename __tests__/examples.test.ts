@@ -247,6 +247,10 @@ describe('active-standby: paths and a wildcard app (issue 17)', () => {
     expect(app.destinations).toEqual([{ type: 'public', uri: 'crm.example.com/webhooks' }]);
     const [policy] = app.policies.map((p: SynthJson) => policies[p.id]);
     expect(policy).toMatchObject({ decision: 'bypass', include: [{ everyone: {} }], name: 'public crm.example.com/webhooks: payment provider webhooks, verified by their signature' });
+    // its construct id derives from the hostname and path, never an index: reordering routes renames nothing
+    const [id] = Object.entries<SynthJson>(stacks.access.resource.cloudflare_zero_trust_access_application).find(([, a]) => a === app)!;
+    expect(id).toMatch(/^public-path-crmexamplecom2Fwebhooks_app_resource_[0-9A-F]{8}$/);
+    expect(app.app_launcher_visible).toBe(false);
     // the connector requires no token on the public path, and the CRM's token on the rest
     expect(rule('crm.example.com', '^/webhooks(/|$)')).not.toHaveProperty('origin_request');
     expect(rule('crm.example.com').origin_request.access.aud_tag).toHaveLength(1);
