@@ -141,23 +141,7 @@ export class WorkerEndpoint extends Construct {
     }
     if (props.module) {
       const asset = new TerraformAsset(this, 'module', { path: props.module.file, type: AssetType.FILE });
-      const bindings: WorkersScriptBindings[] = [
-        ...(this.database ? [{ name: 'DB', type: 'd1', id: this.database.uuid }] : []),
-        ...(props.access
-          ? [
-              { name: 'ACCESS_AUD', type: 'plain_text', text: props.access.aud },
-              { name: 'ACCESS_TEAM_DOMAIN', type: 'plain_text', text: `${props.access.teamName}.cloudflareaccess.com` },
-            ]
-          : []),
-        ...Object.entries(props.r2Buckets ?? {}).map(([name, b]) => ({
-          name,
-          type: 'r2_bucket',
-          bucketName: b.bucketName,
-          // The provider takes eu or fedramp; a bucket in the default jurisdiction is bound without one.
-          ...(b.jurisdiction !== 'default' ? { jurisdiction: b.jurisdiction } : {}),
-        })),
-        ...Object.entries(props.secrets ?? {}).map(([name, text]) => ({ name, type: 'secret_text', text })),
-      ];
+      const bindings = scriptBindings(props, this.database);
       this.script = new WorkersScript(this, 'script', {
         accountId: props.accountId,
         scriptName: props.scriptName,
@@ -226,4 +210,25 @@ function bindingProblems(props: WorkerEndpointProps, problems: ProblemCollector)
   for (const [prop, given] of [['r2Buckets', Object.keys(props.r2Buckets ?? {}).length > 0], ['secrets', Object.keys(props.secrets ?? {}).length > 0], ['crons', (props.crons?.length ?? 0) > 0], ['workersDev', props.workersDev !== undefined]] as const) {
     if (given && !props.module) problems.add(prop, 'needs module: gatehouse sets it on the script it deploys');
   }
+}
+
+/** The script's bindings, in order: DB, the Access variables, the buckets, the secrets. */
+function scriptBindings(props: WorkerEndpointProps, database: D1Database | undefined): WorkersScriptBindings[] {
+  return [
+    ...(database ? [{ name: 'DB', type: 'd1', id: database.uuid }] : []),
+    ...(props.access
+      ? [
+          { name: 'ACCESS_AUD', type: 'plain_text', text: props.access.aud },
+          { name: 'ACCESS_TEAM_DOMAIN', type: 'plain_text', text: `${props.access.teamName}.cloudflareaccess.com` },
+        ]
+      : []),
+    ...Object.entries(props.r2Buckets ?? {}).map(([name, b]) => ({
+      name,
+      type: 'r2_bucket',
+      bucketName: b.bucketName,
+      // The provider takes eu or fedramp; a bucket in the default jurisdiction is bound without one.
+      ...(b.jurisdiction !== 'default' ? { jurisdiction: b.jurisdiction } : {}),
+    })),
+    ...Object.entries(props.secrets ?? {}).map(([name, text]) => ({ name, type: 'secret_text', text })),
+  ];
 }

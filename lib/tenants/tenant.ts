@@ -134,35 +134,7 @@ export class ManagedTenant extends Construct {
     this.hostname = props.hostname;
     this.hostnames = [props.hostname, ...(props.extraHostnames ?? [])];
     this.enabled = props.enabled ?? true;
-    const problems = new ProblemCollector(id);
-    (props.extraHostnames ?? []).forEach((h, i) => {
-      if (Token.isUnresolved(h)) return;
-      const p = hostnameProblem(h);
-      if (p) problems.add(`extraHostnames[${i}]`, p, h);
-      else if (this.hostnames.indexOf(h) < i + 1) problems.add(`extraHostnames[${i}]`, 'repeats a hostname of the tenant; list each once', h);
-    });
-    if (!this.enabled) {
-      const today = todayOr(props.today);
-      const disabledOn = props.disabledOn;
-      const dateProblem = disabledOn === undefined ? undefined : isoDateProblem(disabledOn);
-      if (disabledOn === undefined) problems.add('disabledOn', 'is required when enabled is false: the day retention starts');
-      else if (dateProblem) problems.add('disabledOn', dateProblem, disabledOn);
-      else if (!isoDateProblem(today)) {
-        const clock = deletionClockProblem({
-          start: disabledOn,
-          retainDays: props.retainDays ?? 30,
-          today,
-          bucketName: props.bucketName,
-          confirmDelete: props.confirmDelete,
-          startField: 'disabledOn',
-          confirmField: 'confirmDelete',
-        });
-        if (clock) problems.add('disabledOn', clock, props.disabledOn);
-      }
-      const confirm = deletionConfirmationProblem(props.bucketName, props.confirmDelete);
-      if (confirm) problems.add('confirmDelete', confirm, props.confirmDelete);
-    }
-    problems.throwIfAny();
+    tenantProblems(id, props, this.enabled, this.hostnames).throwIfAny();
 
     const hostnames = [props.hostname, ...(props.extraHostnames ?? [])];
     if (this.enabled) {
@@ -214,4 +186,37 @@ export class ManagedTenant extends Construct {
       });
     }
   }
+}
+
+/** Every problem of a tenant's props: its extra hostnames, and a disabled tenant's deletion date. */
+function tenantProblems(id: string, props: ManagedTenantProps, enabled: boolean, hostnames: readonly string[]): ProblemCollector {
+  const problems = new ProblemCollector(id);
+  (props.extraHostnames ?? []).forEach((h, i) => {
+    if (Token.isUnresolved(h)) return;
+    const p = hostnameProblem(h);
+    if (p) problems.add(`extraHostnames[${i}]`, p, h);
+    else if (hostnames.indexOf(h) < i + 1) problems.add(`extraHostnames[${i}]`, 'repeats a hostname of the tenant; list each once', h);
+  });
+  if (!enabled) {
+    const today = todayOr(props.today);
+    const disabledOn = props.disabledOn;
+    const dateProblem = disabledOn === undefined ? undefined : isoDateProblem(disabledOn);
+    if (disabledOn === undefined) problems.add('disabledOn', 'is required when enabled is false: the day retention starts');
+    else if (dateProblem) problems.add('disabledOn', dateProblem, disabledOn);
+    else if (!isoDateProblem(today)) {
+      const clock = deletionClockProblem({
+        start: disabledOn,
+        retainDays: props.retainDays ?? 30,
+        today,
+        bucketName: props.bucketName,
+        confirmDelete: props.confirmDelete,
+        startField: 'disabledOn',
+        confirmField: 'confirmDelete',
+      });
+      if (clock) problems.add('disabledOn', clock, props.disabledOn);
+    }
+    const confirm = deletionConfirmationProblem(props.bucketName, props.confirmDelete);
+    if (confirm) problems.add('confirmDelete', confirm, props.confirmDelete);
+  }
+  return problems;
 }
