@@ -3,6 +3,9 @@
  * Each example synthesizes with zero policy errors and is checked against its seed's described
  * behaviour, plus a snapshot per stack as a change detector.
  */
+import * as path from 'path';
+import { loadDeployment } from '../lib/config/load';
+import { GatehouseError } from '../lib/core/errors';
 import { cutoverPlan } from '../lib/cutover/plan';
 import { evaluate } from '../lib/cutover/evaluate';
 import { tenantHostname } from '../lib/tenants/plan';
@@ -77,7 +80,7 @@ describe('onprem-gateway (SME: four domains, on-prem services through a tunnel, 
 
   test('the Worker has its D1 database bound as DB, and four buckets hold the data', () => {
     const [script] = all(production, 'cloudflare_workers_script');
-    expect(script.bindings).toEqual([{ name: 'DB', type: 'd1', id: expect.stringContaining('cloudflare_d1_database.') }]);
+    expect(script.bindings[0]).toEqual({ name: 'DB', type: 'd1', id: expect.stringContaining('cloudflare_d1_database.') });
     expect(all(production, 'cloudflare_d1_database').map((d) => d.name)).toEqual(['onprem-data']);
     expect(all(production, 'cloudflare_workers_custom_domain').map((d) => d.hostname)).toEqual(['mcp.example.com']);
     expect(all(production, 'cloudflare_r2_bucket').map((b) => b.name).sort()).toEqual([
@@ -185,7 +188,10 @@ describe('managed-fleet (tunnel, hostname, bucket and scoped keys per tenant)', 
     expect(tunnels).toEqual(['cloud-t-acme-123', 'cloud-t-globex', 'cloud-t-hooli', 'cloud-t-initech']);
     const records = everywhere('cloudflare_dns_record').map((r) => r.name).sort();
     expect(records).toEqual(
-      ['acme-123.example.com', 'hooli-admin.example.com', tenantHostname({ id: 'globex' }, 'example.com'), tenantHostname({ id: 'initech' }, 'example.com')].sort(),
+      [
+        'acme-123.example.com', 'ws1.acme-123.example.com', 'ws2.acme-123.example.com', 'hooli-admin.example.com',
+        tenantHostname({ id: 'globex' }, 'example.com'), tenantHostname({ id: 'initech' }, 'example.com'),
+      ].sort(),
     );
     expect(everywhere('cloudflare_r2_bucket').map((b) => b.name).sort()).toEqual(['cloud-t-acme-123', 'cloud-t-globex', 'cloud-t-hooli', 'cloud-t-initech', 'cloud-t-umbrella']);
     expect(everywhere('cloudflare_account_token').map((t) => t.name).sort()).toEqual([
@@ -212,7 +218,7 @@ describe('active-standby (the activate_dns cutover)', () => {
 
   test('every public CNAME evaluates (terraform) to the primary when false and the standby when true', () => {
     const plan = cutoverPlan(stacks.production, stacks.standby);
-    expect(plan.map((p) => p.hostname).sort()).toEqual(['api.example.com', 'crm.example.com', 'mcp.example.com', 'scan.example.com', 'www.example.com']);
+    expect(plan.map((p) => p.hostname).sort()).toEqual(['api.example.com', 'crm.example.com', 'grafana.ops.example.com', 'mcp.example.com', 'scan.example.com', 'www.example.com']);
     for (const p of plan) expect([p.whenFalse, p.whenTrue]).toEqual(['heatwave-primary-id.cfargotunnel.com', 'heatwave-standby-id.cfargotunnel.com']);
   });
 
@@ -226,6 +232,120 @@ describe('active-standby (the activate_dns cutover)', () => {
 
   test('state lives in GCS, one prefix per stack', () => {
     expect(stacks.production.terraform.backend).toEqual({ gcs: { bucket: 'heatwave-tfstate', prefix: 'edge/production' } });
+  });
+});
+
+describe('active-standby: paths and a wildcard app (issue 17)', () => {
+  const { stacks, report } = synthesized['active-standby'];
+  const apps = Object.fromEntries(all(stacks.access, 'cloudflare_zero_trust_access_application').map((a) => [a.name, a]));
+  const policies = Object.fromEntries(Object.entries<SynthJson>(stacks.access.resource.cloudflare_zero_trust_access_policy).map(([id, p]) => [`\${cloudflare_zero_trust_access_policy.${id}.id}`, p]));
+  const ingress = all(stacks.production, 'cloudflare_zero_trust_tunnel_cloudflared_config')[0].config.ingress as SynthJson[];
+  const rule = (hostname: string, p?: string) => ingress.find((r) => r.hostname === hostname && r.path === p)!;
+
+  test('an Access app whose destination has a path, with a bypass policy: the public webhook path of the gated CRM', () => {
+    const app = apps['public crm.example.com/webhooks'];
+    expect(app.destinations).toEqual([{ type: 'public', uri: 'crm.example.com/webhooks' }]);
+    const [policy] = app.policies.map((p: SynthJson) => policies[p.id]);
+    expect(policy).toMatchObject({ decision: 'bypass', include: [{ everyone: {} }], name: 'public crm.example.com/webhooks: payment provider webhooks, verified by their signature' });
+    // its construct id derives from the hostname and path, never an index: reordering routes renames nothing
+    const [id] = Object.entries<SynthJson>(stacks.access.resource.cloudflare_zero_trust_access_application).find(([, a]) => a === app)!;
+    expect(id).toMatch(/^public-path-crmexamplecom2Fwebhooks_app_resource_[0-9A-F]{8}$/);
+    expect(app.app_launcher_visible).toBe(false);
+    // the connector requires no token on the public path, and the CRM's token on the rest
+    expect(rule('crm.example.com', '^/webhooks(/|$)')).not.toHaveProperty('origin_request');
+    expect(rule('crm.example.com').origin_request.access.aud_tag).toHaveLength(1);
+  });
+
+  test('an Access app whose destination has a path, with a non_identity policy: CI reads /api of a dashboard only', () => {
+    expect(apps['metrics-ci'].destinations).toEqual([{ type: 'public', uri: 'grafana.ops.example.com/api' }]);
+    const [policy] = apps['metrics-ci'].policies.map((p: SynthJson) => policies[p.id]);
+    expect(policy).toMatchObject({ decision: 'non_identity', include: [{ service_token: { token_id: expect.stringContaining('service_token') } }] });
+  });
+
+  test('a wildcard app gates a route: *.ops.example.com covers grafana.ops.example.com, whose rule accepts it and the /api app', () => {
+    expect(apps.ops.destinations).toEqual([{ type: 'public', uri: '*.ops.example.com' }]);
+    const access = rule('grafana.ops.example.com').origin_request.access;
+    expect(access.required).toBe(true);
+    expect(access.aud_tag).toHaveLength(2);
+    expect(report.findings.filter((f) => f.rule === 'Gatehouse-AccessRouteCoverage').every((f) => f.result === 'compliant')).toBe(true);
+  });
+});
+
+describe('onprem-gateway: the Worker\'s buckets, secret and nightly cron; the time-bound consultant (issue 17)', () => {
+  const { stacks, report } = synthesized['onprem-gateway'];
+
+  test('a Worker with R2 bucket bindings and a secret binding (from a sensitive variable)', () => {
+    const [script] = all(stacks.production, 'cloudflare_workers_script');
+    const byName = Object.fromEntries(script.bindings.map((b: SynthJson) => [b.name, b]));
+    expect(byName.BACKUPS).toEqual({ name: 'BACKUPS', type: 'r2_bucket', bucket_name: expect.stringContaining('cloudflare_r2_bucket.') });
+    expect(Object.values<SynthJson>(byName).filter((b) => b.type === 'r2_bucket').map((b) => b.name)).toEqual(['BACKUPS', 'ARCHIVE', 'REPORTS']);
+    expect(byName.SOURCE_API_TOKEN).toEqual({ name: 'SOURCE_API_TOKEN', type: 'secret_text', text: '${var.core_source_api_token}' });
+    expect(stacks.production.variable.core_source_api_token).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    expect(stacks.production.variable.core_source_api_token).not.toHaveProperty('default');
+  });
+
+  test('a cloudflare_workers_cron_trigger: the nightly data update; workers.dev is off', () => {
+    expect(all(stacks.production, 'cloudflare_workers_cron_trigger')).toEqual([
+      expect.objectContaining({ script_name: 'onprem-core', schedules: [{ cron: '0 3 * * *' }] }),
+    ]);
+    expect(all(stacks.production, 'cloudflare_workers_script_subdomain')).toEqual([expect.objectContaining({ script_name: 'onprem-core', enabled: false })]);
+  });
+
+  test('an account member with an expiry, in the access stack, checked at synth by the pack', () => {
+    expect(all(stacks.access, 'cloudflare_account_member')).toEqual([
+      expect.objectContaining({ email: 'consultant@example.net', roles: [expect.stringContaining('data.cloudflare_account_roles.')] }),
+    ]);
+    expect(report.findings.filter((f) => f.rule === 'Gatehouse-AccountMemberExpired')).toEqual([expect.objectContaining({ result: 'compliant' })]);
+  });
+
+  test('the same file warns 14 days before the consultant\'s expiry and refuses on it, naming the member (checks only)', () => {
+    const file = path.join(__dirname, '..', 'examples', 'onprem-gateway', 'deployment.yaml');
+    expect(loadDeployment(file, { today: '2030-05-17' }).warnings).toEqual([
+      expect.stringContaining('account_members.consultant.expires: the access of consultant@example.net ends in 14 days: remove account_members.consultant by then'),
+    ]);
+    expect(loadDeployment(file, { today: '2030-05-16' }).warnings).toEqual([]);
+    let refused: unknown;
+    try {
+      loadDeployment(file, { today: '2030-05-31' });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(GatehouseError);
+    expect((refused as GatehouseError).lines()).toEqual([expect.stringContaining('account_members.consultant.expires: the access of consultant@example.net has ended (today is 2030-05-31): remove account_members.consultant')]);
+  });
+});
+
+describe('sso-portal: the docs site built by Pages (issue 17)', () => {
+  const { stacks } = synthesized['sso-portal'];
+
+  test('a cloudflare_pages_project with a build config, environment variables and its Git source', () => {
+    const docs = all(stacks.pages, 'cloudflare_pages_project').find((p) => p.name === 'portal-docs')!;
+    expect(docs.build_config).toEqual({ build_command: 'pip install -r requirements.txt && mkdocs build', destination_dir: 'site', root_dir: '/' });
+    expect(docs.deployment_configs.production.env_vars).toEqual({ PYTHON_VERSION: { type: 'plain_text', value: '3.12' } });
+    expect(docs.deployment_configs.preview.env_vars).toEqual({ PYTHON_VERSION: { type: 'plain_text', value: '3.12' } });
+    expect(docs.source).toEqual({
+      type: 'github',
+      config: { owner: 'example', repo_name: 'portal-docs', production_branch: 'main', preview_deployment_setting: 'custom', preview_branch_includes: ['docs/*'] },
+    });
+  });
+});
+
+describe('managed-fleet: HTTPS hubs and workspace hosts (issue 17)', () => {
+  const { stacks } = synthesized['managed-fleet'];
+  const shards = Object.keys(stacks).filter((s) => s.startsWith('tenants-'));
+  const rules = shards.flatMap((s) => all(stacks[s], 'cloudflare_zero_trust_tunnel_cloudflared_config')).flatMap((c) => c.config.ingress as SynthJson[]);
+
+  test('a tenant ingress rule with origin_request.no_tls_verify (a hub with a self-signed certificate)', () => {
+    const globex = rules.find((r) => r.hostname === tenantHostname({ id: 'globex' }, 'example.com'))!;
+    expect(globex).toEqual({ hostname: globex.hostname, service: 'https://localhost:8443', origin_request: { no_tls_verify: true } });
+    expect(rules.filter((r) => r.origin_request?.no_tls_verify)).toHaveLength(1);
+  });
+
+  test("a tenant's workspace hosts are routed through its tunnel, with records of their own; buckets in the fleet's location", () => {
+    expect(rules.filter((r) => String(r.hostname).endsWith('acme-123.example.com')).map((r) => r.hostname)).toEqual(['acme-123.example.com', 'ws1.acme-123.example.com', 'ws2.acme-123.example.com']);
+    const records = shards.flatMap((s) => all(stacks[s], 'cloudflare_dns_record')).map((r) => r.name);
+    expect(records).toEqual(expect.arrayContaining(['ws1.acme-123.example.com', 'ws2.acme-123.example.com']));
+    for (const b of shards.flatMap((s) => all(stacks[s], 'cloudflare_r2_bucket'))) expect(b.location).toBe('enam');
   });
 });
 

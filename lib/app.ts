@@ -60,11 +60,13 @@ export function buildStacks(app: App, input: Deployment | DeploymentModel, optio
   const access = new AccessStack(app, 'access', { model: m, ...(pages ? { pagesSites: pages.sites } : {}) });
   // A custom domain already behind Access cannot be added to a Pages project: the sites come first.
   if (pages) access.addDependency(pages);
-  const standby = m.sites?.standby ? new StandbyStack(app, 'standby', { model: m, accessApps: [...access.apps.values()] }) : undefined;
+  const tunnelApps = [...access.apps.values(), ...access.publicPaths.values()];
+  const standby = m.sites?.standby ? new StandbyStack(app, 'standby', { model: m, accessApps: tunnelApps }) : undefined;
   const production = new ProductionStack(app, 'production', {
     model: m,
     deploymentDir: options.deploymentDir ?? PROJECT_ROOT,
     accessApps: access.apps,
+    publicPaths: [...access.publicPaths.values()],
     ...(standby ? { standbyTunnel: standby.tunnel } : {}),
     ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
   });

@@ -6,7 +6,8 @@ import type { IIdentityProvider } from '../lib/cloudflare/access/identity-provid
 import type { IAccessPolicy } from '../lib/cloudflare/access/policy';
 import type { IPagesSite } from '../lib/cloudflare/pages';
 import { outputId } from '../lib/core/terraform';
-import { accessApps, accessGroups, accessPolicies, identityProviders, serviceTokens } from '../lib/deployment/access';
+import { accessApps, accessGroups, accessPolicies, identityProviders, publicPathBypasses, serviceTokens } from '../lib/deployment/access';
+import { accountMembers } from '../lib/deployment/account-members';
 import { configureBackend } from '../lib/deployment/backend';
 import type { DeploymentModel } from '../lib/deployment/model';
 
@@ -22,13 +23,17 @@ export interface AccessStackProps {
 }
 
 /**
- * Account-level Zero Trust Access: identity providers, groups, policies, service tokens and apps.
+ * Account-level Zero Trust Access: identity providers, groups, policies, service tokens and apps, and
+ * the account members (who administers the account belongs with who may reach it; this stack is
+ * deployed first and carries no site guard, so revoking a member never waits on a site apply).
  * Both site stacks read the apps' AUD tags from here, so the dependency is one-way:
  * (pages ->) access -> standby -> production.
  */
 export class AccessStack extends TerraformStack {
   /** Access apps by deployment name. */
   public readonly apps: ReadonlyMap<string, IAccessGatedApp>;
+  /** The bypass apps of public paths under gated hosts, by construct id: the site tunnels read them beside `apps`. */
+  public readonly publicPaths: ReadonlyMap<string, IAccessGatedApp>;
   /** Reusable policies by deployment name (tenant apps attach them). */
   public readonly policies: ReadonlyMap<string, IAccessPolicy>;
   /** Identity providers by deployment name. */
@@ -52,6 +57,8 @@ export class AccessStack extends TerraformStack {
     // Origins that verify the Access JWT themselves (as the portal seed's API does) need the AUD.
     for (const [name, app] of apps) new TerraformOutput(this, outputId('app', name, 'aud'), { value: app.aud });
     this.apps = apps;
+    this.publicPaths = publicPathBypasses(this, m);
+    accountMembers(this, m);
     this.policies = policies;
     this.identityProviders = idps;
   }

@@ -1,10 +1,11 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { PagesSite } from '../lib/cloudflare/pages';
+import type { PagesSite } from '../lib/cloudflare/pages';
 import { outputId } from '../lib/core/terraform';
 import { configureBackend } from '../lib/deployment/backend';
 import type { DeploymentModel } from '../lib/deployment/model';
+import { pagesSites } from '../lib/deployment/pages';
 
 export interface PagesStackProps {
   /** The resolved deployment (lib/deployment/model.ts). */
@@ -29,18 +30,8 @@ export class PagesStack extends TerraformStack {
     new CloudflareProvider(this, 'cloudflare', {});
     configureBackend(this, m.deployment);
 
-    const sites = new Map<string, PagesSite>();
-    for (const spec of m.pages.values()) {
-      const site = new PagesSite(this, `pages-${spec.name}`, {
-        accountId: m.accountId,
-        projectName: spec.project,
-        productionBranch: spec.spec.production_branch,
-        domains: spec.domains.map((d) => ({ hostname: d.hostname, zone: m.recordZone(d.hostname) })),
-        ...(spec.pagesDevPublicReason !== undefined ? { pagesDevPublic: { reason: spec.pagesDevPublicReason } } : {}),
-      });
-      sites.set(spec.name, site);
-      new TerraformOutput(this, outputId('pages', spec.name, 'host'), { value: site.pagesDevHost });
-    }
+    const sites = pagesSites(this, m);
+    for (const [name, site] of sites) new TerraformOutput(this, outputId('pages', name, 'host'), { value: site.pagesDevHost });
     this.sites = sites;
   }
 }

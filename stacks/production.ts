@@ -25,6 +25,12 @@ export interface ProductionStackProps {
   /** Access apps by deployment name, from the `access` stack. */
   readonly accessApps: ReadonlyMap<string, IAccessGatedApp>;
   /**
+   * The bypass apps of public paths under gated hosts (`access` stack `publicPaths`): the primary
+   * tunnel's public path rules need them.
+   * @default - none
+   */
+  readonly publicPaths?: readonly IAccessGatedApp[];
+  /**
    * The standby tunnel (typed cross-stack reference from the `standby` stack).
    * @default - a single site: no cutover
    */
@@ -60,7 +66,7 @@ export class ProductionStack extends TerraformStack {
     new NullProvider(this, 'null', {});
     configureBackend(this, m.deployment);
 
-    const primary = primarySite(this, m, { accessApps: [...props.accessApps.values()], ...(props.standbyTunnel ? { standbyTunnel: props.standbyTunnel } : {}) });
+    const primary = primarySite(this, m, { accessApps: [...props.accessApps.values(), ...(props.publicPaths ?? [])], ...(props.standbyTunnel ? { standbyTunnel: props.standbyTunnel } : {}) });
     if (primary) {
       const { site } = primary;
       new TerraformOutput(this, 'primary_tunnel_id', { value: site.tunnelId });
@@ -73,10 +79,6 @@ export class ProductionStack extends TerraformStack {
     }
     this.dns = primary?.records ?? [];
 
-    for (const [name, worker] of workerEndpoints(this, m, props)) {
-      if (worker.database) new TerraformOutput(this, outputId('worker', name, 'd1_id'), { value: worker.database.uuid });
-    }
-    for (const [name, token] of scopedTokens(this, m)) new TerraformOutput(this, outputId('api_token', name), { value: token.value, sensitive: true });
 
     const buckets = managedBuckets(this, m, {
       ...(this.primary?.host ? { primary: this.primary.host.serviceAccount.member } : {}),
@@ -91,5 +93,10 @@ export class ProductionStack extends TerraformStack {
       }
     }
     this.buckets = new Map([...buckets].map(([key, b]) => [key, b.bucket]));
+
+    for (const [name, worker] of workerEndpoints(this, m, { ...props, buckets: this.buckets })) {
+      if (worker.database) new TerraformOutput(this, outputId('worker', name, 'd1_id'), { value: worker.database.uuid });
+    }
+    for (const [name, token] of scopedTokens(this, m)) new TerraformOutput(this, outputId('api_token', name), { value: token.value, sensitive: true });
   }
 }

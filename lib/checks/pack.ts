@@ -55,7 +55,7 @@ export class GatehousePack implements IAspect {
         const verdict = rule.check(element, context);
         if (verdict.result === RuleResult.NOT_APPLICABLE) continue;
         const suppression =
-          rule.suppressible && verdict.result !== RuleResult.COMPLIANT ? GatehouseSuppressions.find(element.construct, rule.id) : undefined;
+          rule.suppressible && verdict.result !== RuleResult.COMPLIANT ? GatehouseSuppressions.find(element.construct, rule.id, rule.formerIds) : undefined;
         const failing = verdict.result !== RuleResult.COMPLIANT && !suppression;
         this.report.add({
           stack: stack.node.id,

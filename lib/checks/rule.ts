@@ -56,6 +56,12 @@ export interface Verdict {
 export interface GatehouseRule {
   /** `Gatehouse-<Rule>`. */
   readonly id: string;
+  /**
+   * Ids the rule had before (a rule generalized under a new name): suppressions written with one
+   * still apply; findings carry `id`.
+   * @default - none
+   */
+  readonly formerIds?: readonly string[];
   readonly level: RuleLevel;
   /** Some rules guard things that must never slip; they cannot be suppressed. */
   readonly suppressible: boolean;

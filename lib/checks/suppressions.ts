@@ -21,7 +21,7 @@ export { MIN_REASON_LENGTH };
 export class GatehouseSuppressions {
   public static add(construct: IConstruct, suppressions: readonly RuleSuppression[]): void {
     const problems = suppressions.flatMap((s, i) => {
-      const rule = RULES.find((r) => r.id === s.id);
+      const rule = RULES.find((r) => r.id === s.id || r.formerIds?.includes(s.id));
       const at = `suppressions[${i}]`;
       if (!rule) return [{ path: `${at}.id`, message: `names no gatehouse rule; see docs/rules.md`, value: s.id }];
       if (!rule.suppressible) return [{ path: `${at}.id`, message: 'this rule cannot be suppressed', value: s.id }];
@@ -34,10 +34,11 @@ export class GatehouseSuppressions {
     for (const s of suppressions) construct.node.addMetadata(METADATA, { id: s.id, reason: s.reason.trim() });
   }
 
-  /** The suppression of `ruleId` on a construct or one of its ancestors, if any. */
-  public static find(construct: IConstruct, ruleId: string): RuleSuppression | undefined {
+  /** The suppression of `ruleId` (or of one of the rule's former ids) on a construct or one of its ancestors, if any. */
+  public static find(construct: IConstruct, ruleId: string, formerIds: readonly string[] = []): RuleSuppression | undefined {
+    const ids = [ruleId, ...formerIds];
     for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
-      const hit = c.node.metadata.find((m) => m.type === METADATA && (m.data as RuleSuppression).id === ruleId);
+      const hit = c.node.metadata.find((m) => m.type === METADATA && ids.includes((m.data as RuleSuppression).id));
       if (hit) return hit.data as RuleSuppression;
     }
     return undefined;

@@ -8,7 +8,8 @@ import { ProblemCollector } from '../core/errors';
 import { GceConnectorHost, GceConnectorHostOptions } from '../google/connector-host';
 import type { IAccessGatedApp } from './access/app';
 import { TunnelCnames } from './dns';
-import { coveredBy } from '../core/hostnames';
+import { routeGating, RouteGating } from '../core/route-gating';
+import { routeKey } from '../core/hostnames';
 import { ingressRules, TunnelRoute, validateRoutes } from './ingress';
 import type { IZone } from './zone';
 
@@ -29,9 +30,13 @@ export interface TunnelHostProps {
   /** Public routes, in match order. The `http_status:404` catch-all is appended automatically. */
   readonly routes: readonly TunnelRoute[];
   /**
-   * Access applications in front of these routes. Every route whose hostname an app covers gets
-   * `originRequest.access {required, teamName, audTag}` on its own ingress rule, so cloudflared rejects
-   * requests without a valid Access JWT even if the edge policy is removed.
+   * Access applications in front of these routes (public-path bypass apps included). Every gated
+   * route gets `originRequest.access {required, teamName, audTag}` on its own ingress rule, with the
+   * AUD of exactly the apps Access may apply to the requests it matches (a whole-host rule: every app
+   * on the host, path apps included; a path rule `^/<prefix>(/|$)`: the most specific covering apps and
+   * those below), so cloudflared rejects requests without a valid Access JWT even if the edge policy is
+   * removed. A public route requires none; under a gated host it needs a bypass app of its exact path
+   * (`PublicPathBypass`). Routes an earlier route shadows are refused (cloudflared takes the first match).
    * @default - no connector-side Access check
    */
   readonly accessApps?: readonly IAccessGatedApp[];
@@ -102,12 +107,15 @@ export class TunnelHost extends Construct implements ITunnel {
     if (!Token.isUnresolved(rotation) && !(Number.isSafeInteger(rotation) && rotation >= 0)) {
       problems.add('tokenRotation', 'must be a whole number, 0 (no rotation) or more', rotation);
     }
+    const gating = gatingOf(props);
+    gating.forEach((g, i) => {
+      if (g.problem) problems.add(`routes[${i}].${g.problem.field}`, g.problem.message, props.routes[i][g.problem.field === 'public' ? 'hostname' : g.problem.field]);
+    });
     problems.throwIfAny();
 
-    this.routes = props.routes.map((route) => {
-      // Gated: an app's destination covers the hostname, exactly or by its wildcard (the one matcher, lib/core/hostnames.ts).
-      const apps = (props.accessApps ?? []).filter((app) => coveredBy(app.hostnames, route.hostname));
-      if (apps.length === 0) return route;
+    this.routes = props.routes.map((route, i) => {
+      const apps = gating[i].connectorApps.map((v) => v.app);
+      if (route.public || apps.length === 0) return route;
       return { ...route, access: { teamName: apps[0].teamName, audTags: apps.map((a) => a.aud) } };
     });
 
@@ -140,9 +148,10 @@ export class TunnelHost extends Construct implements ITunnel {
     recordFact(
       this.config,
       FACTS.publicRoutes,
-      Object.fromEntries(this.routes.flatMap((r) => (r.public ? [[r.hostname, r.public.reason] as const] : []))),
+      Object.fromEntries(this.routes.flatMap((r) => (r.public ? [[routeKey(r), r.public.reason] as const] : []))),
     );
-    recordFact(this.config, FACTS.gatedRoutes, this.routes.filter((r) => r.access).map((r) => r.hostname));
+    recordFact(this.config, FACTS.gatedRoutes, this.routes.filter((r) => r.access).map((r) => routeKey(r)));
+    recordFact(this.config, FACTS.accessDestinations, appViews(props).map((v) => ({ destinations: [...v.destinations], ...(v.bypass ? { bypass: true } : {}) })));
 
     const token = new DataCloudflareZeroTrustTunnelCloudflaredToken(this, 'token', {
       accountId: props.accountId,
@@ -162,4 +171,26 @@ export class TunnelHost extends Construct implements ITunnel {
       this.host = new GceConnectorHost(this, 'host', { ...props.host, connectorToken: this.connectorToken });
     }
   }
+}
+
+/** An app as the gating rules see it. */
+interface AppView {
+  readonly destinations: readonly string[];
+  readonly bypass?: boolean;
+  readonly app: IAccessGatedApp;
+}
+
+function appViews(props: TunnelHostProps): AppView[] {
+  return (props.accessApps ?? []).map((app) => ({ destinations: app.hostnames, ...(app.bypass ? { bypass: true } : {}), app }));
+}
+
+/** How each route is gated (lib/core/route-gating.ts); routes with unresolved hostnames or paths are left ungated. */
+function gatingOf(props: TunnelHostProps): RouteGating<AppView>[] {
+  const literal = props.routes.map((r) => ({
+    hostname: Token.isUnresolved(r.hostname) ? '' : r.hostname,
+    ...(r.path !== undefined && !Token.isUnresolved(r.path) ? { path: r.path } : {}),
+    ...(r.public ? { publicReason: r.public.reason } : {}),
+  }));
+  const label = (v: AppView) => (v.bypass ? `the public path ${v.destinations.join(', ')}` : `the access app of ${v.destinations.join(', ')}`);
+  return routeGating(literal, appViews(props), label);
 }

@@ -4,8 +4,11 @@ import * as path from 'path';
 import { AssetType, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { D1Database } from '@cdktf/provider-cloudflare/lib/d1-database';
+import { WorkersCronTrigger } from '@cdktf/provider-cloudflare/lib/workers-cron-trigger';
 import { WorkersCustomDomain } from '@cdktf/provider-cloudflare/lib/workers-custom-domain';
 import { WorkersScript, WorkersScriptBindings } from '@cdktf/provider-cloudflare/lib/workers-script';
+import { WorkersScriptSubdomain } from '@cdktf/provider-cloudflare/lib/workers-script-subdomain';
+import { cronProblem } from '../core/cron';
 import { ProblemCollector } from '../core/errors';
 import { isoDateProblem } from '../core/dates';
 import { customDomainProblem } from '../core/hostnames';
@@ -22,6 +25,16 @@ export interface WorkerModule {
    */
   readonly compatibilityDate?: string;
 }
+
+/** An R2 bucket a Worker binds (`ManagedBucket` is one). */
+export interface IWorkerBucket {
+  readonly bucketName: string;
+  /** The bucket's jurisdiction (`default`, `eu`, `fedramp`): a bucket in a jurisdiction is bound with it. */
+  readonly jurisdiction: string;
+}
+
+/** A binding name as the Workers runtime exposes it on `env`: a JavaScript identifier. */
+export const BINDING_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Props for `WorkerEndpoint`. */
 export interface WorkerEndpointProps {
@@ -48,6 +61,31 @@ export interface WorkerEndpointProps {
    * @default - no Access variables
    */
   readonly access?: IAccessGatedApp;
+  /**
+   * R2 buckets bound by name (`env.BACKUPS`), each with its jurisdiction. Needs `module`.
+   * @default - none
+   */
+  readonly r2Buckets?: Readonly<Record<string, IWorkerBucket>>;
+  /**
+   * Secret bindings by name (`secret_text`), each a reference to a sensitive value (a sensitive
+   * `TerraformVariable`): never a literal. Needs `module`.
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * Cron triggers (UTC), five fields as Workers accept them (`0 3 * * *`); the module needs a
+   * `scheduled()` handler (https://developers.cloudflare.com/workers/configuration/cron-triggers/).
+   * Needs `module`.
+   * @default - no cron trigger (and none is managed)
+   */
+  readonly crons?: readonly string[];
+  /**
+   * Serve the script on `<script>.<account subdomain>.workers.dev` (true) or not (false). A workers.dev
+   * host cannot be protected by Access, so the script must authenticate those requests itself. Preview
+   * URLs stay off. Needs `module`.
+   * @default - not managed (Cloudflare's own setting stands)
+   */
+  readonly workersDev?: boolean;
 }
 
 /**
@@ -65,6 +103,10 @@ export class WorkerEndpoint extends Construct {
   public readonly database?: D1Database;
   public readonly script?: WorkersScript;
   public readonly customDomain: WorkersCustomDomain;
+  /** The cron triggers (`crons`), when any. */
+  public readonly cronTrigger?: WorkersCronTrigger;
+  /** The workers.dev setting (`workersDev`), when managed. */
+  public readonly workersDev?: WorkersScriptSubdomain;
 
   constructor(scope: Construct, id: string, props: WorkerEndpointProps) {
     super(scope, id);
@@ -90,6 +132,7 @@ export class WorkerEndpoint extends Construct {
     if (props.d1DatabaseName !== undefined && !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(props.d1DatabaseName)) {
       problems.add('d1DatabaseName', 'must be a d1 database name of lower-case letters, digits, hyphens and underscores', props.d1DatabaseName);
     }
+    bindingProblems(props, problems);
     problems.throwIfAny();
 
     this.hostname = props.hostname;
@@ -98,15 +141,7 @@ export class WorkerEndpoint extends Construct {
     }
     if (props.module) {
       const asset = new TerraformAsset(this, 'module', { path: props.module.file, type: AssetType.FILE });
-      const bindings: WorkersScriptBindings[] = [
-        ...(this.database ? [{ name: 'DB', type: 'd1', id: this.database.uuid }] : []),
-        ...(props.access
-          ? [
-              { name: 'ACCESS_AUD', type: 'plain_text', text: props.access.aud },
-              { name: 'ACCESS_TEAM_DOMAIN', type: 'plain_text', text: `${props.access.teamName}.cloudflareaccess.com` },
-            ]
-          : []),
-      ];
+      const bindings = scriptBindings(props, this.database);
       this.script = new WorkersScript(this, 'script', {
         accountId: props.accountId,
         scriptName: props.scriptName,
@@ -118,6 +153,23 @@ export class WorkerEndpoint extends Construct {
         ...(bindings.length ? { bindings } : {}),
       });
     }
+    if (this.script && props.crons?.length) {
+      this.cronTrigger = new WorkersCronTrigger(this, 'crons', {
+        accountId: props.accountId,
+        scriptName: props.scriptName,
+        schedules: props.crons.map((cron) => ({ cron: cron.trim().split(/\s+/).join(' ') })),
+        dependsOn: [this.script],
+      });
+    }
+    if (this.script && props.workersDev !== undefined) {
+      this.workersDev = new WorkersScriptSubdomain(this, 'workers-dev', {
+        accountId: props.accountId,
+        scriptName: props.scriptName,
+        enabled: props.workersDev,
+        previewsEnabled: false,
+        dependsOn: [this.script],
+      });
+    }
     this.customDomain = new WorkersCustomDomain(this, 'domain', {
       accountId: props.accountId,
       zoneId: props.zone.zoneId,
@@ -126,4 +178,57 @@ export class WorkerEndpoint extends Construct {
       ...(this.script ? { dependsOn: [this.script] } : {}),
     });
   }
+}
+
+/** The names of every binding the script gets, in order, with the prop that adds each. */
+function bindingNames(props: WorkerEndpointProps): Array<[string, string]> {
+  return [
+    ...(props.d1DatabaseName ? [['DB', 'd1DatabaseName'] as [string, string]] : []),
+    ...(props.access ? [['ACCESS_AUD', 'access'], ['ACCESS_TEAM_DOMAIN', 'access']] as Array<[string, string]> : []),
+    ...Object.keys(props.r2Buckets ?? {}).map((n): [string, string] => [n, 'r2Buckets']),
+    ...Object.keys(props.secrets ?? {}).map((n): [string, string] => [n, 'secrets']),
+  ];
+}
+
+/** Bindings, crons and workers.dev: names are identifiers and unique across the script, secrets are references, crons parse. */
+function bindingProblems(props: WorkerEndpointProps, problems: ProblemCollector): void {
+  const seen = new Map<string, string>();
+  for (const [name, prop] of bindingNames(props)) {
+    if (!BINDING_NAME.test(name)) problems.add(prop, 'names a binding that is not a javascript identifier (letters, digits, _ and $, not starting with a digit)', name);
+    const first = seen.get(name);
+    if (first !== undefined) problems.add(prop, `binds ${name}, which ${first === prop ? 'it' : first} binds already; every binding of a script has its own name`, name);
+    else seen.set(name, prop);
+  }
+  for (const [name, text] of Object.entries(props.secrets ?? {})) {
+    if (!Token.isUnresolved(text)) problems.add(`secrets.${name}`, 'must be a reference to a sensitive variable, never a literal: secrets never go in code or config');
+  }
+  props.crons?.forEach((cron, i) => {
+    if (Token.isUnresolved(cron)) return;
+    const p = cronProblem(cron);
+    if (p) problems.add(`crons[${i}]`, p, cron);
+  });
+  for (const [prop, given] of [['r2Buckets', Object.keys(props.r2Buckets ?? {}).length > 0], ['secrets', Object.keys(props.secrets ?? {}).length > 0], ['crons', (props.crons?.length ?? 0) > 0], ['workersDev', props.workersDev !== undefined]] as const) {
+    if (given && !props.module) problems.add(prop, 'needs module: gatehouse sets it on the script it deploys');
+  }
+}
+
+/** The script's bindings, in order: DB, the Access variables, the buckets, the secrets. */
+function scriptBindings(props: WorkerEndpointProps, database: D1Database | undefined): WorkersScriptBindings[] {
+  return [
+    ...(database ? [{ name: 'DB', type: 'd1', id: database.uuid }] : []),
+    ...(props.access
+      ? [
+          { name: 'ACCESS_AUD', type: 'plain_text', text: props.access.aud },
+          { name: 'ACCESS_TEAM_DOMAIN', type: 'plain_text', text: `${props.access.teamName}.cloudflareaccess.com` },
+        ]
+      : []),
+    ...Object.entries(props.r2Buckets ?? {}).map(([name, b]) => ({
+      name,
+      type: 'r2_bucket',
+      bucketName: b.bucketName,
+      // The provider takes eu or fedramp; a bucket in the default jurisdiction is bound without one.
+      ...(b.jurisdiction !== 'default' ? { jurisdiction: b.jurisdiction } : {}),
+    })),
+    ...Object.entries(props.secrets ?? {}).map(([name, text]) => ({ name, type: 'secret_text', text })),
+  ];
 }

@@ -6,8 +6,9 @@
  * (`npm run schema`) and a test keeps the two in sync.
  */
 import { z } from 'zod';
+import { cronProblem } from '../core/cron';
 import { isoDateProblem } from '../core/dates';
-import { customDomainProblem, hostnameProblem } from '../core/hostnames';
+import { customDomainProblem, destinationProblem, hostnameProblem } from '../core/hostnames';
 import {
   bucketNameProblem,
   cloudflareIdProblem,
@@ -47,10 +48,15 @@ const nameKey = z.string().regex(NAME, {
   error: 'must be a name of lower-case letters, digits and hyphens, starting with a letter (at most 41 characters)',
 });
 const nameRef = (what: string) => z.string().describe(`the name of ${what} declared in this file`);
-const hostname = ruled(hostnameProblem, 'a fully qualified hostname in the zone');
+const hostname = ruled(hostnameProblem, 'a fully qualified hostname in a declared zone; one leading *. wildcard label is allowed');
+/** An Access app destination: a hostname, optionally with a path (README "Paths and bypass"). */
+const destination = ruled(
+  destinationProblem,
+  'a hostname in a declared zone (app.example.com, *.example.com), optionally with a path (wiki.example.com/docs covers /docs and everything below it)',
+);
 const zoneApex = ruled(zoneProblem, 'a zone apex such as example.com');
 /** A hostname that gets its own record (Pages, Worker and bucket custom domains): never a wildcard. */
-const customDomain = ruled(customDomainProblem, 'a hostname in a declared zone');
+const customDomain = ruled(customDomainProblem, 'a hostname in a declared zone, without a wildcard (it gets a record of its own)');
 const emailDomain = ruled(emailDomainProblem, 'a plain email domain such as example.com');
 const reason = ruled(reasonProblem, 'why, in at least 10 characters; recorded for review');
 const sessionDuration = ruled(sessionDurationProblem, 'a Go duration such as 8h or 24h');
@@ -85,24 +91,28 @@ export const CloudflareSchema = z
         account_tokens: z.number().int().min(1).optional(),
         dns_records: z.number().int().min(1).optional(),
         access_apps: z.number().int().min(1).optional(),
+        cron_triggers: z.number().int().min(1).optional().describe('cron triggers per account: 250 on Workers Paid (5 on Workers Free: record 5 here)'),
       })
       .prefault({})
-      .describe('limits Cloudflare raised for this account (Enterprise); defaults are in lib/core/limits.ts'),
+      .describe('account limits that differ from the defaults in lib/core/limits.ts: raised ones (Enterprise), or the 5 cron triggers of Workers Free'),
   })
   .describe('the Cloudflare account, zone and Zero Trust team');
 
 const GoogleWorkspaceIdp = z.strictObject({
   type: z.literal('google-workspace'),
   client_id: z.string().min(1).describe('OAuth client id (not a secret)'),
-  apps_domain: hostname.describe('the Google Workspace domain'),
+  apps_domain: emailDomain.describe('the Google Workspace domain, e.g. example.com'),
   secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
+  secret_expires: isoDate
+    .optional()
+    .describe('when the OAuth client secret expires, if it was created with an expiry; synth warns 30 days ahead, fails after'),
 });
 const EntraIdp = z.strictObject({
   type: z.literal('entra'),
-  client_id: z.string().min(1),
-  directory_id: z.string().uuid({ error: 'must be the directory (tenant) id, a uuid' }),
-  support_groups: z.boolean().default(false),
-  secret_variable: tfVariableName.optional(),
+  client_id: z.string().min(1).describe('the application (client) id of the app registration (not a secret)'),
+  directory_id: z.string().uuid({ error: 'must be the directory (tenant) id, a uuid' }).describe('the directory (tenant) id'),
+  support_groups: z.boolean().default(false).describe('send group membership so policies can match Entra groups'),
+  secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
   secret_expires: isoDate.optional().describe('when the Entra client secret expires; synth warns 30 days ahead, fails after'),
 });
 const OtpIdp = z.strictObject({ type: z.literal('one-time-pin') });
@@ -140,7 +150,9 @@ const RuleSchema = z.union([
 export type AccessRuleInput = z.infer<typeof RuleSchema>;
 
 export const AccessPolicySchema = z.strictObject({
-  decision: z.enum(['allow', 'deny', 'bypass', 'non_identity']).describe('non_identity is for service tokens'),
+  decision: z
+    .enum(['allow', 'deny', 'bypass', 'non_identity'])
+    .describe('allow (people), deny, bypass (skips access; only on apps over paths, never a whole host), non_identity (service tokens)'),
   include: z.array(RuleSchema).min(1, { error: 'must list at least one rule' }),
   require: z.array(RuleSchema).default([]),
   exclude: z.array(RuleSchema).default([]),
@@ -153,7 +165,10 @@ export const ServiceTokenSchema = z.strictObject({
 });
 
 export const AccessAppSchema = z.strictObject({
-  hostnames: z.array(hostname).min(1, { error: 'must list at least one hostname' }),
+  hostnames: z
+    .array(destination)
+    .min(1, { error: 'must list at least one hostname' })
+    .describe('the destinations the app gates, at most 5; a path makes the app more specific than an app of the whole host'),
   policies: z.array(nameRef('an access policy')).min(1, { error: 'must attach at least one policy' }),
   idps: z.array(nameRef('an identity provider')).default([]),
   session_duration: sessionDuration.default('24h'),
@@ -177,15 +192,18 @@ export const AccessAppSchema = z.strictObject({
 });
 
 export const OriginSchema = z.strictObject({
-  no_tls_verify: z.boolean().optional(),
-  http_host_header: z.string().min(1).optional(),
-  origin_server_name: z.string().min(1).optional(),
-  connect_timeout_seconds: z.number().int().min(1).max(300).optional(),
+  no_tls_verify: z.boolean().optional().describe("skip verifying the origin's TLS certificate (a self-signed origin)"),
+  http_host_header: z.string().min(1).optional().describe('the Host header sent to the origin'),
+  origin_server_name: z.string().min(1).optional().describe("the name expected in the origin's certificate"),
+  connect_timeout_seconds: z.number().int().min(1).max(300).optional().describe('seconds to wait for a connection to the origin (cloudflared default 30)'),
 });
 
 export const RouteSchema = z.strictObject({
   hostname,
-  path: ruled(pathRegexProblem, 'a go (re2) regular expression matched against the request path').optional(),
+  path: ruled(
+    pathRegexProblem,
+    'a go (re2) regular expression, matched unanchored against the request path; a public path on a gated host is written ^/<prefix>(/|$)',
+  ).optional(),
   service: ruled(serviceProblem, 'origin service, e.g. http://localhost:8080'),
   origin: OriginSchema.optional(),
   public: z
@@ -323,7 +341,12 @@ export const TenantSchema = z.strictObject({
   access: z
     .strictObject({ policies: z.array(nameRef('an access policy')).min(1), idps: z.array(nameRef('an identity provider')).default([]) })
     .optional()
-    .describe('gate the tenant hostname with an access app'),
+    .describe('gate the tenant hostname (and its extra hostnames) with an access app'),
+  origin: OriginSchema.optional().describe('origin options of this tenant; each field overrides tenants.origin'),
+  extra_hostnames: z
+    .array(hostname.describe('a hostname in the zone of the tenant hostnames (cloudflare.zone); one leading *. wildcard label is allowed'))
+    .default([])
+    .describe("more hostnames in the zone routed through the tenant's tunnel (e.g. its workspace hosts), each with a proxied CNAME"),
 });
 
 export const TenantsSchema = z.strictObject({
@@ -340,7 +363,33 @@ export const TenantsSchema = z.strictObject({
     .optional()
     .describe('why tenant hostnames without an access app are public (required when any tenant has none)'),
   key_expires: isoDate.optional().describe('expiry of every tenant bucket key (rotate before it); default never (the pack warns)'),
+  origin: OriginSchema.optional().describe("origin options of every tenant's ingress rules (e.g. no_tls_verify for hubs with a self-signed certificate)"),
+  bucket_location: z
+    .enum(['apac', 'eeur', 'enam', 'weur', 'wnam', 'oc'])
+    .optional()
+    .describe('location hint of the tenant buckets; fixed once tenants exist (a change would replace every bucket, which prevent_destroy refuses)'),
+  jurisdiction: z
+    .enum(['default', 'eu', 'fedramp'])
+    .default('default')
+    .describe('jurisdiction of the tenant buckets; fixed once tenants exist (a change would replace every bucket, which prevent_destroy refuses)'),
   members: z.array(TenantSchema).default([]),
+});
+
+/** An environment variable or binding name: a letter or underscore, then letters, digits and underscores. */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be a letter or _ followed by letters, digits and _ (e.g. PYTHON_VERSION)' });
+/** A secret by name: the sensitive terraform variable that holds it (supplied as TF_VAR_<variable>, never written in the file). */
+const secretRefs = (what: string) =>
+  z
+    .record(envName, tfVariableName.describe('a sensitive terraform variable with no default; supply it as TF_VAR_<variable>'))
+    .default({})
+    .describe(`${what} by name, each the sensitive terraform variable that holds it (TF_VAR_<variable>); values never go in the file`);
+/** A directory inside the repository: relative, no `..` segment; `/` is the root. */
+const repoDir = z
+  .string()
+  .regex(/^(\/|(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+)$/, { error: 'must be a directory inside the repository, such as site or docs (or / for the root), with no .. segment' });
+const PagesEnvSchema = z.strictObject({
+  vars: z.record(envName, z.string()).default({}).describe('plain variables by name; quote values such as "3.12"'),
+  secrets: secretRefs('secret variables'),
 });
 
 export const PagesSiteSchema = z.strictObject({
@@ -349,7 +398,7 @@ export const PagesSiteSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,56}[a-z0-9]$/, { error: 'must be a pages project name: 2-58 lower-case letters, digits and hyphens' })
     .optional()
     .describe('the Pages project; default the key'),
-  production_branch: z.string().min(1).default('main'),
+  production_branch: z.string().min(1).default('main').describe('the branch whose deployments are production (the source repository\'s production branch)'),
   domains: z.array(customDomain).min(1, { error: 'must list at least one custom domain' }),
   pages_dev: z
     .strictObject({ public: z.strictObject({ reason }) })
@@ -357,6 +406,33 @@ export const PagesSiteSchema = z.strictObject({
     .describe(
       'declare <project>.pages.dev and its previews *.<project>.pages.dev public on purpose; otherwise the app that gates a custom domain gates them too',
     ),
+  build: z
+    .strictObject({
+      command: z.string().min(1).optional().describe('the build command, e.g. pip install -r requirements.txt && mkdocs build'),
+      output_dir: repoDir.optional().describe('the build output directory, relative to root_dir, e.g. site'),
+      root_dir: repoDir.optional().describe('where the command runs, relative to the repository root; default the root'),
+    })
+    .optional()
+    .describe('how Pages builds the project'),
+  env: z
+    .strictObject({ production: PagesEnvSchema.optional(), preview: PagesEnvSchema.optional() })
+    .optional()
+    .describe('environment variables of production and preview deployments; a project with secrets cannot be imported'),
+  source: z
+    .strictObject({
+      type: z.enum(['github', 'gitlab']),
+      owner: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'must be a repository owner (user, organization or group)' }),
+      repo: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'must be a repository name' })
+        .describe('the repository; Pages cannot move a project to another one (a new repository means a new project)'),
+      preview_branches: z
+        .strictObject({ include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]) })
+        .optional()
+        .describe('branches that get preview deployments (* wildcards); default every branch'),
+    })
+    .optional()
+    .describe('the git repository Pages builds from; production_branch is its production branch'),
 });
 
 export const WorkerSchema = z.strictObject({
@@ -373,13 +449,42 @@ export const WorkerSchema = z.strictObject({
     .optional()
     .describe('create a D1 database and bind it as DB'),
   access_app: nameRef('an access app gating the hostname').optional().describe('hand its AUD to the Worker as ACCESS_AUD'),
+  r2_buckets: z
+    .record(envName, nameRef('a bucket'))
+    .default({})
+    .describe('R2 buckets bound to the script by binding name: {BINDING: <key of buckets>}, each with its jurisdiction'),
+  secrets: secretRefs('secret bindings (secret_text)'),
+  crons: z
+    .array(ruled(cronProblem, 'a cron expression in UTC as Workers accept it, e.g. "0 3 * * *"'))
+    .default([])
+    .describe('cron triggers of the script (its scheduled() handler runs on each)'),
+  workers_dev: z
+    .boolean()
+    .optional()
+    .describe('serve the script on workers.dev (true) or not (false); a workers.dev host cannot be protected by Access; default unmanaged'),
 });
 
 export const ApiTokenSchema = z.strictObject({
   preset: z.enum(['pages-deploy', 'dns-admin', 'workers-deploy', 'tunnel-admin']),
-  zones: z.array(hostname).optional().describe('zones the zone-level permissions cover; default every declared zone'),
+  zones: z
+    .array(zoneApex.describe('a declared zone apex, e.g. example.com'))
+    .optional()
+    .describe('zones the zone-level permissions cover; default every declared zone'),
   expires: isoDate.optional(),
 });
+
+export const AccountMemberSchema = z
+  .strictObject({
+    email: z.email({ error: 'must be an email address' }).describe('the member, invited by email; changing it replaces the member'),
+    roles: z
+      .array(z.string().min(1).describe('an account role as the dashboard names it, e.g. Administrator'))
+      .min(1, { error: 'must name at least one role (e.g. Administrator Read Only)' })
+      .describe('account roles by name, looked up at plan time'),
+    expires: isoDate
+      .optional()
+      .describe('the day the access ends (time-bound admins): synth warns 14 days ahead and refuses from that day on, until the member is removed'),
+  })
+  .describe('a member of the Cloudflare account (owned by the access stack)');
 
 export const BackendSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local') }),
@@ -413,6 +518,7 @@ export const DeploymentSchema = z
     pages: z.record(nameKey, PagesSiteSchema).default({}),
     workers: z.record(nameKey, WorkerSchema).default({}),
     api_tokens: z.record(nameKey, ApiTokenSchema).default({}),
+    account_members: z.record(nameKey, AccountMemberSchema).default({}),
     buckets: z.record(nameKey, BucketSchema).default({}),
     tenants: TenantsSchema.prefault({}),
     backend: BackendSchema.prefault({ type: 'local' }),

@@ -43,23 +43,44 @@ export function addDaysToDate(date: string, days: number): string {
 
 /** Days before a client secret expires at which synth starts warning. */
 export const SECRET_EXPIRY_WARNING_DAYS = 30;
+/** Days before an account member's access expires at which synth starts warning. */
+export const MEMBER_EXPIRY_WARNING_DAYS = 14;
 
-/** Where a client secret stands on a given day. */
-export interface SecretExpiry {
-  /** `expired` on or after the day, `expiring` within `SECRET_EXPIRY_WARNING_DAYS`, else `valid`; `unknown` when a date does not parse. */
+/** Where something that expires stands on a given day. */
+export interface Expiry {
+  /** `expired` on or after the day, `expiring` within the warning window, else `valid`; `unknown` when a date does not parse. */
   readonly state: 'expired' | 'expiring' | 'valid' | 'unknown';
   /** Days from today to the expiry (NaN when unknown). */
   readonly days: number;
 }
 
+/** Where a client secret stands on a given day. */
+export type SecretExpiry = Expiry;
+
 /**
- * The warn-then-fail window of an identity provider's client secret: expired (an error) on the day
- * itself and after, expiring (a warning) within 30 days before. Entra today; issue 17 applies the
- * same window to Google Workspace. The deployment checks and the policy pack both ask here.
+ * The warn-then-fail window of anything with an expiry date: expired (an error) on the day itself and
+ * after, expiring (a warning) within `warningDays` before.
  */
-export function secretExpiry(todayDate: string, expires: string): SecretExpiry {
+export function expiryWindow(todayDate: string, expires: string, warningDays: number): Expiry {
   const days = daysBetween(todayDate, expires);
   if (Number.isNaN(days)) return { state: 'unknown', days };
   if (days <= 0) return { state: 'expired', days };
-  return { state: days <= SECRET_EXPIRY_WARNING_DAYS ? 'expiring' : 'valid', days };
+  return { state: days <= warningDays ? 'expiring' : 'valid', days };
+}
+
+/**
+ * The warn-then-fail window of an identity provider's client secret (Entra and Google Workspace):
+ * expired on the day itself and after, expiring within 30 days before. The deployment checks and
+ * the policy pack both ask here.
+ */
+export function secretExpiry(todayDate: string, expires: string): SecretExpiry {
+  return expiryWindow(todayDate, expires, SECRET_EXPIRY_WARNING_DAYS);
+}
+
+/**
+ * The window of a time-bound account member (`account_members.<name>.expires`): refused on the day
+ * itself and after (remove the member), a warning within 14 days before.
+ */
+export function memberExpiry(todayDate: string, expires: string): Expiry {
+  return expiryWindow(todayDate, expires, MEMBER_EXPIRY_WARNING_DAYS);
 }

@@ -22,6 +22,11 @@ export const MAX_DNS_RECORDS: Readonly<Record<'free' | 'pro' | 'business' | 'ent
   business: 3500,
   enterprise: 3500,
 };
+/**
+ * Cron triggers per account on Workers Paid (Workers Free: 5; record that in `cloudflare.limits.cron_triggers`)
+ * (https://developers.cloudflare.com/workers/platform/limits/, "Number of Cron Triggers per account").
+ */
+export const MAX_CRON_TRIGGERS = 250;
 /** API requests allowed per 5-minute window per token. */
 export const API_REQUESTS_PER_WINDOW = 1200;
 

@@ -4,6 +4,7 @@
  */
 import type { Construct } from 'constructs';
 import { AccessGatedApp, IAccessGatedApp, SameSite } from '../cloudflare/access/app';
+import { PublicPathBypass } from '../cloudflare/access/bypass';
 import { AccessGroup, IAccessGroup } from '../cloudflare/access/group';
 import {
   EntraIdentityProvider,
@@ -35,6 +36,7 @@ function identityProvider(scope: Construct, m: DeploymentModel, idp: ModelIdenti
         ...base,
         clientId: spec.client_id,
         appsDomain: spec.apps_domain,
+        ...(spec.secret_expires ? { secretExpiresOn: spec.secret_expires } : {}),
         clientSecret: secret(`OAuth client secret of identity provider ${name}`),
       });
     case 'entra':
@@ -160,4 +162,18 @@ function accessApp(scope: Construct, m: DeploymentModel, app: ModelApp, t: AppTa
 /** The Access apps (`app-<name>`), by name. */
 export function accessApps(scope: Construct, m: DeploymentModel, targets: AppTargets): Map<string, IAccessGatedApp> {
   return new Map([...m.apps.values()].map((app) => [app.name, accessApp(scope, m, app, targets)]));
+}
+
+/**
+ * The public paths under gated hosts (`public-path-<hostname><path>`), by construct id: each a more
+ * specific Access app whose one policy bypasses Access for everyone, naming the route's reason
+ * (README "Paths and bypass").
+ */
+export function publicPathBypasses(scope: Construct, m: DeploymentModel): Map<string, PublicPathBypass> {
+  return new Map(
+    m.bypasses.map((b) => [
+      b.id,
+      new PublicPathBypass(scope, b.id, { accountId: m.accountId, teamName: m.teamName, hostname: b.hostname, path: b.path, reason: b.reason }),
+    ]),
+  );
 }

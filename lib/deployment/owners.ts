@@ -26,6 +26,10 @@ export function resolveHostnameOwners(m: DeploymentModel): { owners: Map<string,
     if (other && other.label !== ROUTE_OWNER && !other.label.startsWith('tenants.')) conflicts.set(t.at, other.label);
     else if (!other) owners.set(t.hostname, { label: t.at, stack: t.stackId });
   }
+  // A tenant's extra hostnames are claimed like any other public hostname: unique across the whole deployment.
+  for (const t of m.tenants) {
+    if (t.spec.enabled) t.extraHostnames.forEach((x, j) => claim(`${t.at}.extra_hostnames[${j}]`, x.hostname, t.stackId));
+  }
   for (const p of m.pages.values()) p.domains.forEach((x, i) => claim(`${p.at}.domains[${i}]`, x.hostname, 'pages'));
   for (const w of m.workers.values()) claim(`${w.at}.hostname`, w.hostname, 'production');
   return { owners, conflicts };

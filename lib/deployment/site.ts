@@ -1,14 +1,24 @@
 /** The deployment -> site mapping: the routes both tunnels carry, a GCE host's options, an external host's user-data. */
 import type { Construct } from 'constructs';
 import type { IAccessGatedApp } from '../cloudflare/access/app';
-import type { TunnelRoute } from '../cloudflare/ingress';
+import type { OriginOptions, TunnelRoute } from '../cloudflare/ingress';
 import { TunnelHost } from '../cloudflare/tunnel';
 import { GatehouseError } from '../core/errors';
 import { escapeTemplate } from '../core/terraform';
 import type { GceConnectorHostOptions } from '../google/connector-host';
 import { DEFAULT_CLOUDFLARED_VERSION, HostEgress } from '../google/connector-host';
 import { renderConnectorUserData } from '../google/user-data';
-import type { DeploymentModel, ModelRoute, ModelSite } from './model';
+import type { DeploymentModel, ModelRoute, ModelSite, OriginSpec } from './model';
+
+/** The origin options of a route or a tenant, as the file writes them, for the ingress rule. */
+export function originOptions(o: OriginSpec): OriginOptions {
+  return {
+    ...(o.no_tls_verify !== undefined ? { noTlsVerify: o.no_tls_verify } : {}),
+    ...(o.http_host_header !== undefined ? { httpHostHeader: o.http_host_header } : {}),
+    ...(o.origin_server_name !== undefined ? { originServerName: o.origin_server_name } : {}),
+    ...(o.connect_timeout_seconds !== undefined ? { connectTimeoutSeconds: o.connect_timeout_seconds } : {}),
+  };
+}
 
 /** One route as a tunnel carries it. */
 function tunnelRoute(r: ModelRoute): TunnelRoute {
@@ -18,16 +28,7 @@ function tunnelRoute(r: ModelRoute): TunnelRoute {
     service: r.spec.service,
     ...(r.path !== undefined ? { path: r.path } : {}),
     ...(r.publicReason !== undefined ? { public: { reason: r.publicReason } } : {}),
-    ...(o
-      ? {
-          origin: {
-            ...(o.no_tls_verify !== undefined ? { noTlsVerify: o.no_tls_verify } : {}),
-            ...(o.http_host_header !== undefined ? { httpHostHeader: o.http_host_header } : {}),
-            ...(o.origin_server_name !== undefined ? { originServerName: o.origin_server_name } : {}),
-            ...(o.connect_timeout_seconds !== undefined ? { connectTimeoutSeconds: o.connect_timeout_seconds } : {}),
-          },
-        }
-      : {}),
+    ...(o ? { origin: originOptions(o) } : {}),
   };
 }
 

@@ -53,3 +53,19 @@ export function skipHealthGateVariable(scope: Construct): TerraformVariable {
 export function secretVariable(scope: Construct, name: string, description: string): TerraformVariable {
   return new TerraformVariable(scope, name, { type: 'string', sensitive: true, nullable: false, description });
 }
+
+/**
+ * A lookup that declares each secret variable once in `scope` (sensitive, no default) and returns its
+ * reference: two secrets may name the same variable (one secret, two uses).
+ */
+export function secretVariables(scope: Construct, description: (variable: string) => string): (variable: string) => string {
+  const declared = new Map<string, TerraformVariable>();
+  return (variable) => {
+    let v = declared.get(variable);
+    if (!v) {
+      v = secretVariable(scope, variable, description(variable));
+      declared.set(variable, v);
+    }
+    return v.stringValue;
+  };
+}

@@ -37,13 +37,13 @@ export function shardStackId(shard: number): string {
 
 /**
  * Cloudflare API calls one tenant costs on a refresh. Enabled: tunnel, tunnel config, token data
- * source, DNS record, bucket, lifecycle, r2.dev setting, account token (+ the access app). Disabled:
- * the retired bucket, its lifecycle and its r2.dev setting. A test checks this against the synthesized
- * resources.
+ * source, one DNS record per hostname (its own and each extra hostname), bucket, lifecycle, r2.dev
+ * setting, account token (+ the access app). Disabled: the retired bucket, its lifecycle and its r2.dev
+ * setting. A test checks this against the synthesized resources.
  */
-export function tenantRefreshCost(tenant: Pick<TenantSpec, 'enabled' | 'access'>): number {
+export function tenantRefreshCost(tenant: Pick<TenantSpec, 'enabled' | 'access'> & { readonly extra_hostnames?: readonly string[] }): number {
   if (!tenant.enabled) return 3;
-  return 8 + (tenant.access ? 1 : 0);
+  return 8 + (tenant.access ? 1 : 0) + (tenant.extra_hostnames?.length ?? 0);
 }
 
 export interface ShardPlan {

@@ -1,12 +1,15 @@
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProblemCollector } from '../core/errors';
 import { isoDateProblem, today as todayOr } from '../core/dates';
+import { hostnameProblem } from '../core/hostnames';
 import { deletionClockProblem, deletionConfirmationProblem } from '../core/rules';
 import type { IZone } from '../cloudflare/zone';
 import { AccessGatedApp } from '../cloudflare/access/app';
 import type { IIdentityProvider } from '../cloudflare/access/identity-provider';
 import type { IAccessPolicy } from '../cloudflare/access/policy';
-import { ManagedBucket } from '../cloudflare/r2/bucket';
+import type { OriginOptions } from '../cloudflare/ingress';
+import { Jurisdiction, ManagedBucket, ManagedBucketProps } from '../cloudflare/r2/bucket';
 import type { BucketCredentials } from '../cloudflare/r2/credentials';
 import { TunnelHost } from '../cloudflare/tunnel';
 
@@ -79,6 +82,28 @@ export interface ManagedTenantProps {
    * @default - never (the policy pack warns)
    */
   readonly keyExpires?: string;
+  /**
+   * More hostnames in `zone` routed through the tenant's tunnel to the same service (e.g. its workspace
+   * hosts), each with a proxied CNAME, and gated by the tenant's app when it has one.
+   * @default - none
+   */
+  readonly extraHostnames?: readonly string[];
+  /**
+   * Origin options of the tenant's ingress rules (e.g. `noTlsVerify` for a hub that serves only HTTPS
+   * with a self-signed certificate).
+   * @default - cloudflared defaults
+   */
+  readonly origin?: OriginOptions;
+  /**
+   * Location hint of the bucket. Fixed once the bucket exists: a change would replace it, which `prevent_destroy` refuses.
+   * @default - Cloudflare picks one near the first request
+   */
+  readonly bucketLocation?: ManagedBucketProps['location'];
+  /**
+   * Jurisdiction of the bucket (and its credentials' endpoint). Fixed once the bucket exists: `ManagedBucket` pins it.
+   * @default Jurisdiction.DEFAULT
+   */
+  readonly jurisdiction?: Jurisdiction;
 }
 
 /**
@@ -95,6 +120,8 @@ export interface ManagedTenantProps {
  */
 export class ManagedTenant extends Construct {
   public readonly hostname: string;
+  /** The tenant's hostname, then its extra hostnames. */
+  public readonly hostnames: readonly string[];
   public readonly enabled: boolean;
   public readonly bucket: ManagedBucket;
   /** Present while enabled. */
@@ -105,38 +132,18 @@ export class ManagedTenant extends Construct {
   constructor(scope: Construct, id: string, props: ManagedTenantProps) {
     super(scope, id);
     this.hostname = props.hostname;
+    this.hostnames = [props.hostname, ...(props.extraHostnames ?? [])];
     this.enabled = props.enabled ?? true;
-    const problems = new ProblemCollector(id);
-    if (!this.enabled) {
-      const today = todayOr(props.today);
-      const disabledOn = props.disabledOn;
-      const dateProblem = disabledOn === undefined ? undefined : isoDateProblem(disabledOn);
-      if (disabledOn === undefined) problems.add('disabledOn', 'is required when enabled is false: the day retention starts');
-      else if (dateProblem) problems.add('disabledOn', dateProblem, disabledOn);
-      else if (!isoDateProblem(today)) {
-        const clock = deletionClockProblem({
-          start: disabledOn,
-          retainDays: props.retainDays ?? 30,
-          today,
-          bucketName: props.bucketName,
-          confirmDelete: props.confirmDelete,
-          startField: 'disabledOn',
-          confirmField: 'confirmDelete',
-        });
-        if (clock) problems.add('disabledOn', clock, props.disabledOn);
-      }
-      const confirm = deletionConfirmationProblem(props.bucketName, props.confirmDelete);
-      if (confirm) problems.add('confirmDelete', confirm, props.confirmDelete);
-    }
-    problems.throwIfAny();
+    tenantProblems(id, props, this.enabled, this.hostnames).throwIfAny();
 
+    const hostnames = [props.hostname, ...(props.extraHostnames ?? [])];
     if (this.enabled) {
       if (props.access) {
         this.app = new AccessGatedApp(this, 'app', {
           accountId: props.accountId,
           name: `tenant ${props.tenantId}`,
           teamName: props.teamName,
-          hostnames: [props.hostname],
+          hostnames,
           policies: props.access.policies,
           ...(props.access.identityProviders ? { identityProviders: props.access.identityProviders } : {}),
         });
@@ -145,13 +152,12 @@ export class ManagedTenant extends Construct {
         accountId: props.accountId,
         // `-t-` keeps tenant tunnels apart from the sites' `<name>-primary` and `<name>-standby`.
         tunnelName: `${props.tunnelPrefix}-t-${props.tenantId}`,
-        routes: [
-          {
-            hostname: props.hostname,
-            service: props.service,
-            ...(!props.access && props.publicReason ? { public: { reason: props.publicReason } } : {}),
-          },
-        ],
+        routes: hostnames.map((hostname) => ({
+          hostname,
+          service: props.service,
+          ...(props.origin ? { origin: props.origin } : {}),
+          ...(!props.access && props.publicReason ? { public: { reason: props.publicReason } } : {}),
+        })),
         accessApps: this.app ? [this.app] : [],
         dnsZone: props.zone,
       });
@@ -160,6 +166,8 @@ export class ManagedTenant extends Construct {
     this.bucket = new ManagedBucket(this, 'bucket', {
       accountId: props.accountId,
       bucketName: props.bucketName,
+      ...(props.bucketLocation ? { location: props.bucketLocation } : {}),
+      ...(props.jurisdiction ? { jurisdiction: props.jurisdiction } : {}),
       ...(props.today !== undefined ? { today: props.today } : {}),
       ...(this.enabled || props.disabledOn === undefined
         ? {}
@@ -178,4 +186,37 @@ export class ManagedTenant extends Construct {
       });
     }
   }
+}
+
+/** Every problem of a tenant's props: its extra hostnames, and a disabled tenant's deletion date. */
+function tenantProblems(id: string, props: ManagedTenantProps, enabled: boolean, hostnames: readonly string[]): ProblemCollector {
+  const problems = new ProblemCollector(id);
+  (props.extraHostnames ?? []).forEach((h, i) => {
+    if (Token.isUnresolved(h)) return;
+    const p = hostnameProblem(h);
+    if (p) problems.add(`extraHostnames[${i}]`, p, h);
+    else if (hostnames.indexOf(h) < i + 1) problems.add(`extraHostnames[${i}]`, 'repeats a hostname of the tenant; list each once', h);
+  });
+  if (!enabled) {
+    const today = todayOr(props.today);
+    const disabledOn = props.disabledOn;
+    const dateProblem = disabledOn === undefined ? undefined : isoDateProblem(disabledOn);
+    if (disabledOn === undefined) problems.add('disabledOn', 'is required when enabled is false: the day retention starts');
+    else if (dateProblem) problems.add('disabledOn', dateProblem, disabledOn);
+    else if (!isoDateProblem(today)) {
+      const clock = deletionClockProblem({
+        start: disabledOn,
+        retainDays: props.retainDays ?? 30,
+        today,
+        bucketName: props.bucketName,
+        confirmDelete: props.confirmDelete,
+        startField: 'disabledOn',
+        confirmField: 'confirmDelete',
+      });
+      if (clock) problems.add('disabledOn', clock, props.disabledOn);
+    }
+    const confirm = deletionConfirmationProblem(props.bucketName, props.confirmDelete);
+    if (confirm) problems.add('confirmDelete', confirm, props.confirmDelete);
+  }
+  return problems;
 }

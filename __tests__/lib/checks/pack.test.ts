@@ -21,7 +21,7 @@ import { RuleLevel, RuleResult } from '../../../lib/checks/rule';
 import { RULES } from '../../../lib/checks/rules';
 import { GatehouseSuppressions, MIN_REASON_LENGTH } from '../../../lib/checks/suppressions';
 import { AccessGatedApp } from '../../../lib/cloudflare/access/app';
-import { EntraIdentityProvider } from '../../../lib/cloudflare/access/identity-provider';
+import { EntraIdentityProvider, GoogleWorkspaceIdentityProvider } from '../../../lib/cloudflare/access/identity-provider';
 import { AccessPolicy } from '../../../lib/cloudflare/access/policy';
 import { AccessDecision, AccessRule } from '../../../lib/cloudflare/access/rules';
 import { BucketCredentials } from '../../../lib/cloudflare/r2/credentials';
@@ -211,8 +211,8 @@ describe('a compliant stack', () => {
         { stack: 'site', rule: 'Gatehouse-AccessNoAllowEveryone', level: RuleLevel.ERROR, path: 'site/allow-staff/resource', result: RuleResult.COMPLIANT },
         { stack: 'site', rule: 'Gatehouse-AccessAutoRedirect', level: RuleLevel.ERROR, path: 'site/app/resource', result: RuleResult.COMPLIANT },
         { stack: 'site', rule: 'Gatehouse-AccessIdpSecretFromVariable', level: RuleLevel.ERROR, path: 'site/entra/resource', result: RuleResult.COMPLIANT },
-        { stack: 'site', rule: 'Gatehouse-AccessEntraSecretExpired', level: RuleLevel.ERROR, path: 'site/entra/resource', result: RuleResult.COMPLIANT },
-        { stack: 'site', rule: 'Gatehouse-AccessEntraSecretExpiring', level: RuleLevel.WARNING, path: 'site/entra/resource', result: RuleResult.COMPLIANT },
+        { stack: 'site', rule: 'Gatehouse-AccessIdpSecretExpired', level: RuleLevel.ERROR, path: 'site/entra/resource', result: RuleResult.COMPLIANT },
+        { stack: 'site', rule: 'Gatehouse-AccessIdpSecretExpiring', level: RuleLevel.WARNING, path: 'site/entra/resource', result: RuleResult.COMPLIANT },
         { stack: 'site', rule: 'Gatehouse-R2PreventDestroy', level: RuleLevel.ERROR, path: 'site/backups/bucket', result: RuleResult.COMPLIANT },
         { stack: 'site', rule: 'Gatehouse-R2Lifecycle', level: RuleLevel.ERROR, path: 'site/backups/bucket', result: RuleResult.COMPLIANT },
         { stack: 'site', rule: 'Gatehouse-R2DevDisabled', level: RuleLevel.ERROR, path: 'site/backups/bucket', result: RuleResult.COMPLIANT },
@@ -324,8 +324,8 @@ describe('an error-level violation fails the synth', () => {
     // WHEN synthesized
     const message = errorOf(() => app.synth());
     // THEN Expired fails it, and Expiring (not applicable) says nothing
-    expect(message).toContain('[site/entra/resource] [Gatehouse-AccessEntraSecretExpired] the client secret expired on 2026-11-21');
-    expect(findingsOf(report, 'Gatehouse-AccessEntraSecretExpiring')).toEqual([]);
+    expect(message).toContain('[site/entra/resource] [Gatehouse-AccessIdpSecretExpired] the Entra client secret expired on 2026-11-21');
+    expect(findingsOf(report, 'Gatehouse-AccessIdpSecretExpiring')).toEqual([]);
   });
 
   test('only the stacks the pack is applied to are checked', () => {
@@ -504,6 +504,29 @@ describe('suppressions', () => {
   });
 });
 
+describe('a rule generalized under a new id (issue 17: Entra secret expiry -> identity-provider secret expiry)', () => {
+  test('a suppression written with the former id still suppresses the rule, and the finding carries the new id', () => {
+    // GIVEN a Google Workspace IdP whose secret expires in 10 days, suppressed with the former Entra id
+    const app = newApp();
+    const stack = newStack(app);
+    const secret = new TerraformVariable(stack, 'workspace_client_secret', { type: 'string', sensitive: true });
+    const idp = new GoogleWorkspaceIdentityProvider(stack, 'workspace', { accountId: ACCOUNT_ID, clientId: 'c', appsDomain: 'example.com', clientSecret: secret, secretExpiresOn: '2026-12-02' });
+    GatehouseSuppressions.add(idp, [{ id: 'Gatehouse-AccessEntraSecretExpiring', reason: 'rotation is booked for next week' }]);
+    const report = applyPolicyPack([stack], { today: TODAY });
+    // WHEN synthesized
+    app.synth();
+    // THEN the warning is suppressed under the new id, with the reason
+    expect(findingsOf(report, 'Gatehouse-AccessIdpSecretExpiring')).toEqual([
+      expect.objectContaining({ path: 'site/workspace/resource', result: RuleResult.NON_COMPLIANT, suppressionReason: 'rotation is booked for next week' }),
+    ]);
+  });
+
+  test('the former id of an unsuppressible rule is refused like the rule itself', () => {
+    const error = gatehouseErrorOf(() => GatehouseSuppressions.add(new Construct(newStack(newApp()), 's'), [{ id: 'Gatehouse-AccessEntraSecretExpired', reason: REASON }]));
+    expect(error.problems[0].message).toBe('this rule cannot be suppressed');
+  });
+});
+
 describe('GatehouseSuppressions.add refuses', () => {
   function scope(): Construct {
     return new Construct(newStack(newApp()), 'scope');
@@ -619,12 +642,12 @@ describe('an UNKNOWN verdict is "could not validate": a warning, never a pass', 
     // WHEN synthesized
     app.synth();
     // THEN Expired could not validate (a warning), Expiring is not applicable (not reported)
-    expect(findingsOf(report, 'Gatehouse-AccessEntraSecretExpired')).toEqual([
+    expect(findingsOf(report, 'Gatehouse-AccessIdpSecretExpired')).toEqual([
       expect.objectContaining({ path: 'site/entra/resource', result: RuleResult.UNKNOWN }),
     ]);
-    expect(findingsOf(report, 'Gatehouse-AccessEntraSecretExpiring')).toEqual([]);
+    expect(findingsOf(report, 'Gatehouse-AccessIdpSecretExpiring')).toEqual([]);
     expect(packAnnotations(entra.resource)).toEqual([
-      [AnnotationMetadataEntryType.WARN, expect.stringContaining('[Gatehouse-AccessEntraSecretExpired] could not validate: the client secret expiry is not recorded')],
+      [AnnotationMetadataEntryType.WARN, expect.stringContaining('[Gatehouse-AccessIdpSecretExpired] could not validate: the client secret expiry is not recorded')],
     ]);
   });
 });

@@ -5,9 +5,12 @@
  */
 import { ElementView, GatehouseRule, Json, RuleContext, RuleLevel, RuleResult, Verdict } from '../../../lib/checks/rule';
 import {
+  AccountMemberExpired,
+  AccountMemberExpiring,
   AccessAutoRedirect,
-  AccessEntraSecretExpired,
-  AccessEntraSecretExpiring,
+  AccessBypassScope,
+  AccessIdpSecretExpired,
+  AccessIdpSecretExpiring,
   AccessIdpSecretFromVariable,
   AccessNoAllowEveryone,
   AccessPagesDevCoverage,
@@ -28,6 +31,7 @@ import {
   TunnelCatchAllLast,
   TunnelCnameProxied,
   TunnelGatedRoutesEnforceJwt,
+  TunnelPublicRoutesOpen,
   TunnelRemotelyManaged,
   TunnelTokenSensitive,
 } from '../../../lib/checks/rules';
@@ -136,9 +140,11 @@ describe('the rule list', () => {
   test('exactly the guard rails that must never slip are unsuppressible', () => {
     // GIVEN the rules the ADR marks as never suppressible
     const expected = [
+      'AccountMemberExpired',
+      'AccessBypassScope',
       'AccessNoAllowEveryone',
       'AccessIdpSecretFromVariable',
-      'AccessEntraSecretExpired',
+      'AccessIdpSecretExpired',
       'AccessServiceTokenDecision',
       'TunnelRemotelyManaged',
       'TunnelCatchAllLast',
@@ -418,6 +424,17 @@ describeRule(AccessRouteCoverage, () => {
     const subject = config([{ hostname: '${var.host}', service: 'http://localhost:1' }, CATCH_ALL]);
     expectUnknown(check(rule, subject), 'a hostname is an expression: ${var.host}');
   });
+
+  test('paths: a public path rule is matched by hostname and path; the gated host-wide rule after it stands on its own', () => {
+    // GIVEN a public /docs on a gated host: the declaration names the route key (hostname, space, path)
+    const docs = { hostname: 'wiki.example.com', path: '^/docs(/|$)', service: 'http://localhost:1' };
+    const ingress = [docs, gatedRule('wiki.example.com'), CATCH_ALL];
+    expectCompliant(check(rule, config(ingress, { 'wiki.example.com ^/docs(/|$)': 'the user manual is public' })));
+    // a declaration of the host does not make the path public, and one of the path does not make the host public
+    expectNonCompliant(check(rule, config(ingress, { 'wiki.example.com': 'the user manual is public' })), 'wiki.example.com (path ^/docs(/|$)) is neither gated');
+    const open = [docs, { hostname: 'wiki.example.com', service: 'http://localhost:1' }, CATCH_ALL];
+    expectNonCompliant(check(rule, config(open, { 'wiki.example.com ^/docs(/|$)': 'the user manual is public' })), 'wiki.example.com is neither gated');
+  });
 });
 
 describeRule(AccessPagesDevCoverage, () => {
@@ -443,6 +460,13 @@ describeRule(AccessPagesDevCoverage, () => {
     expectNonCompliant(check(rule, app(['docs.example.com'])), 'example-docs.pages.dev, *.example-docs.pages.dev serve');
   });
 
+  test('a wildcard destination gates the custom domains it covers (the one matcher): then the pages.dev hosts are due too', () => {
+    expectNonCompliant(check(rule, app(['*.example.com'])), 'example-docs.pages.dev, *.example-docs.pages.dev serve');
+    expectCompliant(check(rule, app(['*.example.com', 'example-docs.pages.dev', '*.example-docs.pages.dev'])));
+    // a wildcard one level up does not cover the previews: *.pages.dev is not *.example-docs.pages.dev
+    expectNonCompliant(check(rule, app(['*.example.com', 'example-docs.pages.dev', '*.pages.dev'])), '*.example-docs.pages.dev serves');
+  });
+
   test('pages.dev hosts declared public with a reason are compliant; a short reason does not count', () => {
     expectCompliant(check(rule, app(['docs.example.com'], [{ ...site, publicReason: 'the docs are public anyway' }])));
     expectNonCompliant(check(rule, app(['docs.example.com'], [{ ...site, publicReason: 'public' }])), 'example-docs.pages.dev');
@@ -453,24 +477,170 @@ describeRule(AccessPagesDevCoverage, () => {
     expectNotApplicable(check(rule, app(['docs.example.com'], null)));
   });
 
+  describe('a pages.dev companion (the pages.dev hosts did not fit beside five hostnames)', () => {
+    const SHARED = { policies: [{ id: 'p1', precedence: 1 }], allowed_idps: ['idp'], session_duration: '8h' };
+    const main = element(APPLICATION, { ...SHARED, destinations: ['a', 'b', 'c', 'd', 'docs'].map((h) => ({ type: 'public', uri: `${h}.example.com` })) }, { id: 'main', facts: { 'pages-sites': [site] } });
+    const companion = (config: Json = {}) =>
+      element(APPLICATION, { ...SHARED, destinations: site.pagesDev.map((uri) => ({ type: 'public', uri })), ...config }, { id: 'companion', facts: { 'companion-of': main.path } });
+
+    test('the companion gates the pages.dev hosts: compliant', () => {
+      expectCompliant(check(rule, main, context([main, companion()])));
+    });
+
+    test('without the companion the hosts are open', () => {
+      expectNonCompliant(check(rule, main, context([main])), 'neither a destination of this app (or its pages.dev companion)');
+    });
+
+    test('a companion with other policies, identity providers or session is non-compliant', () => {
+      for (const change of [{ policies: [] }, { allowed_idps: ['other'] }, { session_duration: '720h' }]) {
+        expectNonCompliant(check(rule, main, context([main, companion(change)])), `its pages.dev companion stack/companion does not carry the same policies, allowed_idps, session_duration`);
+      }
+    });
+
+    test("another app's companion does not count", () => {
+      const other = element(APPLICATION, companion().config, { id: 'companion', facts: { 'companion-of': 'stack/else' } });
+      expectNonCompliant(check(rule, main, context([main, other])), 'example-docs.pages.dev');
+    });
+  });
+
   test('destinations that are not literals could not be validated', () => {
     expectUnknown(check(rule, element(APPLICATION, { destinations: '${var.d}' }, { facts: { 'pages-sites': [site] } })), 'not a list');
     expectUnknown(check(rule, app(['${var.host}'])), 'not a literal uri');
   });
 });
 
-describe('Gatehouse-AccessEntraSecretExpired and Gatehouse-AccessEntraSecretExpiring', () => {
-  covered.add(AccessEntraSecretExpired.id);
-  covered.add(AccessEntraSecretExpiring.id);
+describeRule(AccessBypassScope, () => {
+  const rule = AccessBypassScope;
+  const policy = (id: string, decision: string, include: Json[] = [{ everyone: {} }]) => element(POLICY, { decision, include }, { id });
+  const app = (uris: string[], policyIds: string[], facts: Record<string, unknown> = {}) =>
+    element(APPLICATION, { destinations: uris.map((uri) => ({ type: 'public', uri })), policies: policyIds.map((id, i) => ({ id, precedence: i + 1 })) }, { facts });
+  const ref = (id: string) => `\${${POLICY}.${id}.id}`;
+  const bypassAll = policy('bypass_all', 'bypass');
+  const bypassOffice = policy('bypass_office', 'bypass', [{ email_domain: { domain: 'example.com' } }]);
+  const allow = policy('allow', 'allow', [{ group: { id: 'g' } }]);
+  const PUBLIC = { 'public-path': { destination: 'wiki.example.com/docs', reason: 'the user manual is public' } };
+
+  test('applies to access applications', () => {
+    expect(rule.appliesTo(app([], []))).toBe(true);
+    expect(rule.appliesTo(bypassAll)).toBe(false);
+  });
+
+  test('an app without a bypass policy is compliant, whatever it covers', () => {
+    const subject = app(['wiki.example.com'], [ref('allow')]);
+    expectCompliant(check(rule, subject, context([subject, allow])));
+    expectCompliant(check(rule, app(['wiki.example.com'], [])));
+  });
+
+  test('a generated public path (bypass for everyone, with its reason) is compliant', () => {
+    const subject = app(['wiki.example.com/docs'], [ref('bypass_all')], PUBLIC);
+    expectCompliant(check(rule, subject, context([subject, bypassAll])));
+  });
+
+  test('a bypass over a whole host is non-compliant, even for a named group', () => {
+    for (const [uris, p] of [[['wiki.example.com'], bypassOffice], [['wiki.example.com/api', '*.example.com'], bypassOffice], [['wiki.example.com/*'], bypassAll]] as const) {
+      const subject = app([...uris], [ref(p.id)], PUBLIC);
+      expectNonCompliant(check(rule, subject, context([subject, p])), 'a bypass never covers a whole host');
+    }
+  });
+
+  test('a bypass for everyone without a public path and its reason is non-compliant; a named bypass on a path is fine', () => {
+    const bare = app(['wiki.example.com/docs'], [ref('bypass_all')]);
+    expectNonCompliant(check(rule, bare, context([bare, bypassAll])), 'bypasses access for everyone outside a public path with a reason');
+    const short = app(['wiki.example.com/docs'], [ref('bypass_all')], { 'public-path': { reason: 'public' } });
+    expectNonCompliant(check(rule, short, context([short, bypassAll])), 'outside a public path with a reason');
+    const office = app(['wiki.example.com/health'], [ref('bypass_office')]);
+    expectCompliant(check(rule, office, context([office, bypassOffice])));
+  });
+
+  test('a policy of another stack is read from the decisions the app recorded', () => {
+    const remote = '${data.terraform_remote_state.access.outputs.policy}';
+    expectNonCompliant(check(rule, app(['t.example.com'], [remote], { 'policy-decisions': ['bypass'] })), 'a bypass never covers a whole host');
+    expectCompliant(check(rule, app(['t.example.com'], [remote], { 'policy-decisions': ['allow'] })));
+    expectUnknown(check(rule, app(['t.example.com'], [remote])), 'policy 1 is neither in this stack nor recorded');
+  });
+
+  test('expressions could not be validated', () => {
+    expectUnknown(check(rule, element(APPLICATION, { policies: '${var.p}' })), 'policies is not a list');
+    const subject = app(['${var.host}'], [ref('bypass_office')]);
+    expectUnknown(check(rule, subject, context([subject, bypassOffice])), 'not a literal uri');
+  });
+});
+
+describeRule(TunnelPublicRoutesOpen, () => {
+  const rule = TunnelPublicRoutesOpen;
+  const CATCH_ALL = { service: 'http_status:404' };
+  const ACCESS = { access: { required: true, team_name: 'example', aud_tag: ['aud'] } };
+  const DOCS = { hostname: 'wiki.example.com', path: '^/docs(/|$)', service: 'http://localhost:1' };
+  const WIKI = { hostname: 'wiki.example.com', service: 'http://localhost:1', origin_request: ACCESS };
+  const config = (ingress: unknown, apps: unknown[], declared: Record<string, string> = { 'wiki.example.com ^/docs(/|$)': 'the user manual is public' }) =>
+    element(TUNNEL_CONFIG, { config: { ingress } }, { facts: { 'public-routes': declared, 'access-destinations': apps } });
+  const HOST_APP = { destinations: ['wiki.example.com'] };
+  const BYPASS = { destinations: ['wiki.example.com/docs'], bypass: true };
+
+  test('applies to tunnel configs', () => {
+    expect(rule.appliesTo(config([], []))).toBe(true);
+    expect(rule.appliesTo(element(TUNNEL, {}))).toBe(false);
+  });
+
+  test('a public path with its bypass app under a gated host, requiring no jwt, is compliant', () => {
+    expectCompliant(check(rule, config([DOCS, WIKI, CATCH_ALL], [HOST_APP, BYPASS])));
+  });
+
+  test('a public route on a host no app gates is compliant', () => {
+    expectCompliant(check(rule, config([{ hostname: 'www.example.com', service: 'http://localhost:1' }, CATCH_ALL], [HOST_APP], { 'www.example.com': 'the public web site' })));
+  });
+
+  test('a public path without its bypass app is non-compliant: access would ask everyone to log in', () => {
+    expectNonCompliant(check(rule, config([DOCS, WIKI, CATCH_ALL], [HOST_APP])), 'wiki.example.com (path ^/docs(/|$)) is declared public but access gates it (wiki.example.com) with no more specific bypass app');
+  });
+
+  test('a public route that requires the access jwt is non-compliant', () => {
+    expectNonCompliant(check(rule, config([{ ...DOCS, origin_request: ACCESS }, WIKI, CATCH_ALL], [HOST_APP, BYPASS])), 'is declared public but requires an access jwt');
+  });
+
+  test('a public whole host under a wildcard app is non-compliant', () => {
+    const www = { hostname: 'www.example.com', service: 'http://localhost:1' };
+    expectNonCompliant(check(rule, config([www, CATCH_ALL], [{ destinations: ['*.example.com'] }], { 'www.example.com': 'the public web site' })), 'www.example.com is declared public but access gates it (*.example.com)');
+  });
+
+  test('unknown ingress or expressions could not be validated', () => {
+    expectUnknown(check(rule, element(TUNNEL_CONFIG, { config: { ingress: '${var.i}' } })), 'the ingress list is not known');
+    expectUnknown(check(rule, config([{ ...DOCS, path: '${var.p}' }, CATCH_ALL], [])), 'a hostname or path is an expression');
+  });
+});
+
+describe('Gatehouse-AccessIdpSecretExpired and Gatehouse-AccessIdpSecretExpiring (Entra and Google Workspace, one window)', () => {
+  covered.add(AccessIdpSecretExpired.id);
+  covered.add(AccessIdpSecretExpiring.id);
   const entra = (expires?: string) =>
     element(IDP, { type: 'azureAD', config: { client_id: 'c', directory_id: 'd' } }, { facts: expires === undefined ? {} : { 'secret-expires': expires } });
 
-  test('both apply to Entra identity providers only', () => {
-    for (const rule of [AccessEntraSecretExpired, AccessEntraSecretExpiring]) {
+  const google = (expires?: string) => element(IDP, { type: 'google-apps', config: { client_id: 'c' } }, { facts: expires === undefined ? {} : { 'secret-expires': expires } });
+
+  test('both apply to Entra and Google Workspace identity providers only', () => {
+    for (const rule of [AccessIdpSecretExpired, AccessIdpSecretExpiring]) {
       expect(rule.appliesTo(entra('2027-01-01'))).toBe(true);
-      expect(rule.appliesTo(element(IDP, { type: 'google-apps' }, { facts: { 'secret-expires': '2020-01-01' } }))).toBe(false);
+      expect(rule.appliesTo(google('2027-01-01'))).toBe(true);
+      expect(rule.appliesTo(element(IDP, { type: 'onetimepin' }, { facts: { 'secret-expires': '2020-01-01' } }))).toBe(false);
       expect(rule.appliesTo(element(APPLICATION, { type: 'azureAD' }))).toBe(false);
     }
+  });
+
+  test('keep their former Entra ids, so suppressions written with those still apply', () => {
+    expect(AccessIdpSecretExpired.formerIds).toEqual(['Gatehouse-AccessEntraSecretExpired']);
+    expect(AccessIdpSecretExpiring.formerIds).toEqual(['Gatehouse-AccessEntraSecretExpiring']);
+  });
+
+  test('Google Workspace: the same window (expired yesterday, expiring in 30 days, fine in 31), named in the message', () => {
+    expectNonCompliant(check(AccessIdpSecretExpired, google('2026-11-21')), 'the Google Workspace client secret expired on 2026-11-21; create a new one');
+    expectNonCompliant(check(AccessIdpSecretExpiring, google('2026-12-22')), 'the Google Workspace client secret expires in 30 days (2026-12-22); rotate it');
+    expectCompliant(check(AccessIdpSecretExpired, google('2026-12-23')));
+    expectCompliant(check(AccessIdpSecretExpiring, google('2026-12-23')));
+  });
+
+  test('Google Workspace without a recorded expiry: nothing to check (a Google client secret need not expire)', () => {
+    expectNotApplicable(check(AccessIdpSecretExpired, google()));
+    expectNotApplicable(check(AccessIdpSecretExpiring, google()));
   });
 
   test('a missing expiry could not be validated (Expired) and is not applicable (Expiring)', () => {
@@ -478,44 +648,44 @@ describe('Gatehouse-AccessEntraSecretExpired and Gatehouse-AccessEntraSecretExpi
     const subject = entra();
     // WHEN both rules check it
     // THEN Expired cannot validate it and Expiring has nothing to say
-    expectUnknown(check(AccessEntraSecretExpired, subject), 'the client secret expiry is not recorded (secret_expires)');
-    expectNotApplicable(check(AccessEntraSecretExpiring, subject));
+    expectUnknown(check(AccessIdpSecretExpired, subject), 'the client secret expiry is not recorded (secret_expires)');
+    expectNotApplicable(check(AccessIdpSecretExpiring, subject));
   });
 
   test('yesterday: expired', () => {
     // GIVEN a secret that expired yesterday (today is 2026-11-22)
     const subject = entra('2026-11-21');
     // THEN Expired fails and Expiring leaves it to Expired
-    expectNonCompliant(check(AccessEntraSecretExpired, subject), 'the client secret expired on 2026-11-21; create a new one');
-    expectNotApplicable(check(AccessEntraSecretExpiring, subject));
+    expectNonCompliant(check(AccessIdpSecretExpired, subject), 'the Entra client secret expired on 2026-11-21; create a new one');
+    expectNotApplicable(check(AccessIdpSecretExpiring, subject));
   });
 
   test('today: expired', () => {
     const subject = entra(TODAY);
-    expectNonCompliant(check(AccessEntraSecretExpired, subject), `expired on ${TODAY}`);
-    expectNotApplicable(check(AccessEntraSecretExpiring, subject));
+    expectNonCompliant(check(AccessIdpSecretExpired, subject), `expired on ${TODAY}`);
+    expectNotApplicable(check(AccessIdpSecretExpiring, subject));
   });
 
   test('tomorrow: not expired, expiring in 1 day', () => {
     const subject = entra('2026-11-23');
-    expectCompliant(check(AccessEntraSecretExpired, subject));
-    expectNonCompliant(check(AccessEntraSecretExpiring, subject), 'expires in 1 days (2026-11-23); rotate it');
+    expectCompliant(check(AccessIdpSecretExpired, subject));
+    expectNonCompliant(check(AccessIdpSecretExpiring, subject), 'expires in 1 days (2026-11-23); rotate it');
   });
 
   test('in 30 days: expiring', () => {
     // GIVEN the last day of the warning window
     const subject = entra('2026-12-22');
     // THEN Expiring warns
-    expectCompliant(check(AccessEntraSecretExpired, subject));
-    expectNonCompliant(check(AccessEntraSecretExpiring, subject), 'the client secret expires in 30 days (2026-12-22); rotate it');
+    expectCompliant(check(AccessIdpSecretExpired, subject));
+    expectNonCompliant(check(AccessIdpSecretExpiring, subject), 'the Entra client secret expires in 30 days (2026-12-22); rotate it');
   });
 
   test('in 31 days: compliant', () => {
     // GIVEN the first day after the warning window
     const subject = entra('2026-12-23');
     // THEN both pass
-    expectCompliant(check(AccessEntraSecretExpired, subject));
-    expectCompliant(check(AccessEntraSecretExpiring, subject));
+    expectCompliant(check(AccessIdpSecretExpired, subject));
+    expectCompliant(check(AccessIdpSecretExpiring, subject));
   });
 
   test('day counting crosses a year boundary', () => {
@@ -523,12 +693,46 @@ describe('Gatehouse-AccessEntraSecretExpired and Gatehouse-AccessEntraSecretExpi
     const subject = entra('2027-01-30');
     const ctx = { ...context([subject]), today: '2026-12-31' };
     // THEN it is inside the window
-    expectNonCompliant(AccessEntraSecretExpiring.check(subject, ctx), 'expires in 30 days');
+    expectNonCompliant(AccessIdpSecretExpiring.check(subject, ctx), 'expires in 30 days');
   });
 
   test('levels: Expired fails the synth, Expiring warns', () => {
-    expect(AccessEntraSecretExpired.level).toBe(RuleLevel.ERROR);
-    expect(AccessEntraSecretExpiring.level).toBe(RuleLevel.WARNING);
+    expect(AccessIdpSecretExpired.level).toBe(RuleLevel.ERROR);
+    expect(AccessIdpSecretExpiring.level).toBe(RuleLevel.WARNING);
+  });
+});
+
+describe('Gatehouse-AccountMemberExpired and Gatehouse-AccountMemberExpiring (time-bound admins, 14 days)', () => {
+  covered.add(AccountMemberExpired.id);
+  covered.add(AccountMemberExpiring.id);
+  const member = (expires?: string) =>
+    element('cloudflare_account_member', { email: 'consultant@example.net' }, { facts: expires === undefined ? {} : { 'member-expires': { email: 'consultant@example.net', expires } } });
+
+  test('apply to account members', () => {
+    expect(AccountMemberExpired.appliesTo(member())).toBe(true);
+    expect(AccountMemberExpiring.appliesTo(element(APPLICATION, {}))).toBe(false);
+  });
+
+  test('a permanent member (no expiry) is not applicable', () => {
+    expectNotApplicable(check(AccountMemberExpired, member()));
+    expectNotApplicable(check(AccountMemberExpiring, member()));
+  });
+
+  test('on the day and after: expired, naming the member to remove', () => {
+    expectNonCompliant(check(AccountMemberExpired, member(TODAY)), `the access of consultant@example.net ended on ${TODAY}; remove the member`);
+    expectNonCompliant(check(AccountMemberExpired, member('2026-01-01')), 'remove the member');
+    expectNotApplicable(check(AccountMemberExpiring, member(TODAY)));
+  });
+
+  test('within 14 days: expiring; 15 days: fine', () => {
+    expectCompliant(check(AccountMemberExpired, member('2026-12-06')));
+    expectNonCompliant(check(AccountMemberExpiring, member('2026-12-06')), 'the access of consultant@example.net ends in 14 days (2026-12-06); plan the removal');
+    expectCompliant(check(AccountMemberExpiring, member('2026-12-07')));
+  });
+
+  test('an unreadable expiry could not be validated', () => {
+    expectUnknown(check(AccountMemberExpired, member('soon')), 'not a date');
+    expectUnknown(check(AccountMemberExpiring, member('soon')), 'not a date');
   });
 });
 
@@ -667,6 +871,14 @@ describeRule(TunnelGatedRoutesEnforceJwt, () => {
     const subject = config([{ hostname: 'app.example.com', service: 'http://localhost:1', origin_request: { access: ACCESS } }, CATCH_ALL], ['app.example.com']);
     // THEN it passes
     expectCompliant(check(rule, subject));
+  });
+
+  test('a gated path rule is matched by hostname and path', () => {
+    const api = { hostname: 'app.example.com', path: '^/api(/|$)', service: 'http://localhost:1' };
+    expectNonCompliant(check(rule, config([api, CATCH_ALL], ['app.example.com ^/api(/|$)'])), 'app.example.com (path ^/api(/|$)) gated by an access app');
+    expectCompliant(check(rule, config([{ ...api, origin_request: { access: ACCESS } }, CATCH_ALL], ['app.example.com ^/api(/|$)'])));
+    // the host-wide key does not name the path rule
+    expectCompliant(check(rule, config([api, CATCH_ALL], ['app.example.com'])));
   });
 
   test('routes no app gates need no access block', () => {
@@ -1240,8 +1452,8 @@ describe('regressions', () => {
 
   test('an unreadable Entra expiry is "could not validate" for both rules', () => {
     const idp = element(IDP, { type: 'azureAD' }, { facts: { 'secret-expires': 'soon' } });
-    expectUnknown(check(AccessEntraSecretExpired, idp), 'not a date');
-    expectUnknown(check(AccessEntraSecretExpiring, idp), 'not a date');
+    expectUnknown(check(AccessIdpSecretExpired, idp), 'not a date');
+    expectUnknown(check(AccessIdpSecretExpiring, idp), 'not a date');
   });
 
   test('a path-only rule before the catch-all must be gated too', () => {

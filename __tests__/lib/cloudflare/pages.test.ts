@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TerraformOutput, TerraformVariable, Token } from 'cdktf';
-import { PagesSite, PagesSiteProps } from '../../../lib/cloudflare/pages';
+import { PagesSite, PagesSiteProps, PagesSourceType } from '../../../lib/cloudflare/pages';
 
 const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
 import { ACCOUNT_ID, expectProblem, newStack, problemsOf, synth } from './access/support';
@@ -253,5 +253,93 @@ describe('PagesSite validation', () => {
     const problems = problemsOf(() => build({ projectName: 'A', domains: [] }));
     // THEN
     expect(problems.map((p) => p.path)).toEqual(['www.projectName', 'www.domains']);
+  });
+});
+
+describe('PagesSite builds: build config, environment variables and secrets, Git source', () => {
+  // GIVEN the docs site of the portal seed: MkDocs from GitHub, PYTHON_VERSION, a secret from a sensitive variable, custom previews
+  let secret!: string;
+  const s = synth((scope) => {
+    secret = new TerraformVariable(scope, 'docs_search_key', { type: 'string', sensitive: true }).stringValue;
+    new PagesSite(scope, 'www', props({
+      productionBranch: 'release',
+      build: { command: 'pip install -r requirements.txt && mkdocs build', outputDir: 'site', rootDir: '/' },
+      env: { production: { vars: { PYTHON_VERSION: '3.12' }, secrets: { SEARCH_KEY: secret } }, preview: { vars: { PYTHON_VERSION: '3.12' } } },
+      source: { type: PagesSourceType.GITHUB, owner: 'example', repo: 'portal-docs', previewBranches: { include: ['docs/*'], exclude: ['dependabot/*'] } },
+    }));
+  });
+  const project = s.at(PROJECT, 'www/project');
+
+  test('build_config: command, output (destination_dir) and root directory', () => {
+    expect(project.build_config).toEqual({ build_command: 'pip install -r requirements.txt && mkdocs build', destination_dir: 'site', root_dir: '/' });
+  });
+
+  test('env vars per environment: plain_text for vars, secret_text (the variable reference) for secrets', () => {
+    expect(project.deployment_configs).toEqual({
+      production: { env_vars: { PYTHON_VERSION: { type: 'plain_text', value: '3.12' }, SEARCH_KEY: { type: 'secret_text', value: '${var.docs_search_key}' } } },
+      preview: { env_vars: { PYTHON_VERSION: { type: 'plain_text', value: '3.12' } } },
+    });
+  });
+
+  test('source: the repository, the production branch and custom previews (include and exclude)', () => {
+    expect(project.production_branch).toBe('release');
+    expect(project.source).toEqual({
+      type: 'github',
+      config: {
+        owner: 'example',
+        repo_name: 'portal-docs',
+        production_branch: 'release',
+        preview_deployment_setting: 'custom',
+        preview_branch_includes: ['docs/*'],
+        preview_branch_excludes: ['dependabot/*'],
+      },
+    });
+  });
+
+  test('without previewBranches previews are left at the provider default (every branch); a GitLab source', () => {
+    const config = synth((scope) => new PagesSite(scope, 'www', props({ source: { type: PagesSourceType.GITLAB, owner: 'group/sub', repo: 'site' } }))).at(PROJECT, 'www/project');
+    expect(config.source).toEqual({ type: 'gitlab', config: { owner: 'group/sub', repo_name: 'site', production_branch: 'main' } });
+  });
+
+  test('without build, env or source none of them is written (direct uploads)', () => {
+    const config = synth((scope) => new PagesSite(scope, 'www', props())).at(PROJECT, 'www/project');
+    expect(config).not.toHaveProperty('build_config');
+    expect(config).not.toHaveProperty('deployment_configs');
+    expect(config).not.toHaveProperty('source');
+  });
+});
+
+describe('PagesSite builds: fails if', () => {
+  test('a secret is a literal value (secrets never go in code)', () => {
+    const p = expectProblem(() => build({ env: { production: { secrets: { KEY: 'hunter2-literal' } } } }), 'www.env.production.secrets.KEY', 'must be a reference to a sensitive variable, never a literal');
+    expect(p).not.toHaveProperty('value');
+  });
+
+  test('a name is both a plain variable and a secret', () => {
+    const stack = newStack();
+    const v = new TerraformVariable(stack, 'k', { type: 'string', sensitive: true }).stringValue;
+    expectProblem(() => new PagesSite(stack, 'www', props({ env: { preview: { vars: { KEY: 'x' }, secrets: { KEY: v } } } })), 'www.env.preview.secrets.KEY', 'is also a plain variable');
+  });
+
+  test('a variable name is not a name', () => {
+    expectProblem(() => build({ env: { production: { vars: { 'PYTHON-VERSION': '3.12' } } } }), 'www.env.production.vars', 'names a variable that is not a letter or _');
+  });
+
+  test.each([['outputDir', '../out'], ['rootDir', 'docs/../..'], ['outputDir', ' ']] as const)('build.%s is %p', (field, value) => {
+    const p = expectProblem(() => build({ build: { [field]: value } }), `www.build.${field}`, 'must be a directory inside the repository');
+    expect(p.value).toBe(value);
+  });
+
+  test('the build command is empty', () => {
+    expectProblem(() => build({ build: { command: '  ' } }), 'www.build.command', 'must not be empty');
+  });
+
+  test('the source owner, repo or type is not one', () => {
+    expectProblem(() => build({ source: { type: PagesSourceType.GITHUB, owner: 'has space', repo: 'r' } }), 'www.source.owner', 'must be a repository owner or name');
+    expectProblem(() => build({ source: { type: 'bitbucket' as PagesSourceType, owner: 'o', repo: 'r' } }), 'www.source.type', 'must be one of github, gitlab');
+  });
+
+  test('a preview branch pattern is empty', () => {
+    expectProblem(() => build({ source: { type: PagesSourceType.GITHUB, owner: 'o', repo: 'r', previewBranches: { exclude: [''] } } }), 'www.source.previewBranches.exclude[0]', 'must be a branch name');
   });
 });

@@ -53,8 +53,8 @@ function ingressOf(overrides: Partial<TunnelHostProps> = {}): Json[] {
 }
 
 /** A stand-in Access application (the interface TunnelHost reads). */
-function fakeApp(aud: string, hostnames: string[], teamName = 'example'): IAccessGatedApp {
-  return { applicationId: `app-${aud}`, aud, hostnames, teamName };
+function fakeApp(aud: string, hostnames: string[], teamName = 'example', bypass = false): IAccessGatedApp {
+  return { applicationId: `app-${aud}`, aud, hostnames, teamName, ...(bypass ? { bypass } : {}) };
 }
 
 function routes(n: number): TunnelRoute[] {
@@ -127,14 +127,14 @@ describe('TunnelHost: the tunnel config', () => {
     expect(ingress.filter((r) => r.hostname === undefined)).toHaveLength(1);
   });
 
-  test('keeps the route order even when a wildcard precedes an exact hostname', () => {
+  test('keeps the route order: an exact hostname before the wildcard that would otherwise take it', () => {
     const ingress = ingressOf({
       routes: [
-        { hostname: '*.example.com', service: 'http://localhost:9000' },
         { hostname: 'app.example.com', service: 'http://localhost:8080' },
+        { hostname: '*.example.com', service: 'http://localhost:9000' },
       ],
     });
-    expect(ingress.map((r) => r.hostname)).toEqual(['*.example.com', 'app.example.com', undefined]);
+    expect(ingress.map((r) => r.hostname)).toEqual(['app.example.com', '*.example.com', undefined]);
   });
 
   test('a path is passed through as path', () => {
@@ -336,6 +336,109 @@ describe('TunnelHost: connector-side Access enforcement', () => {
     expect(out.at(CONFIG, 'primary/config').config.ingress[0].origin_request).toEqual({
       access: ACCESS([`\${cloudflare_zero_trust_access_application.${appId}.aud}`]),
     });
+  });
+});
+
+describe('TunnelHost: paths, public paths and bypass apps', () => {
+  const ACCESS = (aud: string[]) => ({ required: true, team_name: 'example', aud_tag: aud });
+  const wiki = fakeApp('aud-wiki', ['wiki.example.com']);
+  const docsBypass = fakeApp('aud-docs', ['wiki.example.com/docs'], 'example', true);
+  const ciApi = fakeApp('aud-ci', ['wiki.example.com/api']);
+  const PUBLIC_DOCS: TunnelRoute = { hostname: 'wiki.example.com', path: '^/docs(/|$)', service: 'http://localhost:8080', public: { reason: 'the user manual is public' } };
+  const WIKI: TunnelRoute = { hostname: 'wiki.example.com', service: 'http://localhost:8080' };
+
+  test('a public path under a gated host (with its bypass app) carries no AUD; the host-wide rule carries every gating app on the host', () => {
+    // GIVEN the public /docs first, then the gated host; the host app, a CI app on /api and the /docs bypass app
+    const ingress = ingressOf({ routes: [PUBLIC_DOCS, WIKI], accessApps: [wiki, ciApi, docsBypass] });
+    // THEN /docs requires no token, and the host rule accepts the host app and the /api app (never the bypass app, which issues none)
+    expect(ingress[0]).toEqual({ hostname: 'wiki.example.com', path: '^/docs(/|$)', service: 'http://localhost:8080' });
+    expect(ingress[1].origin_request).toEqual({ access: ACCESS(['aud-wiki', 'aud-ci']) });
+  });
+
+  test('a gated path rule requires the most specific app that covers it, and the apps below it', () => {
+    const admin = fakeApp('aud-admin', ['wiki.example.com/api/admin']);
+    const ingress = ingressOf({
+      routes: [{ hostname: 'wiki.example.com', path: '^/api(/|$)', service: 'http://localhost:9000' }, WIKI],
+      accessApps: [wiki, ciApi, admin],
+    });
+    expect(ingress[0].origin_request).toEqual({ access: ACCESS(['aud-ci', 'aud-admin']) });
+    expect(ingress[1].origin_request).toEqual({ access: ACCESS(['aud-wiki', 'aud-ci', 'aud-admin']) });
+  });
+
+  test('a path that is not a literal prefix is gated like the whole host', () => {
+    const ingress = ingressOf({ routes: [{ hostname: 'wiki.example.com', path: '\\.png$', service: 'http://localhost:8080' }, WIKI], accessApps: [wiki, ciApi] });
+    expect(ingress[0].origin_request).toEqual({ access: ACCESS(['aud-wiki', 'aud-ci']) });
+  });
+
+  test('records route keys (hostname and path) and the apps it was given, for the policy pack', () => {
+    const { out } = synthTunnel({ routes: [PUBLIC_DOCS, WIKI], accessApps: [wiki, docsBypass] });
+    const config = out.stack.node.findAll().find((c) => c.node.path.endsWith('primary/config'))!;
+    const fact = (name: string) => config.node.metadata.find((m) => m.type === `gatehouse:${name}`)?.data;
+    expect(fact('public-routes')).toEqual({ 'wiki.example.com ^/docs(/|$)': 'the user manual is public' });
+    expect(fact('gated-routes')).toEqual(['wiki.example.com']);
+    expect(fact('access-destinations')).toEqual([{ destinations: ['wiki.example.com'] }, { destinations: ['wiki.example.com/docs'], bypass: true }]);
+  });
+
+  test('fails if a public path on a gated host has no bypass app of its path', () => {
+    const p = expectProblem(() => build({ routes: [PUBLIC_DOCS, WIKI], accessApps: [wiki] }), 'primary.routes[0].public', 'no bypass app covers wiki.example.com/docs');
+    expect(p.value).toBe('wiki.example.com');
+  });
+
+  test('fails if a public path on a gated host is not written in the literal-prefix form, giving the form', () => {
+    const p = expectProblem(
+      () => build({ routes: [{ ...PUBLIC_DOCS, path: '^/docs' }, WIKI], accessApps: [wiki, docsBypass] }),
+      'primary.routes[0].path',
+      'must be written ^/<prefix>(/|$) (e.g. ^/docs(/|$)) for a public path on a host an access app gates',
+    );
+    expect(p.value).toBe('^/docs');
+  });
+
+  test('fails if a whole host is public while an app gates it (a bypass never covers a whole host)', () => {
+    expectProblem(
+      () => build({ routes: [{ ...WIKI, public: { reason: 'the wiki is public now' } }], accessApps: [fakeApp('aud-wild', ['*.example.com'])] }),
+      'primary.routes[0].public',
+      'contradicts the access app of *.example.com, which gates wiki.example.com; a bypass never covers a whole host',
+    );
+  });
+
+  test('fails if a route comes after a host-wide route of the same hostname, naming both', () => {
+    const p = expectProblem(
+      () => build({ routes: [WIKI, PUBLIC_DOCS], accessApps: [wiki, docsBypass] }),
+      'primary.routes[1].path',
+      'is never reached: routes[0] (wiki.example.com, every path) comes first and cloudflared takes the first rule that matches; move this route above it',
+    );
+    expect(p.value).toBe('^/docs(/|$)');
+  });
+
+  test('fails if a gated route lies under a public path (Access bypasses it)', () => {
+    expectProblem(
+      () =>
+        build({
+          routes: [{ hostname: 'wiki.example.com', path: '^/docs/internal(/|$)', service: 'http://localhost:8080' }, PUBLIC_DOCS, WIKI],
+          accessApps: [wiki, docsBypass],
+        }),
+      'primary.routes[0].path',
+      'is bypassed by the public path wiki.example.com/docs',
+    );
+  });
+
+  test('fails if a host-wide route is gated on some paths only', () => {
+    expectProblem(() => build({ routes: [WIKI], accessApps: [ciApi] }), 'primary.routes[0].hostname', 'is gated on some paths only (wiki.example.com/api)');
+  });
+
+  test('fails if a public path would serve a gated path below it without the connector check, unless a gated route catches it first', () => {
+    const internal = fakeApp('aud-int', ['wiki.example.com/docs/internal']);
+    expectProblem(
+      () => build({ routes: [PUBLIC_DOCS, WIKI], accessApps: [wiki, docsBypass, internal] }),
+      'primary.routes[0].public',
+      'would serve wiki.example.com/docs/internal without the connector\'s access check',
+    );
+    // an earlier gated route for the deeper path catches it: fine, and it requires that app's AUD
+    const ingress = ingressOf({
+      routes: [{ hostname: 'wiki.example.com', path: '^/docs/internal(/|$)', service: 'http://localhost:8080' }, PUBLIC_DOCS, WIKI],
+      accessApps: [wiki, docsBypass, internal],
+    });
+    expect(ingress[0].origin_request).toEqual({ access: ACCESS(['aud-int']) });
   });
 });
 
@@ -585,16 +688,16 @@ describe('TunnelHost: fails if', () => {
   test('a hostname (with the same path) is routed twice', () => {
     // GIVEN the same hostname twice, and the same hostname+path twice
     const given: TunnelRoute[] = [
-      { hostname: 'app.example.com', service: 'http://localhost:8080' },
       { hostname: 'app.example.com', path: '^/api/', service: 'http://localhost:8081' },
+      { hostname: 'app.example.com', service: 'http://localhost:8080' },
       { hostname: 'app.example.com', service: 'http://localhost:8082' },
       { hostname: 'app.example.com', path: '^/api/', service: 'http://localhost:8083' },
     ];
-    // THEN each duplicate names its first occurrence
-    const second = expectProblem(() => build({ routes: given }), 'primary.routes[2].hostname', 'duplicates routes[0]');
+    // THEN each duplicate names its first occurrence (and is not also reported as shadowed)
+    const second = expectProblem(() => build({ routes: given }), 'primary.routes[2].hostname', 'duplicates routes[1]');
     expect(second.value).toBe('app.example.com');
     expect(second.message).toContain('route each hostname (and path) once');
-    expect(expectProblem(() => build({ routes: given }), 'primary.routes[3].hostname', 'duplicates routes[1]').value).toBe('app.example.com');
+    expect(expectProblem(() => build({ routes: given }), 'primary.routes[3].hostname', 'duplicates routes[0]').value).toBe('app.example.com');
     expect(problemsOf(() => build({ routes: given }))).toHaveLength(2);
   });
 

@@ -318,3 +318,99 @@ describe('WorkerEndpoint validation', () => {
     expect(problems.map((p) => p.path)).toEqual(['api.hostname', 'api.scriptName', 'api.access', 'api.d1DatabaseName']);
   });
 });
+
+describe('WorkerEndpoint with R2 buckets, secrets, crons and workers.dev', () => {
+  // GIVEN a deployed module with two buckets (one in the EU), a secret from a sensitive variable, a nightly cron and workers.dev on
+  let secret!: string;
+  let endpoint!: WorkerEndpoint;
+  const s = synth((scope) => {
+    secret = new TerraformVariable(scope, 'api_bearer_token', { type: 'string', sensitive: true }).stringValue;
+    endpoint = new WorkerEndpoint(scope, 'api', props({
+      module: { file: moduleFile },
+      d1DatabaseName: 'portal',
+      r2Buckets: { BACKUPS: { bucketName: 'example-backups', jurisdiction: 'default' }, ARCHIVE: { bucketName: 'example-archive', jurisdiction: 'eu' } },
+      secrets: { API_TOKEN: secret },
+      crons: ['0 3 * * *', ' */15  *  * * mon-fri '],
+      workersDev: true,
+    }));
+  });
+  const script = s.at(SCRIPT, 'api/script');
+
+  test('binds each bucket as r2_bucket, with the jurisdiction of a bucket outside the default one', () => {
+    expect(script.bindings.filter((b: Record<string, unknown>) => b.type === 'r2_bucket')).toEqual([
+      { name: 'BACKUPS', type: 'r2_bucket', bucket_name: 'example-backups' },
+      { name: 'ARCHIVE', type: 'r2_bucket', bucket_name: 'example-archive', jurisdiction: 'eu' },
+    ]);
+  });
+
+  test('binds each secret as secret_text from its variable reference, after DB', () => {
+    expect(script.bindings.map((b: Record<string, unknown>) => b.name)).toEqual(['DB', 'BACKUPS', 'ARCHIVE', 'API_TOKEN']);
+    expect(script.bindings[3]).toEqual({ name: 'API_TOKEN', type: 'secret_text', text: '${var.api_bearer_token}' });
+  });
+
+  test('one cron trigger resource holds every schedule (whitespace normalized), after the script', () => {
+    const cron = s.only('cloudflare_workers_cron_trigger');
+    expect(cron).toMatchObject({ account_id: ACCOUNT_ID, script_name: 'portal-api', schedules: [{ cron: '0 3 * * *' }, { cron: '*/15 * * * mon-fri' }] });
+    expect(cron.depends_on).toEqual([`${SCRIPT}.${s.logicalId('api/script')}`]);
+    expect(endpoint.cronTrigger).toBeDefined();
+  });
+
+  test('workers.dev is managed: enabled as asked, previews off, after the script', () => {
+    expect(s.only('cloudflare_workers_script_subdomain')).toMatchObject({ account_id: ACCOUNT_ID, script_name: 'portal-api', enabled: true, previews_enabled: false });
+    const off = synth((scope) => new WorkerEndpoint(scope, 'api', props({ module: { file: moduleFile }, workersDev: false }))).only('cloudflare_workers_script_subdomain');
+    expect(off.enabled).toBe(false);
+  });
+
+  test('without crons or workersDev neither resource exists', () => {
+    const plain = synth((scope) => new WorkerEndpoint(scope, 'api', props({ module: { file: moduleFile } })));
+    expect(plain.resources('cloudflare_workers_cron_trigger')).toHaveLength(0);
+    expect(plain.resources('cloudflare_workers_script_subdomain')).toHaveLength(0);
+  });
+});
+
+describe('WorkerEndpoint bindings: fails if', () => {
+  const withModule = (overrides: Partial<WorkerEndpointProps>) => build({ module: { file: moduleFile }, ...overrides });
+
+  test('a binding name is not a javascript identifier', () => {
+    const p = expectProblem(() => withModule({ r2Buckets: { 'my-bucket': { bucketName: 'b', jurisdiction: 'default' } } }), 'api.r2Buckets', 'is not a javascript identifier');
+    expect(p.value).toBe('my-bucket');
+  });
+
+  test('a binding name repeats across bindings (DB, ACCESS_AUD, buckets, secrets)', () => {
+    const stack = newStack();
+    const v = new TerraformVariable(stack, 'v', { type: 'string', sensitive: true }).stringValue;
+    const p = expectProblem(
+      () => new WorkerEndpoint(stack, 'api', props({ module: { file: moduleFile }, d1DatabaseName: 'portal', access: fakeApp, r2Buckets: { DB: { bucketName: 'b', jurisdiction: 'default' } }, secrets: { ACCESS_AUD: v } })),
+      'api.r2Buckets',
+      'binds DB, which d1DatabaseName binds already; every binding of a script has its own name',
+    );
+    expect(p.value).toBe('DB');
+    expectProblem(
+      () => new WorkerEndpoint(stack, 'api2', props({ module: { file: moduleFile }, access: fakeApp, secrets: { ACCESS_AUD: v } })),
+      'api2.secrets',
+      'binds ACCESS_AUD, which access binds already',
+    );
+  });
+
+  test('a secret is a literal (never echoed)', () => {
+    const p = expectProblem(() => withModule({ secrets: { TOKEN: 'literal-token-value' } }), 'api.secrets.TOKEN', 'must be a reference to a sensitive variable, never a literal');
+    expect(p).not.toHaveProperty('value');
+  });
+
+  test.each([['0 3 * *', 'must have five fields'], ['0 25 * * *', 'has an hour field Workers do not accept']])('a cron is not one Workers accept: %p', (cron, message) => {
+    const p = expectProblem(() => withModule({ crons: ['0 3 * * *', cron] }), 'api.crons[1]', message);
+    expect(p.value).toBe(cron);
+  });
+
+  test('every bad cron is its own problem', () => {
+    expect(problemsOf(() => withModule({ crons: ['x', '0 3 * * *', '99 * * * *'] })).map((p) => p.path)).toEqual(['api.crons[0]', 'api.crons[2]']);
+  });
+
+  test.each([
+    ['r2Buckets', { r2Buckets: { B: { bucketName: 'b', jurisdiction: 'default' } } }],
+    ['crons', { crons: ['0 3 * * *'] }],
+    ['workersDev', { workersDev: false }],
+  ] as const)('%s is given without a module', (prop, overrides) => {
+    expectProblem(() => build(overrides as Partial<WorkerEndpointProps>), `api.${prop}`, 'needs module: gatehouse sets it on the script it deploys');
+  });
+});

@@ -79,7 +79,7 @@ describe('Pages under Access', () => {
     d.pages = { docs: { project: 'example-docs', domains: ['docs.example.com'], ...site } };
   };
 
-  test('an app over a Pages domain at 3 hostnames is valid (5 destinations); at 4 it is over, naming the fix', () => {
+  test('an app over a Pages domain is valid at 3 hostnames (5 destinations) and at 4 or 5 (a companion app gates the pages.dev hosts); 3 sites overflow the companion, naming the fix', () => {
     expect(problems((d) => {
       docs(d);
       d.apps.internal.hostnames = ['admin.example.com', 'api.example.com', 'docs.example.com'];
@@ -87,8 +87,13 @@ describe('Pages under Access', () => {
     })).toEqual([]);
     expect(problems((d) => {
       docs(d);
-      d.apps.internal.hostnames.push('docs.example.com');
-    })[0]).toContain('apps.internal.hostnames: lists 4 hostnames and gates the pages.dev hosts of pages.docs');
+      d.apps.internal.hostnames.push('docs.example.com', 'wiki.example.com');
+    })).toEqual([]);
+    expect(problems((d) => {
+      d.pages = Object.fromEntries(['one', 'two', 'three'].map((n) => [n, { project: `example-${n}`, domains: [`${n}.example.com`] }]));
+      d.apps.internal.hostnames = ['admin.example.com', 'api.example.com', 'one.example.com', 'two.example.com', 'three.example.com'];
+      d.routes.splice(2, 1);
+    })[0]).toContain('apps.internal.hostnames: gates the pages.dev hosts of pages.one, pages.two, pages.three');
   });
 
   test('declaring the pages.dev hosts public removes them from the count', () => {

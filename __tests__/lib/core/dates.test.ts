@@ -1,5 +1,5 @@
 /** "Today" from one place, and the one expiry window of client secrets (lib/core/dates.ts). */
-import { addDaysToDate, checkedToday, daysBetween, isoDateProblem, SECRET_EXPIRY_WARNING_DAYS, secretExpiry, today, TODAY_ENV } from '../../../lib/core/dates';
+import { addDaysToDate, checkedToday, daysBetween, expiryWindow, isoDateProblem, memberExpiry, SECRET_EXPIRY_WARNING_DAYS, secretExpiry, today, TODAY_ENV } from '../../../lib/core/dates';
 
 describe('today', () => {
   test('the pinned day first, then GATEHOUSE_TODAY, then the current UTC date', () => {
@@ -43,5 +43,19 @@ describe('secretExpiry: warn within 30 days, fail on the day and after', () => {
 
   test('a date that does not parse is unknown', () => {
     expect(secretExpiry('2026-11-22', 'next year').state).toBe('unknown');
+  });
+});
+
+describe('the expiry windows (one implementation: secrets 30 days, account members 14)', () => {
+  test('memberExpiry: expired on the day and after, expiring within 14 days, valid after', () => {
+    expect(memberExpiry('2026-11-22', '2026-11-22')).toEqual({ state: 'expired', days: 0 });
+    expect(memberExpiry('2026-11-22', '2026-12-06')).toEqual({ state: 'expiring', days: 14 });
+    expect(memberExpiry('2026-11-22', '2026-12-07')).toEqual({ state: 'valid', days: 15 });
+    expect(memberExpiry('2026-11-22', 'soon').state).toBe('unknown');
+  });
+
+  test('secretExpiry is the same window at 30 days', () => {
+    expect(secretExpiry('2026-11-22', '2026-12-22')).toEqual(expiryWindow('2026-11-22', '2026-12-22', 30));
+    expect(expiryWindow('2026-11-22', '2026-12-22', 29).state).toBe('valid');
   });
 });

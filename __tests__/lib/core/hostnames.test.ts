@@ -2,16 +2,27 @@
  * The one hostname module: syntax, zones (longest match), the Access destination matcher shared by
  * validation, TunnelHost, AccessGatedApp and the policy pack, app destinations and the route key.
  */
+import { RE2JS } from 're2js';
 import {
+  accessPathOfRegex,
+  accessPathProblem,
   appDestinations,
+  appsForConnector,
   covers,
   coveredBy,
   customDomainProblem,
+  destinationProblem,
+  destinationSpecificity,
   hostnameProblem,
+  ingressHostMatches,
   inZone,
+  literalPrefixRegex,
   longestZoneMatch,
+  mostSpecificApps,
   pagesDevHostnames,
   routeKey,
+  routeShadows,
+  routeTarget,
   splitDestination,
 } from '../../../lib/core/hostnames';
 
@@ -44,15 +55,39 @@ describe('covers: the one hostname matcher', () => {
     expect(covers(destination, hostname)).toBe(expected);
   });
 
-  test('the path extension point (issue 17): a destination without a path covers every path, one with a path only that path', () => {
-    expect(splitDestination('wiki.example.com/docs')).toEqual({ host: 'wiki.example.com', path: '/docs' });
+  test.each<[string, string, boolean]>([
+    // a destination without a path (or with /*) covers every path of its host
+    ['wiki.example.com', 'wiki.example.com/docs', true],
+    ['wiki.example.com/*', 'wiki.example.com/docs', true],
+    ['wiki.example.com/*', 'wiki.example.com', true],
+    ['*.example.com', 'wiki.example.com/docs', true],
+    // a path covers itself and everything below it (Cloudflare: /eng/exec inherits /eng)
+    ['wiki.example.com/docs', 'wiki.example.com/docs', true],
+    ['wiki.example.com/docs', 'wiki.example.com/docs/', true],
+    ['wiki.example.com/docs', 'wiki.example.com/docs/a/b', true],
+    ['wiki.example.com/docs', 'wiki.example.com/docs/*', true],
+    // ... never the whole host, another path, or a longer segment
+    ['wiki.example.com/docs', 'wiki.example.com', false],
+    ['wiki.example.com/docs', 'wiki.example.com/', false],
+    ['wiki.example.com/docs', 'wiki.example.com/api', false],
+    ['wiki.example.com/docs', 'wiki.example.com/docsx', false],
+    ['wiki.example.com/docs/v1', 'wiki.example.com/docs', false],
+    // example.com/x/* covers what is below /x, not /x (Cloudflare's app-paths table)
+    ['wiki.example.com/docs/*', 'wiki.example.com/docs', false],
+    ['wiki.example.com/docs/*', 'wiki.example.com/docs/a', true],
+    ['wiki.example.com/docs/*', 'wiki.example.com/docs/*', true],
+    // the host must still match
+    ['wiki.example.com/docs', 'api.example.com/docs', false],
+    ['*.example.com/docs', 'wiki.example.com/docs/a', true],
+  ])('paths: %s covers %s: %p', (destination, target, expected) => {
+    // GIVEN an Access destination and a target with a path
+    // WHEN / THEN
+    expect(covers(destination, target)).toBe(expected);
+  });
+
+  test('splitDestination: the host and the path (empty for the whole host)', () => {
+    expect(splitDestination('wiki.example.com/docs/v1')).toEqual({ host: 'wiki.example.com', path: '/docs/v1' });
     expect(splitDestination('wiki.example.com')).toEqual({ host: 'wiki.example.com', path: '' });
-    expect(covers('wiki.example.com', 'wiki.example.com/docs')).toBe(true);
-    expect(covers('*.example.com', 'wiki.example.com/docs')).toBe(true);
-    expect(covers('wiki.example.com/docs', 'wiki.example.com/docs')).toBe(true);
-    // never more than it says: not the whole host, not another path
-    expect(covers('wiki.example.com/docs', 'wiki.example.com')).toBe(false);
-    expect(covers('wiki.example.com/docs', 'wiki.example.com/api')).toBe(false);
   });
 
   test('coveredBy: any of a list of destinations', () => {
@@ -115,4 +150,111 @@ test('routeKey: hostname and path; a missing path is the empty path', () => {
   expect(routeKey({ hostname: 'a.example.com', path: '^/api' })).not.toBe(routeKey({ hostname: 'a.example.com' }));
   // the separator keeps a hostname and a path apart
   expect(routeKey({ hostname: 'a.example.co', path: 'm' })).not.toBe(routeKey({ hostname: 'a.example.com' }));
+});
+
+describe('Access paths', () => {
+  test('accessPathProblem: literal segments, optionally a final /*', () => {
+    for (const ok of ['/docs', '/api/v1', '/docs/*', '/a.b_c~d-e', '/v1.2/x']) expect(accessPathProblem(ok)).toBeUndefined();
+    expect(accessPathProblem('docs')).toContain('it starts with /');
+    expect(accessPathProblem('/')).toContain('whole host is written without one');
+    expect(accessPathProblem('/*')).toContain('whole host is written without one');
+    expect(accessPathProblem('/docs/')).toContain('no trailing /');
+    expect(accessPathProblem('/a//b')).toContain('no empty segment');
+    expect(accessPathProblem('/foo*/bar')).toContain('the only wildcard gatehouse accepts is a final /*');
+    expect(accessPathProblem('/docs?x=1')).toContain('without a query');
+    expect(accessPathProblem('/d%20s')).toContain('letters, digits');
+  });
+
+  test('destinationProblem: a hostname, then the path', () => {
+    expect(destinationProblem('wiki.example.com/docs')).toBeUndefined();
+    expect(destinationProblem('*.example.com/docs')).toBeUndefined();
+    expect(destinationProblem('Wiki.example.com/docs')).toBe('must be lower case');
+    expect(destinationProblem('wiki.example.com/')).toContain('whole host');
+  });
+
+  test('specificity: path depth; /x/* between /x and /x/y; hosts are not ranked', () => {
+    expect(['a.example.com', 'a.example.com/*', '*.example.com/x', 'a.example.com/x/*', 'a.example.com/x/y'].map(destinationSpecificity)).toEqual([0, 0, 1, 1.5, 2]);
+  });
+});
+
+describe('the literal-prefix form: a route regex that admits exactly the paths of an Access path', () => {
+  test('accessPathOfRegex reads the form and literalPrefixRegex writes it (round trip)', () => {
+    for (const p of ['/docs', '/api/v1', '/v1.2/x', '/a_b~c-d']) expect(accessPathOfRegex(literalPrefixRegex(p))).toBe(p);
+    expect(literalPrefixRegex('/v1.2')).toBe('^/v1\\.2(/|$)');
+  });
+
+  test.each(['^/docs', '/docs(/|$)', '^/docs/', '^/docs(/.*)?$', '^/docs(/|$).*', '^/do.s(/|$)', '^/docs(/|$)|^/api', '^(/|$)', '^/docs/*(/|$)'])(
+    'another shape is not the form: %s',
+    (regex) => expect(accessPathOfRegex(regex)).toBeUndefined(),
+  );
+
+  // cloudflared matches the route regex unanchored against the request path (Go regexp, RE2:
+  // Rule.Matches in cloudflared's ingress/rule.go); Access covers the destination path and below.
+  const REQUEST_PATHS = ['/', '/docs', '/docs/', '/docs/a', '/docs/a/b.html', '/docsx', '/docs.html', '/doc', '/x/docs', '/api/docs/', '/DOCS', '/v1.2', '/v1x2', '/v1.2/x', '/v1.23'];
+  test.each(['/docs', '/v1.2', '/docs/a'])('regex and Access path %s admit the same request paths', (accessPath) => {
+    // GIVEN the route regex written for the Access path, compiled by RE2 as cloudflared's Go regexp does
+    const re = RE2JS.compile(literalPrefixRegex(accessPath));
+    // WHEN each sample request path is tried by both
+    const table = REQUEST_PATHS.map((p) => [p, re.matcher(p).find(), covers(`wiki.example.com${accessPath}`, `wiki.example.com${p}`)]);
+    // THEN they agree on every path (and admit at least one)
+    for (const [p, byRegex, byAccess] of table) expect({ p, byRegex }).toEqual({ p, byRegex: byAccess });
+    expect(table.some(([, byRegex]) => byRegex)).toBe(true);
+  });
+
+  test('routeTarget: a literal prefix is a path target; another regex over-approximates to the host', () => {
+    expect(routeTarget({ hostname: 'wiki.example.com' })).toEqual({ target: 'wiki.example.com', approximate: false });
+    expect(routeTarget({ hostname: 'wiki.example.com', path: '^/docs(/|$)' })).toEqual({ target: 'wiki.example.com/docs', accessPath: '/docs', approximate: false });
+    expect(routeTarget({ hostname: 'wiki.example.com', path: '\\.png$' })).toEqual({ target: 'wiki.example.com', approximate: true });
+  });
+});
+
+describe('ingress order', () => {
+  test('ingressHostMatches: cloudflared\'s matchHost, where *. matches any depth', () => {
+    expect(ingressHostMatches('*.example.com', 'a.b.example.com')).toBe(true);
+    expect(ingressHostMatches('*.example.com', 'example.com')).toBe(false);
+    expect(ingressHostMatches('a.example.com', 'a.example.com')).toBe(true);
+  });
+
+  test.each<[string, { hostname: string; path?: string }, { hostname: string; path?: string }, boolean]>([
+    ['a host-wide rule shadows a later path on its host', { hostname: 'wiki.example.com' }, { hostname: 'wiki.example.com', path: '^/docs(/|$)' }, true],
+    ['... any later regex', { hostname: 'wiki.example.com' }, { hostname: 'wiki.example.com', path: '\\.png$' }, true],
+    ['a wildcard rule shadows a later host under it', { hostname: '*.example.com' }, { hostname: 'wiki.example.com' }, true],
+    ['a literal prefix shadows a later prefix below it', { hostname: 'w.example.com', path: '^/docs(/|$)' }, { hostname: 'w.example.com', path: '^/docs/v1(/|$)' }, true],
+    ['a path rule does not shadow the host-wide rule after it', { hostname: 'w.example.com', path: '^/docs(/|$)' }, { hostname: 'w.example.com' }, false],
+    ['another host is not shadowed', { hostname: 'a.example.com' }, { hostname: 'b.example.com', path: '^/x(/|$)' }, false],
+    ['a regex cloudflared could match differently is not decided', { hostname: 'w.example.com', path: '^/d' }, { hostname: 'w.example.com', path: '^/docs(/|$)' }, false],
+  ])('routeShadows: %s', (_, earlier, later, expected) => {
+    expect(routeShadows(earlier, later)).toBe(expected);
+  });
+});
+
+describe('which apps Access applies (AUD at the connector)', () => {
+  const main = { name: 'main', destinations: ['wiki.example.com'] };
+  const api = { name: 'api', destinations: ['wiki.example.com/api'] };
+  const admin = { name: 'admin', destinations: ['wiki.example.com/api/admin'] };
+  const docs = { name: 'docs', destinations: ['wiki.example.com/docs'], bypass: true };
+  const wild = { name: 'wild', destinations: ['*.example.com'] };
+  const apps = [main, api, admin, docs, wild];
+  const names = (xs: Array<{ name: string }>) => xs.map((x) => x.name);
+
+  test('mostSpecificApps: the deepest covering path wins; hosts are not ranked', () => {
+    expect(names(mostSpecificApps(apps, 'wiki.example.com/api/v1'))).toEqual(['api']);
+    expect(names(mostSpecificApps(apps, 'wiki.example.com/other'))).toEqual(['main', 'wild']);
+    expect(names(mostSpecificApps(apps, 'wiki.example.com/docs/a'))).toEqual(['docs']);
+    expect(mostSpecificApps(apps, 'other.example.net')).toEqual([]);
+  });
+
+  test('a whole-host rule accepts every gating app on the host, path apps included, never a bypass app', () => {
+    expect(names(appsForConnector(apps, 'wiki.example.com'))).toEqual(['main', 'api', 'admin', 'wild']);
+  });
+
+  test('a path rule accepts the most specific covering apps and every app below its path', () => {
+    expect(names(appsForConnector(apps, 'wiki.example.com/api'))).toEqual(['api', 'admin']);
+    expect(names(appsForConnector(apps, 'wiki.example.com/other'))).toEqual(['main', 'wild']);
+    expect(names(appsForConnector(apps, 'wiki.example.com/docs'))).toEqual([]);
+  });
+
+  test('a wildcard route overlaps the apps of the hosts under it', () => {
+    expect(names(appsForConnector([main, { name: 'x', destinations: ['x.example.net'] }], '*.example.com'))).toEqual(['main']);
+  });
 });

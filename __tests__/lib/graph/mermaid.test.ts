@@ -143,7 +143,8 @@ test('mermaidText writes every character that would end or change a label as an 
 describe("Mermaid's own parser reads back exactly what was drawn", () => {
   // An adversarial deployment: labels with quotes, #, <, >, &, |, brackets and backticks.
   const tricky = exampleInput();
-  tricky.routes.push({ hostname: 'www.example.com', path: '^/(a|b)[0-9]{2}#x"<y>&`z`$', service: 'http://localhost:81', public: { reason: 'a tricky path on purpose' } });
+  // (first: cloudflared takes the first matching rule, so a path route after the host-wide www route is refused)
+  tricky.routes.unshift({ hostname: 'www.example.com', path: '^/(a|b)[0-9]{2}#x"<y>&`z`$', service: 'http://localhost:81', public: { reason: 'a tricky path on purpose' } });
   const deployments: Array<[string, Deployment]> = [
     ['deployment.example.yaml', example],
     ...EXAMPLES.map((name) => [name, load(`examples/${name}/deployment.yaml`)] as [string, Deployment]),

@@ -1,4 +1,6 @@
-/** ManagedTenant: a disabled tenant's deletion date follows the same rule as the deployment file. */
+/** ManagedTenant: a disabled tenant's deletion date follows the same rule as the deployment file; origin options, extra hostnames, bucket placement. */
+import { AccessDecision } from '../../../lib/cloudflare/access/rules';
+import { Jurisdiction } from '../../../lib/cloudflare/r2/bucket';
 import { ManagedTenant, ManagedTenantProps } from '../../../lib/tenants/tenant';
 import { ACCOUNT_ID, expectProblem, newStack, synth } from '../cloudflare/access/support';
 import { Zone } from '../../../lib/cloudflare/zone';
@@ -42,5 +44,58 @@ describe('ManagedTenant disabled', () => {
 
   test('fails if the confirmation is not the bucket name', () => {
     expectProblem(() => build({ enabled: false, disabledOn: '2025-01-01', confirmDelete: 'acme' }), 'tenant-acme.confirmDelete', 'example-t-acme');
+  });
+});
+
+describe('ManagedTenant origin, extra hostnames and bucket placement', () => {
+  // GIVEN a tenant whose hub serves HTTPS with a self-signed certificate, with two workspace hosts, gated, its bucket in the EU
+  const policy = { policyId: '11111111-1111-4111-8111-111111111111', decision: AccessDecision.ALLOW };
+  const s = synth((scope) =>
+    new ManagedTenant(scope, 'tenant-acme', props({
+      service: 'https://localhost:443',
+      origin: { noTlsVerify: true, originServerName: 'hub.internal' },
+      extraHostnames: ['ws1.acme.example.com', '*.ws.acme.example.com'],
+      access: { policies: [policy] },
+      bucketLocation: 'weur',
+      jurisdiction: Jurisdiction.EU,
+    })),
+  );
+  const ingress = s.only('cloudflare_zero_trust_tunnel_cloudflared_config').config.ingress;
+
+  test('every hostname of the tenant gets an ingress rule with the origin options (no_tls_verify) and the app AUD', () => {
+    expect(ingress.map((r: Record<string, unknown>) => r.hostname)).toEqual(['acme.example.com', 'ws1.acme.example.com', '*.ws.acme.example.com', undefined]);
+    for (const rule of ingress.slice(0, 3)) {
+      expect(rule.service).toBe('https://localhost:443');
+      expect(rule.origin_request).toMatchObject({ no_tls_verify: true, origin_server_name: 'hub.internal', access: { required: true } });
+    }
+  });
+
+  test('each extra hostname gets a proxied CNAME to the tenant tunnel, and the app gates it', () => {
+    const names = s.resources('cloudflare_dns_record').map(([, r]) => [r.name, r.proxied]);
+    expect(names).toEqual([['acme.example.com', true], ['ws1.acme.example.com', true], ['*.ws.acme.example.com', true]]);
+    expect(s.only('cloudflare_zero_trust_access_application').destinations.map((d: Record<string, unknown>) => d.uri)).toEqual([
+      'acme.example.com',
+      'ws1.acme.example.com',
+      '*.ws.acme.example.com',
+    ]);
+  });
+
+  test('the bucket takes the fleet location and jurisdiction (pinned by ManagedBucket)', () => {
+    expect(s.only('cloudflare_r2_bucket')).toMatchObject({ location: 'weur', jurisdiction: 'eu' });
+  });
+
+  test('a public tenant (no app) declares every hostname public', () => {
+    const pub = synth((scope) => new ManagedTenant(scope, 'tenant-acme', props({ extraHostnames: ['ws1.acme.example.com'] })));
+    const config = pub.stack.node.findAll().find((c) => c.node.path.endsWith('site/config'))!;
+    expect(config.node.metadata.find((m) => m.type === 'gatehouse:public-routes')?.data).toEqual({
+      'acme.example.com': 'the hub authenticates its own users',
+      'ws1.acme.example.com': 'the hub authenticates its own users',
+    });
+  });
+
+  test('fails if an extra hostname is not a hostname, or repeats one of the tenant', () => {
+    expectProblem(() => build({ extraHostnames: ['WS.example.com'] }), 'tenant-acme.extraHostnames[0]', 'must be lower case');
+    const p = expectProblem(() => build({ extraHostnames: ['ws.example.com', 'acme.example.com'] }), 'tenant-acme.extraHostnames[1]', 'repeats a hostname of the tenant');
+    expect(p.value).toBe('acme.example.com');
   });
 });

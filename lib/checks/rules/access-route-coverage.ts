@@ -1,3 +1,4 @@
+import { routeKey } from '../../core/hostnames';
 import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
 import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
@@ -27,8 +28,9 @@ export const AccessRouteCoverage: GatehouseRule = {
       }
       if (hasExpression(rule.hostname)) return unknown(`a hostname is an expression: ${rule.hostname}`);
       const gated = rule.origin_request?.access?.required === true;
-      const reason = declared[rule.hostname];
-      if (!gated && reasonProblem(reason) !== undefined) open.push(rule.hostname);
+      const key = routeKey({ hostname: rule.hostname, ...(typeof rule.path === 'string' ? { path: rule.path } : {}) });
+      const reason = declared[key];
+      if (!gated && reasonProblem(reason) !== undefined) open.push(rule.path === undefined ? rule.hostname : `${rule.hostname} (path ${rule.path})`);
     }
     return open.length
       ? nonCompliant(`${open.join(', ')} ${open.length === 1 ? 'is' : 'are'} neither gated by an access app nor declared public with a reason`)

@@ -1,7 +1,9 @@
 // The rule pack: one rule per file, each a pure function (see docs/rules.md).
 import type { GatehouseRule } from '../rule';
 import { AccessAutoRedirect } from './access-auto-redirect';
-import { AccessEntraSecretExpired, AccessEntraSecretExpiring } from './access-entra-secret-expiry';
+import { AccountMemberExpired, AccountMemberExpiring } from './account-member-expiry';
+import { AccessBypassScope } from './access-bypass-scope';
+import { AccessIdpSecretExpired, AccessIdpSecretExpiring } from './access-idp-secret-expiry';
 import { AccessIdpSecretFromVariable } from './access-idp-secret-from-variable';
 import { AccessNoAllowEveryone } from './access-no-allow-everyone';
 import { AccessPagesDevCoverage } from './access-pages-dev-coverage';
@@ -21,6 +23,7 @@ import { R2TokenScoped } from './r2-token-scoped';
 import { TunnelCatchAllLast } from './tunnel-catch-all-last';
 import { TunnelCnameProxied } from './tunnel-cname-proxied';
 import { TunnelGatedRoutesEnforceJwt } from './tunnel-gated-routes-enforce-jwt';
+import { TunnelPublicRoutesOpen } from './tunnel-public-routes-open';
 import { TunnelRemotelyManaged } from './tunnel-remotely-managed';
 import { TunnelTokenSensitive } from './tunnel-token-sensitive';
 
@@ -30,14 +33,18 @@ export const RULES: readonly GatehouseRule[] = [
   AccessAutoRedirect,
   AccessSessionDuration,
   AccessRouteCoverage,
+  AccessBypassScope,
   AccessPagesDevCoverage,
-  AccessEntraSecretExpired,
-  AccessEntraSecretExpiring,
+  AccessIdpSecretExpired,
+  AccessIdpSecretExpiring,
   AccessServiceTokenDecision,
+  AccountMemberExpired,
+  AccountMemberExpiring,
   TunnelRemotelyManaged,
   TunnelCatchAllLast,
   TunnelCnameProxied,
   TunnelGatedRoutesEnforceJwt,
+  TunnelPublicRoutesOpen,
   TunnelTokenSensitive,
   R2PreventDestroy,
   R2Lifecycle,
@@ -52,9 +59,12 @@ export const RULES: readonly GatehouseRule[] = [
 ];
 
 export {
+  AccountMemberExpired,
+  AccountMemberExpiring,
   AccessAutoRedirect,
-  AccessEntraSecretExpired,
-  AccessEntraSecretExpiring,
+  AccessBypassScope,
+  AccessIdpSecretExpired,
+  AccessIdpSecretExpiring,
   AccessIdpSecretFromVariable,
   AccessNoAllowEveryone,
   AccessPagesDevCoverage,
@@ -74,6 +84,7 @@ export {
   TunnelCatchAllLast,
   TunnelCnameProxied,
   TunnelGatedRoutesEnforceJwt,
+  TunnelPublicRoutesOpen,
   TunnelRemotelyManaged,
   TunnelTokenSensitive,
 };

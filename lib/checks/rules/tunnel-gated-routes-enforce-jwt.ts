@@ -1,3 +1,4 @@
+import { routeKey } from '../../core/hostnames';
 import { FACTS } from '../facts';
 import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
 
@@ -17,12 +18,12 @@ export const TunnelGatedRoutesEnforceJwt: GatehouseRule = {
     if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
     const gated = new Set((e.facts[FACTS.gatedRoutes] ?? []) as string[]);
     const missing = ingress
-      .filter((r) => r.hostname !== undefined && gated.has(r.hostname))
+      .filter((r) => r.hostname !== undefined && gated.has(routeKey({ hostname: r.hostname, ...(typeof r.path === 'string' ? { path: r.path } : {}) })))
       .filter((r) => {
         const a = r.origin_request?.access;
         return !(a?.required === true && a.team_name && Array.isArray(a.aud_tag) && a.aud_tag.length > 0);
       })
-      .map((r) => r.hostname);
+      .map((r) => (r.path === undefined ? r.hostname : `${r.hostname} (path ${r.path})`));
     if (e.config.config?.origin_request?.access && missing.length) {
       return nonCompliant(`${missing.join(', ')} rely on a top-level access block, which cloudflared ignores; put it on each rule`);
     }

@@ -43,10 +43,17 @@ export interface GoogleWorkspaceIdentityProviderProps {
   readonly appsDomain: string;
   /** Sensitive Terraform variable with no default that holds the OAuth client secret. */
   readonly clientSecret: TerraformVariable;
+  /**
+   * When the OAuth client secret expires (YYYY-MM-DD), if the client was created with an expiry. The
+   * policy pack warns 30 days ahead and fails after, as for Entra (one window, lib/core/dates.ts).
+   * @default - not recorded: Google client secrets need not expire, so nothing is checked
+   */
+  readonly secretExpiresOn?: string;
 }
 
 /**
- * Google Workspace OIDC (`google-apps`).
+ * Google Workspace OIDC (`google-apps`). Record the secret's expiry, when the OAuth client has one, in
+ * the deployment file (`secret_expires`): synth warns 30 days ahead and fails once it has passed.
  *
  * @example
  * const secret = new TerraformVariable(stack, 'google_oidc_client_secret', { type: 'string', sensitive: true });
@@ -60,6 +67,7 @@ export class GoogleWorkspaceIdentityProvider extends Construct implements IIdent
     super(scope, id);
     const problems = new ProblemCollector(id);
     checkClientSecretVariable(props.clientSecret, 'clientSecret', problems);
+    checkSecretExpiry(props.secretExpiresOn, problems);
     problems.throwIfAny();
     this.resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
       accountId: props.accountId,
@@ -71,6 +79,7 @@ export class GoogleWorkspaceIdentityProvider extends Construct implements IIdent
         appsDomain: props.appsDomain,
       },
     });
+    if (props.secretExpiresOn !== undefined) recordFact(this.resource, FACTS.secretExpires, props.secretExpiresOn);
     this.identityProviderId = this.resource.id;
   }
 }
@@ -116,10 +125,7 @@ export class EntraIdentityProvider extends Construct implements IIdentityProvide
     super(scope, id);
     const problems = new ProblemCollector(id);
     checkClientSecretVariable(props.clientSecret, 'clientSecret', problems);
-    if (props.secretExpiresOn !== undefined) {
-      const p = isoDateProblem(props.secretExpiresOn);
-      if (p) problems.add('secretExpiresOn', p, props.secretExpiresOn);
-    }
+    checkSecretExpiry(props.secretExpiresOn, problems);
     problems.throwIfAny();
     this.resource = new ZeroTrustAccessIdentityProvider(this, 'resource', {
       accountId: props.accountId,
@@ -177,4 +183,11 @@ export class IdentityProvider {
   }
 
   private constructor() {}
+}
+
+/** A recorded secret expiry is a calendar date. */
+function checkSecretExpiry(expires: string | undefined, problems: ProblemCollector): void {
+  if (expires === undefined) return;
+  const p = isoDateProblem(expires);
+  if (p) problems.add('secretExpiresOn', p, expires);
 }

@@ -1,18 +1,24 @@
-/** Access apps: hostnames in a zone and on one app only, declared policies and identity providers, no bypass for everyone. */
+/**
+ * Access apps: destinations (hostnames, optionally with a path) in a zone and on one app only, declared
+ * policies and identity providers, no bypass for everyone (only a generated public-path app writes
+ * one), and no bypass over a whole host.
+ */
+import { splitDestination } from '../../core/hostnames';
 import type { DeploymentModel, ModelApp } from '../../deployment/model';
 import { error, Finding, list, outsideZones } from './check';
 
 /** App hostnames outside every zone: a route they were meant to gate is not also reported as ungated (routes.ts). */
 export function misplacedAppHostnames(m: DeploymentModel): string[] {
   return [...m.apps.values()].flatMap((app) =>
-    app.hostnames.filter((h, i) => !m.pagesDevSites.has(h) && outsideZones(m, `${app.at}.hostnames[${i}]`, h)),
+    app.hostnames.map((h) => splitDestination(h).host).filter((h, i) => !m.pagesDevSites.has(h) && outsideZones(m, `${app.at}.hostnames[${i}]`, h)),
   );
 }
 
 function hostnameFindings(m: DeploymentModel, app: ModelApp): Finding[] {
   return app.hostnames.flatMap((h, i) => {
     const at = `${app.at}.hostnames[${i}]`;
-    const outside = m.pagesDevSites.has(h) ? undefined : outsideZones(m, at, h);
+    const host = splitDestination(h).host;
+    const outside = m.pagesDevSites.has(host) ? undefined : outsideZones(m, at, host);
     const first = m.listedBy.get(h);
     const listedEarlier = first !== undefined && (first !== app.name || app.hostnames.indexOf(h) < i);
     return [
@@ -34,8 +40,14 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
     ...(new Set(app.policies).size !== app.policies.length ? [error(`${app.at}.policies`, 'must not attach a policy twice', app.policies)] : []),
     ...app.policies.flatMap((p, i) => {
       const policy = d.access_policies[p];
-      return policy?.decision === 'bypass' && policy.include.some((r) => 'everyone' in r)
-        ? [error(`${app.at}.policies[${i}]`, 'bypasses access for everyone, so the app gates nothing; declare its routes public with a reason instead', p)]
+      if (policy?.decision !== 'bypass') return [];
+      if (policy.include.some((r) => 'everyone' in r)) {
+        return [error(`${app.at}.policies[${i}]`, 'bypasses access for everyone, so the app gates nothing; declare its routes public with a reason instead', p)];
+      }
+      // A bypass skips Access for whoever it includes: it may narrow a host to a path, never open a whole host.
+      const whole = app.hostnames.filter((h) => splitDestination(h).path === '');
+      return whole.length
+        ? [error(`${app.at}.policies[${i}]`, `is a bypass policy, and a bypass must never cover a whole host: give ${whole.join(', ')} a path`, p)]
         : [];
     }),
   ];

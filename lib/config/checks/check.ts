@@ -3,6 +3,7 @@
  * resolved model that returns its findings, errors and warnings, in the order they are reported.
  */
 import type { Problem } from '../../core/errors';
+import { ACTIVATE_DNS, PRIMARY_CONNECTOR_ON, SKIP_HEALTH_GATE } from '../../deployment/variables';
 import type { DeploymentModel } from '../../deployment/model';
 
 /** One finding of a check: a problem, and whether it only warns. */
@@ -61,4 +62,21 @@ export function ownerConflict(m: DeploymentModel, at: string, hostname: string):
 /** The findings that are defined. */
 export function defined(...findings: ReadonlyArray<Finding | undefined>): Finding[] {
   return findings.filter((f): f is Finding => f !== undefined);
+}
+
+/**
+ * A secret (of a Pages project or a Worker) that names an identity provider's client secret variable:
+ * one TF_VAR_ would feed both, so the identity provider's secret would reach a site or a script.
+ */
+export function identityProviderSecret(m: DeploymentModel, at: string, variable: string): Finding | undefined {
+  const idp = [...m.identityProviders.values()].find((i) => i.secretVariable === variable);
+  return idp ? error(at, `is the client secret variable of identity provider ${idp.name}; give this secret a variable of its own`, variable) : undefined;
+}
+
+/** The variables gatehouse declares itself in the site stacks: a secret may not take one of their names. */
+export const RESERVED_VARIABLES: readonly string[] = [ACTIVATE_DNS, SKIP_HEALTH_GATE, PRIMARY_CONNECTOR_ON];
+
+/** A secret that names a variable gatehouse declares itself. */
+export function reservedVariable(at: string, variable: string): Finding | undefined {
+  return RESERVED_VARIABLES.includes(variable) ? error(at, `names ${variable}, a variable gatehouse declares itself; choose another name`, variable) : undefined;
 }

@@ -1,4 +1,4 @@
-/** Identity providers: each client secret in its own variable, and a client secret that has not expired. */
+/** Identity providers: each client secret in its own variable, and a client secret (Entra, Google Workspace) that has not expired. */
 import { secretExpiry } from '../../core/dates';
 import type { DeploymentModel } from '../../deployment/model';
 import { error, Finding, warning } from './check';
@@ -16,18 +16,25 @@ export function secretVariables(m: DeploymentModel): Finding[] {
   return findings;
 }
 
-/** The Entra client secret's expiry: an error once it has passed, a warning within the window (lib/core/dates.ts). */
+/** How messages name an identity provider kind with a client secret expiry. */
+const SECRET_KIND = { entra: 'entra', 'google-workspace': 'google workspace' } as const;
+
+/**
+ * A client secret's expiry (Entra, Google Workspace): an error once it has passed, a warning within
+ * the window (the one secretExpiry of lib/core/dates.ts, as the policy pack).
+ */
 export function secretExpiries(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   for (const idp of m.identityProviders.values()) {
-    if (idp.spec.type !== 'entra' || !idp.spec.secret_expires) continue;
+    if ((idp.spec.type !== 'entra' && idp.spec.type !== 'google-workspace') || !idp.spec.secret_expires) continue;
     const expires = idp.spec.secret_expires;
+    const kind = SECRET_KIND[idp.spec.type];
     const { state, days } = secretExpiry(m.today, expires);
     const at = `${idp.at}.secret_expires`;
     if (state === 'expired') {
-      findings.push(error(at, `the entra client secret expired (today is ${m.today}); create a new secret and update the date`, expires));
+      findings.push(error(at, `the ${kind} client secret expired (today is ${m.today}); create a new secret and update the date`, expires));
     } else if (state === 'expiring') {
-      findings.push(warning(at, `the entra client secret expires in ${days} days; rotate it before then`, expires));
+      findings.push(warning(at, `the ${kind} client secret expires in ${days} days; rotate it before then`, expires));
     }
   }
   return findings;

@@ -2,13 +2,14 @@
  * The deployment checks, one small pure function of the model per concern, run in a fixed order so
  * that the problem lines (and their order) are stable. The order follows the file: zones, identity
  * providers, groups, policies, apps, Pages gating and sessions, routes, sites, the owners of public
- * hostnames (buckets, tenants, Pages, Workers), tokens, buckets, tenants, adoptions, limits, secret expiry; files
+ * hostnames (buckets, tenants, Pages, Workers), tokens, account members, buckets, tenants, adoptions, limits, secret expiry; files
  * on disk last, and only once the document itself is sound; warnings about identities at the very end.
  */
 import { ProblemCollector } from '../../core/errors';
 import type { DeploymentModel } from '../../deployment/model';
 import { accessGroups } from './access-groups';
 import { adoptedOnce, adoptedTargets } from './adopt';
+import { accountMembers } from './account-members';
 import { accessPolicies, policySessionAgreement } from './access-policies';
 import { apiTokens } from './api-tokens';
 import { apps } from './apps';
@@ -43,6 +44,7 @@ export const DEPLOYMENT_CHECKS: readonly DeploymentCheck[] = [
   pagesSites,
   workers,
   apiTokens,
+  accountMembers,
   buckets,
   tenants,
   adoptedTargets,

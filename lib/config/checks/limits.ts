@@ -1,5 +1,5 @@
 /** Account and zone limits, against lib/core/limits.ts or the raised limits recorded in the file. */
-import { MAX_ACCESS_APPS, MAX_ACCOUNT_TOKENS, MAX_DNS_RECORDS, MAX_SERVICE_TOKENS, MAX_TUNNELS } from '../../core/limits';
+import { MAX_ACCESS_APPS, MAX_ACCOUNT_TOKENS, MAX_CRON_TRIGGERS, MAX_DNS_RECORDS, MAX_SERVICE_TOKENS, MAX_TUNNELS } from '../../core/limits';
 import type { DeploymentModel } from '../../deployment/model';
 import { error, Finding } from './check';
 
@@ -10,7 +10,7 @@ function recordNames(m: DeploymentModel): string[] {
   const live = [...m.buckets.values()].filter((b) => !b.retired);
   return [
     ...new Set(m.routes.map((r) => r.hostname)),
-    ...m.tenants.filter((t) => t.spec.enabled).map((t) => t.hostname),
+    ...m.tenants.filter((t) => t.spec.enabled).flatMap((t) => [t.hostname, ...t.extraHostnames.map((x) => x.hostname)]),
     ...live.flatMap((b) => (b.customDomain ? [b.customDomain.hostname] : [])),
     ...[...m.pages.values()].flatMap((p) => p.domains.map((x) => x.hostname)),
     ...[...m.workers.values()].map((w) => w.hostname),
@@ -42,8 +42,12 @@ export function limits(m: DeploymentModel): Finding[] {
       `the ${plan} plan allows ${MAX_DNS_RECORDS[plan]}; move to a paid plan (cloudflare.plan), ${RAISE}`,
     );
   }
-  const apps = m.apps.size + enabled.filter((t) => t.spec.access).length;
+  // File apps, their pages.dev companions, the public paths' bypass apps and the tenants' apps.
+  const companions = [...m.apps.values()].filter((a) => a.companion.length > 0).length;
+  const apps = m.apps.size + companions + m.bypasses.length + enabled.filter((t) => t.spec.access).length;
   check('access_apps', 'access applications', apps, raised.access_apps ?? MAX_ACCESS_APPS, `share apps across hostnames (5 each), ${RAISE}`);
+  const crons = [...m.workers.values()].reduce((sum, w) => sum + w.spec.crons.length, 0);
+  check('cron_triggers', 'cron triggers', crons, raised.cron_triggers ?? MAX_CRON_TRIGGERS, `share schedules in one script's scheduled() handler, ${RAISE}`);
   const serviceTokens = Object.keys(d.service_tokens).length;
   if (serviceTokens > MAX_SERVICE_TOKENS) {
     findings.push(error('service_tokens', `declares ${serviceTokens} service tokens; cloudflare allows ${MAX_SERVICE_TOKENS} per account`, serviceTokens));

@@ -1,11 +1,11 @@
 /**
  * Pages sites: gated consistently (lib/deployment/pages-gating.ts), each app within the destination
- * limit once its pages.dev hosts are added, one project per site, and custom domains in a zone and
- * served by the site alone.
+ * limit (its pages.dev hosts in a companion app when they do not fit), one project per site, and
+ * custom domains in a zone and served by the site alone.
  */
 import { MAX_DESTINATIONS_PER_APP, overDestinationLimit } from '../../core/limits';
 import type { DeploymentModel, ModelPagesSite } from '../../deployment/model';
-import { defined, error, Finding, outsideZones, ownerConflict } from './check';
+import { defined, error, Finding, identityProviderSecret, outsideZones, ownerConflict, reservedVariable } from './check';
 
 function gatingFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
   const g = site.gating;
@@ -33,29 +33,47 @@ function gatingFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
   ];
 }
 
-/** Pages under Access (issue 14), then the destination limit of every app with the pages.dev hosts it gates. */
+/**
+ * Pages under Access (issue 14), then the destination limit of every app: its hostnames alone, and
+ * the pages.dev hosts it gates, which go to a companion app when they do not fit beside them.
+ */
 export function pagesGating(m: DeploymentModel): Finding[] {
   const findings = [...m.pages.values()].flatMap((site) => gatingFindings(m, site));
   for (const app of m.apps.values()) {
-    if (!overDestinationLimit(app.destinations)) continue;
-    const extra = app.pagesDev;
-    const count = app.destinations.length;
-    findings.push(
-      error(
-        `${app.at}.hostnames`,
-        extra.length
-          ? `lists ${app.hostnames.length} hostnames and gates the pages.dev hosts of ${extra.map((s) => `pages.${s.site}`).join(', ')} ` +
-              `(${extra.flatMap((s) => s.hosts).join(', ')}): ${count} destinations; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per ` +
-              'access application: gate the Pages site with a separate app (move its custom domains there), or declare its pages_dev public with a reason'
-          : `lists ${app.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per access application, split it into two apps`,
-        count,
-      ),
-    );
+    if (overDestinationLimit(app.hostnames)) {
+      findings.push(
+        error(`${app.at}.hostnames`, `lists ${app.hostnames.length} hostnames; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per access application, split it into two apps`, app.hostnames.length),
+      );
+    } else if (overDestinationLimit(app.companion)) {
+      const sites = app.pagesDev.map((s) => `pages.${s.site}`).join(', ');
+      findings.push(
+        error(
+          `${app.at}.hostnames`,
+          `gates the pages.dev hosts of ${sites} (${app.companion.join(', ')}), which do not fit beside its ${app.hostnames.length} hostnames; ` +
+            `their companion app takes at most ${MAX_DESTINATIONS_PER_APP} (cloudflare's limit per access application): gate some of the Pages sites ` +
+            'with a separate app (move their custom domains there), or declare their pages_dev public with a reason',
+          app.companion.length,
+        ),
+      );
+    }
   }
   return findings;
 }
 
-/** One project per site; each custom domain in a zone and served by its site alone. */
+/** A name is a plain variable or a secret, not both; a secret never reuses an identity provider's client secret variable. */
+function envFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
+  return (['production', 'preview'] as const).flatMap((envName) => {
+    const env = site.spec.env?.[envName];
+    if (!env) return [];
+    const at = `${site.at}.env.${envName}`;
+    return Object.entries(env.secrets).flatMap(([name, variable]) => [
+      ...(name in env.vars ? [error(`${at}.secrets.${name}`, `is also a plain variable in ${at}.vars; a name is one or the other`, variable)] : []),
+      ...defined(identityProviderSecret(m, `${at}.secrets.${name}`, variable), reservedVariable(`${at}.secrets.${name}`, variable)),
+    ]);
+  });
+}
+
+/** One project per site; each custom domain in a zone and served by its site alone; its environment variables. */
 export function pagesSites(m: DeploymentModel): Finding[] {
   const projects = new Map<string, string>();
   return [...m.pages.values()].flatMap((site) => {
@@ -64,6 +82,7 @@ export function pagesSites(m: DeploymentModel): Finding[] {
     return [
       ...(other === undefined ? [] : [error(`${site.at}.project`, `is also the project of pages.${other}`, site.project)]),
       ...site.domains.flatMap((x, i) => defined(outsideZones(m, `${site.at}.domains[${i}]`, x.hostname), ownerConflict(m, `${site.at}.domains[${i}]`, x.hostname))),
+      ...envFindings(m, site),
     ];
   });
 }

@@ -1,8 +1,20 @@
-/** Routes: in a zone, each hostname and path once, and gated by an app (the one hostname matcher) or declared public. */
+/**
+ * Routes: in a zone, each hostname and path once, never shadowed by an earlier route (cloudflared
+ * takes the first rule that matches), and gated by an app (the one matcher: wildcards and paths) or
+ * declared public, a public path under a gated host in the literal-prefix form its bypass app
+ * matches (lib/core/route-gating.ts, decided once in the model).
+ */
 import { looksLikeTypo } from '../../core/rules';
-import type { DeploymentModel } from '../../deployment/model';
+import type { DeploymentModel, ModelRoute } from '../../deployment/model';
 import { error, Finding, outsideZones } from './check';
 import { misplacedAppHostnames } from './apps';
+
+/** The value a gating problem is about: the path, the public declaration or the hostname. */
+function gatingValue(route: ModelRoute, field: 'hostname' | 'path' | 'public'): unknown {
+  if (field === 'path') return route.path;
+  if (field === 'public') return route.spec.public;
+  return route.hostname;
+}
 
 export function routes(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
@@ -18,11 +30,16 @@ export function routes(m: DeploymentModel): Finding[] {
     const first = routed.get(route.key);
     if (first !== undefined) {
       findings.push(error(`${route.at}.hostname`, `is already routed by routes[${first}]; route each hostname (and path) once`, route.hostname));
-    } else {
-      routed.set(route.key, route.index);
+      continue;
     }
-    // Gated: an app's destination covers the hostname, exactly or by its wildcard (lib/core/hostnames.ts).
-    if (route.gatingApps.length === 0 && route.publicReason === undefined && !misplaced.some((h) => looksLikeTypo(h, route.hostname))) {
+    routed.set(route.key, route.index);
+    const problem = route.gating.problem;
+    if (problem) {
+      findings.push(error(`${route.at}.${problem.field}`, problem.message, gatingValue(route, problem.field)));
+      continue;
+    }
+    // Gated: an app's destination covers every request the route matches (lib/core/hostnames.ts).
+    if (!route.gating.gated && route.publicReason === undefined && !misplaced.some((h) => looksLikeTypo(h, route.hostname))) {
       findings.push(
         error(
           `${route.at}.hostname`,
@@ -30,12 +47,6 @@ export function routes(m: DeploymentModel): Finding[] {
           route.hostname,
         ),
       );
-    }
-    // A public route contradicts the app that names its hostname. (How a wildcard app and a public route
-    // combine, with path-scoped bypass apps, is issue 17's.)
-    const named = m.listedBy.get(route.hostname);
-    if (named && route.spec.public) {
-      findings.push(error(`${route.at}.public`, `contradicts app ${named}, which gates this hostname; remove one of them`, route.spec.public));
     }
   }
   return findings;

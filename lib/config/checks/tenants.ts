@@ -1,11 +1,13 @@
 /**
- * Tenants: unique ids and hostnames, hostnames no route, app or other owner uses, deletion dates of
+ * Tenants: unique ids and hostnames, hostnames no route, app or other owner uses, extra hostnames in
+ * the tenants' zone with one owner (and within the tenant app's destination limit), deletion dates of
  * disabled tenants, bucket names, declared policies and providers, key expiry, a public reason when
  * a hub has no app, and every shard within its API budget.
  */
+import { MAX_DESTINATIONS_PER_APP } from '../../core/limits';
 import { deletionClockProblem, deletionConfirmationProblem } from '../../core/rules';
 import type { DeploymentModel, ModelTenant } from '../../deployment/model';
-import { error, Finding, list } from './check';
+import { defined, error, Finding, list, ownerConflict } from './check';
 
 /** A tenant hostname that a public bucket, a Pages site or a Worker serves already (lib/deployment/owners.ts). */
 export function tenantOwners(m: DeploymentModel): Finding[] {
@@ -41,11 +43,42 @@ function referenceFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
   const d = m.deployment;
   return [
     ...(t.spec.access?.policies ?? []).flatMap((p, j) =>
-      p in d.access_policies ? [] : [error(`${t.at}.access.policies[${j}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)],
+      !(p in d.access_policies)
+        ? [error(`${t.at}.access.policies[${j}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)]
+        : d.access_policies[p].decision === 'bypass'
+          ? [error(`${t.at}.access.policies[${j}]`, `is a bypass policy, and a bypass must never cover a whole host (${t.hostname}); leave access out and give tenants.public_reason`, p)]
+          : [],
     ),
     ...(t.spec.access?.idps ?? []).flatMap((p, j) =>
       p in d.identity_providers ? [] : [error(`${t.at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
     ),
+  ];
+}
+
+/** A tenant's extra hostnames: in the tenants' zone (its tunnel's records live there), one owner each, no app of the file over them. */
+function extraHostnameFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
+  if (!t.spec.enabled) return [];
+  const zone = m.primaryZone.zoneName;
+  const destinations = 1 + t.extraHostnames.length;
+  return [
+    ...t.extraHostnames.flatMap((x, j) => {
+      const at = `${t.at}.extra_hostnames[${j}]`;
+      if (x.zone !== m.primaryZone) return [error(at, `must lie in the zone ${zone}, where the tenants' records live (e.g. ws.${t.hostname})`, x.hostname)];
+      const app = m.listedBy.get(x.hostname);
+      return [
+        ...defined(ownerConflict(m, at, x.hostname)),
+        ...(app ? [error(at, `is gated by app ${app}; a tenant's hostnames are gated by its own access`, x.hostname)] : []),
+      ];
+    }),
+    ...(t.spec.access && destinations > MAX_DESTINATIONS_PER_APP
+      ? [
+          error(
+            `${t.at}.extra_hostnames`,
+            `with access, the tenant's app gates its hostname and ${t.extraHostnames.length} extra hostnames: ${destinations} destinations; cloudflare allows at most ${MAX_DESTINATIONS_PER_APP} per access application`,
+            t.extraHostnames.length,
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -70,6 +103,7 @@ function memberFindings(m: DeploymentModel): Finding[] {
       ...(routed.has(t.hostname) || m.listedBy.has(t.hostname)
         ? [error(`${t.at}.subdomain`, `gives ${t.hostname}, which routes or apps already use`, subdomain ?? t.hostname)]
         : []),
+      ...extraHostnameFindings(m, t),
       ...retentionFindings(m, t),
       ...(t.bucketName.length > 63 ? [error(`${t.at}.id`, `makes the bucket name ${t.bucketName} longer than 63 characters; use a shorter id`, id)] : []),
       ...(bucketKey !== undefined ? [error(`${t.at}.id`, `makes the bucket name ${t.bucketName}, which buckets.${bucketKey} already uses`, id)] : []),

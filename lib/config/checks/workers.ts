@@ -1,9 +1,13 @@
-/** Workers: hostnames in a zone with one owner, a deployed module for D1 and Access, one database each, an app that gates the hostname, module files that exist. */
+/**
+ * Workers: hostnames in a zone with one owner, a deployed module for D1, Access, bindings, crons and
+ * workers.dev, one database each, an app that gates the hostname, R2 bindings to declared buckets,
+ * binding names unique across the script, secrets in variables of their own, module files that exist.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 import { coveredBy } from '../../core/hostnames';
 import type { DeploymentModel, ModelWorker } from '../../deployment/model';
-import { CheckOptions, defined, error, Finding, list, outsideZones, ownerConflict } from './check';
+import { CheckOptions, defined, error, Finding, identityProviderSecret, list, outsideZones, ownerConflict, reservedVariable } from './check';
 
 function accessAppFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
   const name = w.spec.access_app;
@@ -20,6 +24,50 @@ function accessAppFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
   ];
 }
 
+/** The fields that only a script gatehouse deploys can take. */
+function moduleFindings(w: ModelWorker): Finding[] {
+  const s = w.spec;
+  if (s.module_file) return [];
+  const given: Array<[string, boolean]> = [
+    ['r2_buckets', Object.keys(s.r2_buckets).length > 0],
+    ['secrets', Object.keys(s.secrets).length > 0],
+    ['crons', s.crons.length > 0],
+    ['workers_dev', s.workers_dev !== undefined],
+  ];
+  return given.filter(([, g]) => g).map(([field]) => error(`${w.at}.module_file`, `is required with ${field}: gatehouse sets it on the script it deploys`));
+}
+
+/** R2 bindings name declared buckets in service; every binding of the script has its own name; secrets in variables of their own. */
+function bindingFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
+  const s = w.spec;
+  const taken = new Map<string, string>([
+    ...(s.d1 ? [['DB', 'd1'] as const] : []),
+    ...(s.access_app ? [['ACCESS_AUD', 'access_app'] as const, ['ACCESS_TEAM_DOMAIN', 'access_app'] as const] : []),
+  ]);
+  const unique = (field: string, name: string): Finding[] => {
+    const first = taken.get(name);
+    if (first === undefined) {
+      taken.set(name, field);
+      return [];
+    }
+    return [error(`${w.at}.${field}.${name}`, `binds ${name}, which ${first} binds already; every binding of a script has its own name`)];
+  };
+  return [
+    ...Object.entries(s.r2_buckets).flatMap(([name, key]) => {
+      const bucket = m.buckets.get(key);
+      return [
+        ...unique('r2_buckets', name),
+        ...(!bucket ? [error(`${w.at}.r2_buckets.${name}`, `names no bucket; declared buckets: ${list([...m.buckets.keys()])}`, key)] : []),
+        ...(bucket?.retired ? [error(`${w.at}.r2_buckets.${name}`, `names a retired bucket (its objects expire); bind a bucket in service`, key)] : []),
+      ];
+    }),
+    ...Object.entries(s.secrets).flatMap(([name, variable]) => [
+      ...unique('secrets', name),
+      ...defined(identityProviderSecret(m, `${w.at}.secrets.${name}`, variable), reservedVariable(`${w.at}.secrets.${name}`, variable)),
+    ]),
+  ];
+}
+
 export function workers(m: DeploymentModel): Finding[] {
   const databases = new Map<string, string>();
   return [...m.workers.values()].flatMap((w) => {
@@ -33,6 +81,8 @@ export function workers(m: DeploymentModel): Finding[] {
         : []),
       ...(other !== undefined ? [error(`${w.at}.d1.database`, `is also created by workers.${other}`, db)] : []),
       ...accessAppFindings(m, w),
+      ...moduleFindings(w),
+      ...bindingFindings(m, w),
     ];
   });
 }

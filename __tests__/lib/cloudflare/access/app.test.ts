@@ -1,4 +1,4 @@
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AccessGatedApp, AccessGatedAppProps, SameSite } from '../../../../lib/cloudflare/access/app';
 import { IdentityProvider, OneTimePinIdentityProvider } from '../../../../lib/cloudflare/access/identity-provider';
@@ -303,10 +303,109 @@ describe('AccessGatedApp over Pages sites', () => {
     expect(config.destinations.map((d: Json) => d.uri)).toEqual(['docs.example.com', 'example-docs.pages.dev', '*.example-docs.pages.dev']);
   });
 
-  test('fails if the pages.dev hosts take the app over five destinations, saying to use a separate app', () => {
-    const hostnames = ['docs.example.com', 'a.example.com', 'b.example.com', 'c.example.com'];
-    const p = expectProblem(() => build({ hostnames, pagesSites: [docs] }), 'app.hostnames', 'gate the Pages sites with a separate app');
+  describe('five hostnames, one of them a Pages domain (valid before issue 14): the pages.dev hosts go to a companion app', () => {
+    // GIVEN five hostnames, one a Pages custom domain, and the site
+    const hostnames = ['docs.example.com', 'a.example.com', 'b.example.com', 'c.example.com', 'd.example.com'];
+    const s = synth((scope) => new AccessGatedApp(scope, 'app', baseProps({ hostnames, pagesSites: [docs], identityProviders: [IDP_1], sessionDuration: '8h' })));
+    const main = s.at(APP, 'app/resource');
+    const companion = s.at(APP, 'app/pages-dev');
+
+    test('the app keeps exactly its five hostnames', () => {
+      expect(main.destinations.map((d: Json) => d.uri)).toEqual(hostnames);
+    });
+
+    test('the companion (stable id pages-dev) gates both pages.dev hosts with the same policies, identity providers, session and cookies', () => {
+      expect(companion.destinations).toEqual([
+        { type: 'public', uri: 'example-docs.pages.dev' },
+        { type: 'public', uri: '*.example-docs.pages.dev' },
+      ]);
+      expect(companion.domain).toBe('example-docs.pages.dev');
+      expect(companion.name).toBe('internal (pages.dev)');
+      for (const key of ['policies', 'allowed_idps', 'auto_redirect_to_identity', 'session_duration', 'app_launcher_visible', 'http_only_cookie_attribute', 'same_site_cookie_attribute', 'enable_binding_cookie', 'type', 'account_id']) {
+        expect({ key, value: companion[key] }).toEqual({ key, value: main[key] });
+      }
+      expect(companion.session_duration).toBe('8h');
+    });
+
+    test('the companion records the app it belongs to, for the policy pack', () => {
+      const c = s.stack.node.findAll().find((x) => x.node.path.endsWith('app/pages-dev'))!;
+      expect(c.node.metadata.find((m) => m.type === 'gatehouse:companion-of')?.data).toBe(`${s.stack.node.path}/app/resource`);
+    });
+  });
+
+  test('when the pages.dev hosts fit, there is no companion (issue 14: one app)', () => {
+    const s = synth((scope) => new AccessGatedApp(scope, 'app', baseProps({ hostnames: ['docs.example.com', 'a.example.com', 'b.example.com'], pagesSites: [docs] })));
+    expect(s.resources(APP)).toHaveLength(1);
+  });
+
+  test('fails if the companion would take more than five pages.dev hosts, saying to gate some sites with a separate app', () => {
+    const sites = ['one', 'two', 'three'].map((n) => ({ projectName: `example-${n}`, hostnames: [`${n}.example.com`], pagesDevHostnames: [`example-${n}.pages.dev`, `*.example-${n}.pages.dev`] }));
+    const hostnames = ['one.example.com', 'two.example.com', 'three.example.com', 'a.example.com'];
+    const p = expectProblem(() => build({ hostnames, pagesSites: sites }), 'app.pagesSites', 'gate some of the sites with a separate app');
     expect(p.value).toBe(6);
+  });
+});
+
+describe('AccessGatedApp over a wildcard (issue 17: one hostname matcher for every consumer)', () => {
+  test('a *.zone destination is a public uri like any other, and the app gates what it covers', () => {
+    // GIVEN an app over every one-label host of example.com
+    const app = build({ hostnames: ['*.example.com'] });
+    const config = appConfig({ hostnames: ['*.example.com'] });
+    // THEN the wildcard is the destination, and a Pages site under it is gated by it (the pack reads the same matcher)
+    expect(config.destinations).toEqual([{ type: 'public', uri: '*.example.com' }]);
+    expect(app.hostnames).toEqual(['*.example.com']);
+    const docs = { projectName: 'example-docs', hostnames: ['docs.example.com'], pagesDevHostnames: ['example-docs.pages.dev', '*.example-docs.pages.dev'] };
+    expect(appConfig({ hostnames: ['*.example.com'], pagesSites: [docs] }).destinations.map((d: Json) => d.uri)).toEqual([
+      '*.example.com',
+      'example-docs.pages.dev',
+      '*.example-docs.pages.dev',
+    ]);
+  });
+
+  test('fails if the wildcard is not the whole leftmost label', () => {
+    expectProblem(() => build({ hostnames: ['a*.example.com'] }), 'app.hostnames[0]', 'may only use one wildcard, as the whole leftmost label');
+  });
+});
+
+describe('AccessGatedApp with paths', () => {
+  test('a destination may carry a path: domain and uri keep it', () => {
+    const config = appConfig({ hostnames: ['grafana.example.com/api'] });
+    expect(config.domain).toBe('grafana.example.com/api');
+    expect(config.destinations).toEqual([{ type: 'public', uri: 'grafana.example.com/api' }]);
+  });
+
+  test('a non_identity (service token) app over a path is fine', () => {
+    const ci = AccessPolicy.fromPolicyId(POLICY_2, AccessDecision.NON_IDENTITY);
+    const app = build({ hostnames: ['grafana.example.com/api'], policies: [ci] });
+    expect(app.bypass).toBe(false);
+  });
+
+  test('an app whose every policy bypasses is a bypass app (no token at the connector); a mixed app is not', () => {
+    const bypass = AccessPolicy.fromPolicyId(POLICY_3, AccessDecision.BYPASS);
+    expect(build({ hostnames: ['wiki.example.com/health'], policies: [bypass] }).bypass).toBe(true);
+    expect(build({ hostnames: ['wiki.example.com/health'], policies: [bypass, allowStaff] }).bypass).toBe(false);
+  });
+
+  test('records the decisions of its policies for the policy pack', () => {
+    const s = synth((scope) => build({}, scope as TerraformStack));
+    const app = s.stack.node.findAll().find((c) => c.node.path.endsWith('app/resource'))!;
+    expect(app.node.metadata.find((m) => m.type === 'gatehouse:policy-decisions')?.data).toEqual(['allow']);
+  });
+
+  test('fails if a path is not a literal path', () => {
+    const p = expectProblem(() => build({ hostnames: ['wiki.example.com/docs/'] }), 'app.hostnames[0]', 'no trailing /');
+    expect(p.value).toBe('wiki.example.com/docs/');
+    expectProblem(() => build({ hostnames: ['wiki.example.com/d*cs'] }), 'app.hostnames[0]', 'the only wildcard gatehouse accepts is a final /*');
+  });
+
+  test('fails if a bypass policy covers a whole host, naming the host', () => {
+    const bypass = AccessPolicy.fromPolicyId(POLICY_3, AccessDecision.BYPASS);
+    const p = expectProblem(
+      () => build({ hostnames: ['wiki.example.com/health', 'wiki.example.com'], policies: [allowStaff, bypass] }),
+      'app.policies[1]',
+      'is a bypass policy, and a bypass must never cover a whole host: give wiki.example.com a path',
+    );
+    expect(p.value).toBe('bypass');
   });
 });
 

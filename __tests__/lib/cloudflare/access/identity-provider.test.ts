@@ -89,6 +89,32 @@ describe('GoogleWorkspaceIdentityProvider', () => {
   });
 });
 
+describe('GoogleWorkspaceIdentityProvider secret expiry (issue 17: the same window as Entra)', () => {
+  test('records secretExpiresOn for the policy pack; nothing is recorded without it', () => {
+    let idp!: GoogleWorkspaceIdentityProvider;
+    let bare!: GoogleWorkspaceIdentityProvider;
+    synth((scope) => {
+      const secret = new TerraformVariable(scope, 'secret', { type: 'string', sensitive: true });
+      idp = new GoogleWorkspaceIdentityProvider(scope, 'workspace', { accountId: ACCOUNT_ID, clientId: 'c', appsDomain: 'example.com', clientSecret: secret, secretExpiresOn: '2030-06-30' });
+      bare = new GoogleWorkspaceIdentityProvider(scope, 'bare', { accountId: ACCOUNT_ID, clientId: 'c', appsDomain: 'example.com', clientSecret: secret });
+    });
+    const fact = (x: GoogleWorkspaceIdentityProvider) => x.resource.node.metadata.find((m) => m.type === 'gatehouse:secret-expires')?.data;
+    expect(fact(idp)).toBe('2030-06-30');
+    expect(fact(bare)).toBeUndefined();
+  });
+
+  test('fails if secretExpiresOn is not a calendar date', () => {
+    const stack = newStack();
+    const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
+    const p = expectProblem(
+      () => new GoogleWorkspaceIdentityProvider(stack, 'workspace', { accountId: ACCOUNT_ID, clientId: 'c', appsDomain: 'example.com', clientSecret: secret, secretExpiresOn: '2030-02-30' }),
+      'workspace.secretExpiresOn',
+      'must be a real calendar date',
+    );
+    expect(p.value).toBe('2030-02-30');
+  });
+});
+
 describe('EntraIdentityProvider', () => {
   test('renders an azureAD login method with directory id and support_groups false by default', () => {
     const s = synth((scope) => {
