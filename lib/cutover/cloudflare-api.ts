@@ -168,7 +168,8 @@ export class CloudflareApi implements CutoverApi {
   }
 
   public async tunnelStatus(accountId: string, tunnelId: string): Promise<string> {
-    // result.status; result.connections is deprecated and may be empty (FIELD-GUIDE "Cloudflare API reads").
+    // result.status; result.connections is deprecated ("will start returning an empty array"), see
+    // https://developers.cloudflare.com/api/resources/zero_trust/subresources/tunnels/subresources/cloudflared/methods/get/
     const { result } = await this.get<TunnelInfo>(`/accounts/${accountId}/cfd_tunnel/${tunnelId}`, {});
     return result?.status ?? '';
   }
