@@ -70,13 +70,13 @@ export async function synthDeploymentFile(options: SynthFileOptions): Promise<Sy
     ...synthOptionsFromEnv(options.env ?? process.env),
     ...(options.progress ? { progress: options.progress } : {}),
   });
-  const graphFile = writeGraph(outdir, deployment);
+  const graphFile = writeGraph(outdir, model);
   const stacks = fs.readdirSync(path.join(outdir, 'stacks')).filter((id) => fs.existsSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'))).sort();
   return { deployment, model, report, outdir, stacks, graphFile };
 }
 
-/** Write `<outdir>/gatehouse.mmd` for a deployment; returns its path. */
-export function writeGraph(outdir: string, deployment: Deployment): string {
+/** Write `<outdir>/gatehouse.mmd` for a deployment (or its model); returns its path. */
+export function writeGraph(outdir: string, deployment: Deployment | DeploymentModel): string {
   const file = path.join(path.resolve(outdir), GRAPH_FILE);
   writeFileAtomically(file, deploymentMermaid(deployment));
   return file;

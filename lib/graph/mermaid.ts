@@ -7,14 +7,13 @@
  *   Pages projects and Workers behind their hostnames; R2 buckets -> the consumers of their
  *   credentials (and the host they are delivered to); the tenant fleet as one summary node.
  *
- * `deploymentGraph` is the only function that reads the deployment; `toMermaid` only prints the graph.
+ * `deploymentGraph` is the only function that reads the deployment, through its model
+ * (lib/deployment/model.ts: which app gates a route, the tunnel names, the tenant shards are the
+ * model's facts, not derived again here); `toMermaid` only prints the graph.
  * Both are deterministic: the same deployment gives the same bytes (file order, no clock, no randomness).
  */
 import type { Deployment, SiteSpec } from '../config/schema';
-import { covers } from '../core/hostnames';
-import { tunnelName } from '../deployment/model';
-import { pagesDevHostnames } from '../core/rules';
-import { planShards, tenantHostname } from '../tenants/plan';
+import { DeploymentModel, modelOf } from '../deployment/model';
 
 /** The file gatehouse writes the picture to, inside the output directory. */
 export const GRAPH_FILE = 'gatehouse.mmd';
@@ -70,9 +69,9 @@ type Role = 'primary' | 'standby';
 /** Left to right, in the order a request travels. */
 const GROUP_ORDER = ['internet', 'access', 'site_primary', 'site_standby', 'pages', 'workers', 'buckets', 'consumers', 'tenants'];
 
-/** The picture's content, read from a validated deployment. */
-export function deploymentGraph(d: Deployment): DeploymentGraph {
-  const b = new GraphBuilder(d);
+/** The picture's content, read from a validated deployment (or its model, which is resolved once either way). */
+export function deploymentGraph(deployment: Deployment | DeploymentModel): DeploymentGraph {
+  const b = new GraphBuilder(modelOf(deployment));
   b.addApps();
   b.addSites();
   b.addRoutes();
@@ -98,8 +97,8 @@ class GraphBuilder {
   private readonly active: Role;
   private readonly hostnames = 'internet';
 
-  constructor(private readonly d: Deployment) {
-    this.active = d.sites?.active ?? 'primary';
+  constructor(private readonly m: DeploymentModel) {
+    this.active = m.sites?.active ?? 'primary';
   }
 
   private group(id: string, title: string, className?: 'active'): string {
@@ -115,21 +114,21 @@ class GraphBuilder {
     return n.id;
   }
 
-  /** The node of the app that gates a hostname, if one does. */
+  /** The node of the first app (in file order) that covers a hostname (the model's one matcher), if one does. */
   private gate(hostname: string): string | undefined {
-    const entry = Object.entries(this.d.apps).find(([, app]) => app.hostnames.some((h) => covers(h, hostname)));
-    return entry ? this.appIds.get(entry[0]) : undefined;
+    const app = this.m.appsCovering(hostname).at(0);
+    return app === undefined ? undefined : this.appIds.get(app);
   }
 
   /** Access apps, in file order; a hostname belongs to at most one app (cross-checks). */
   public addApps(): void {
-    for (const [name, app] of Object.entries(this.d.apps)) {
+    for (const [name, app] of this.m.apps) {
       const idps = app.idps.length ? app.idps.join(', ') : 'any login method';
       this.appIds.set(
         name,
         this.node({
           id: this.ids.make('app', name),
-          label: [`Access app ${name}`, `policies: ${app.policies.join(', ')}`, `IdP: ${idps}`, `session ${app.session_duration}`],
+          label: [`Access app ${name}`, `policies: ${app.policies.join(', ')}`, `IdP: ${idps}`, `session ${app.spec.session_duration}`],
           group: this.group('access', 'Cloudflare Access'),
         }),
       );
@@ -138,16 +137,17 @@ class GraphBuilder {
 
   /** Sites: a tunnel and its host in one box per site; the active one carries the records. */
   public addSites(): void {
-    const d = this.d;
+    const sites = this.m.sites;
+    if (!sites) return;
     for (const role of ['primary', 'standby'] as const) {
-      const site = d.sites?.[role];
+      const site = sites[role];
       if (!site) continue;
       // "Active" means something only when there is a site to cut over to.
-      const isActive = role === this.active && Boolean(d.sites?.standby);
-      const title = !d.sites?.standby ? `${role} site` : isActive ? `${role} site · active: the public records point here` : `${role} site · standby: same ingress, no record`;
+      const isActive = role === this.active && Boolean(sites.standby);
+      const title = !sites.standby ? `${role} site` : isActive ? `${role} site · active: the public records point here` : `${role} site · standby: same ingress, no record`;
       const box = this.group(`site_${role}`, title, isActive ? 'active' : undefined);
-      const tunnel = this.node({ id: this.ids.make('tunnel', role), label: [`tunnel ${tunnelName(d.name, role)}`], group: box, ...(isActive ? { className: 'active' as const } : {}) });
-      const server = this.node({ id: this.ids.make('server', role), label: hostLabel(site), group: box, ...('external' in site ? { className: 'external' as const } : {}) });
+      const tunnel = this.node({ id: this.ids.make('tunnel', role), label: [`tunnel ${site.tunnelName}`], group: box, ...(isActive ? { className: 'active' as const } : {}) });
+      const server = this.node({ id: this.ids.make('server', role), label: hostLabel(site.spec), group: box, ...(site.external ? { className: 'external' as const } : {}) });
       this.edges.push({ from: tunnel, to: server, label: 'connector' });
       this.tunnels.push({ role, id: tunnel });
       this.servers.set(role, server);
@@ -162,15 +162,17 @@ class GraphBuilder {
     }
   }
 
-  /** Routes through the tunnels: hostname (and path) -> the gating app, or straight to the tunnels when public. */
+  /** Routes through the tunnels: hostname (and path) -> the app that gates it (the model's `gatingApps`, paths included), or straight to the tunnels when public. */
   public addRoutes(): void {
     const hostnames = this.hostnames;
     this.group(hostnames, 'Public hostnames');
     const gatedToTunnels = new Set<string>();
-    for (const route of this.d.routes) {
-      const label = [route.path !== undefined ? `${route.hostname} ${route.path}` : route.hostname, `→ ${route.service}`];
-      const id = this.node({ id: this.ids.make('h', route.hostname + (route.path ?? '')), label, group: hostnames, ...(route.public ? { className: 'public' as const } : {}) });
-      const app = route.public ? undefined : this.gate(route.hostname);
+    for (const route of this.m.routes) {
+      const isPublic = route.publicReason !== undefined;
+      const label = [route.path !== undefined ? `${route.hostname} ${route.path}` : route.hostname, `→ ${route.spec.service}`];
+      const id = this.node({ id: this.ids.make('h', route.hostname + (route.path ?? '')), label, group: hostnames, ...(isPublic ? { className: 'public' as const } : {}) });
+      const gatingApp = route.gatingApps.at(0);
+      const app = isPublic || gatingApp === undefined ? undefined : this.appIds.get(gatingApp);
       if (app) {
         this.edges.push({ from: id, to: app });
         if (!gatedToTunnels.has(app)) {
@@ -185,15 +187,18 @@ class GraphBuilder {
 
   /** Pages projects, behind their hostnames. */
   public addPages(): void {
-    for (const [key, site] of Object.entries(this.d.pages)) {
-      const project = site.project ?? key;
-      const gates = site.domains.map((domain) => this.gate(domain));
+    for (const [key, site] of this.m.pages) {
+      const gates = site.domains.map(({ hostname }) => this.gate(hostname));
       const gated = gates.some(Boolean);
       // <project>.pages.dev and its previews: gated by the app of the custom domain unless declared public.
-      const [dev] = pagesDevHostnames(project);
-      const devLine = `${dev} and previews: ${gated && !site.pages_dev ? 'gated too' : 'public'}`;
-      const target = this.node({ id: this.ids.make('pages', key), label: [`Pages project ${project}`, `branch ${site.production_branch}`, devLine], group: this.group('pages', 'Cloudflare Pages') });
-      site.domains.forEach((domain, i) => {
+      const [dev] = site.pagesDev;
+      const devLine = `${dev} and previews: ${gated && !site.spec.pages_dev ? 'gated too' : 'public'}`;
+      const target = this.node({
+        id: this.ids.make('pages', key),
+        label: [`Pages project ${site.project}`, `branch ${site.spec.production_branch}`, devLine],
+        group: this.group('pages', 'Cloudflare Pages'),
+      });
+      site.domains.forEach(({ hostname: domain }, i) => {
         const app = gates[i];
         const id = this.node({ id: this.ids.make('h', domain), label: [domain], group: this.hostnames, ...(app ? {} : { className: 'public' as const }) });
         this.edges.push(app ? { from: id, to: app } : { from: id, to: target, label: 'public' });
@@ -204,13 +209,13 @@ class GraphBuilder {
 
   /** Workers, behind their hostnames (a Worker may share a route's hostname node). */
   public addWorkers(): void {
-    for (const [key, worker] of Object.entries(this.d.workers)) {
-      const label = [`Worker ${worker.script ?? key}`, ...(worker.d1 ? [`D1 ${worker.d1.database}`] : []), ...(worker.module_file ? [] : ['script deployed elsewhere'])];
+    for (const [key, { spec: worker, script, hostname }] of this.m.workers) {
+      const label = [`Worker ${script}`, ...(worker.d1 ? [`D1 ${worker.d1.database}`] : []), ...(worker.module_file ? [] : ['script deployed elsewhere'])];
       const target = this.node({ id: this.ids.make('worker', key), label, group: this.group('workers', 'Cloudflare Workers') });
-      const app = this.gate(worker.hostname) ?? (worker.access_app ? this.appIds.get(worker.access_app) : undefined);
+      const app = this.gate(hostname) ?? (worker.access_app ? this.appIds.get(worker.access_app) : undefined);
       const host =
-        this.nodes.find((n) => n.group === this.hostnames && n.label[0] === worker.hostname)?.id ??
-        this.node({ id: this.ids.make('h', worker.hostname), label: [worker.hostname], group: this.hostnames, ...(app ? {} : { className: 'public' as const }) });
+        this.nodes.find((n) => n.group === this.hostnames && n.label[0] === hostname)?.id ??
+        this.node({ id: this.ids.make('h', hostname), label: [hostname], group: this.hostnames, ...(app ? {} : { className: 'public' as const }) });
       if (app) {
         if (!this.edges.some((e) => e.from === host && e.to === app)) this.edges.push({ from: host, to: app });
         this.edges.push({ from: app, to: target, ...(worker.access_app ? { label: 'ACCESS_AUD' } : {}) });
@@ -222,10 +227,9 @@ class GraphBuilder {
 
   /** Buckets -> the consumers of their credentials, and the host a credential is delivered to. */
   public addBuckets(): void {
-    const d = this.d;
     const consumers = new Map<string, string>();
-    for (const [key, bucket] of Object.entries(d.buckets)) {
-      const name = bucket.name ?? key;
+    const buckets = [...this.m.buckets.values()].map((b) => b.spec);
+    for (const [key, { spec: bucket, bucketName: name }] of this.m.buckets) {
       const details = [
         bucket.location,
         bucket.jurisdiction !== 'default' ? `jurisdiction ${bucket.jurisdiction}` : undefined,
@@ -241,7 +245,7 @@ class GraphBuilder {
       for (const [consumer, cred] of Object.entries(bucket.credentials)) {
         let target = consumers.get(consumer);
         if (!target) {
-          const delivered = Object.values(d.buckets).some((b) => Object.hasOwn(b.credentials, consumer) && b.credentials[consumer].deliver_to);
+          const delivered = buckets.some((b) => Object.hasOwn(b.credentials, consumer) && b.credentials[consumer].deliver_to);
           target = this.node({
             id: this.ids.make('consumer', consumer),
             label: [`credentials ${consumer}`, delivered ? 'delivered to the host' : 'sensitive output'],
@@ -258,10 +262,9 @@ class GraphBuilder {
 
   /** The tenant fleet, as one summary: each tenant has its own tunnel, hostname and bucket. */
   public addTenants(): void {
-    const d = this.d;
-    const members = d.tenants.members;
-    if (members.length === 0) return;
-    const shards = planShards(d);
+    const { tenants, shards } = this.m;
+    if (tenants.length === 0) return;
+    const members = tenants.map((t) => t.spec);
     const enabled = members.filter((t) => t.enabled);
     const gated = enabled.filter((t) => t.access).length;
     this.node({
@@ -269,7 +272,7 @@ class GraphBuilder {
       label: [
         `${members.length} tenant${members.length === 1 ? '' : 's'} in ${shards.length} stack${shards.length === 1 ? '' : 's'} (${shards.map((s) => s.stackId).join(', ')})`,
         `${enabled.length} enabled (${gated} behind Access), ${members.length - enabled.length} disabled`,
-        `each: own tunnel, bucket and hostname, e.g. ${tenantHostname(members[0], d.cloudflare.zone)}`,
+        `each: own tunnel, bucket and hostname, e.g. ${tenants[0].hostname}`,
       ],
       group: this.group('tenants', 'Managed tenants'),
     });
@@ -280,7 +283,7 @@ class GraphBuilder {
     // Solid arrows first: the layout places what carries traffic today before what would after a cutover.
     const ordered = [...this.edges.filter((e) => !e.dotted), ...this.edges.filter((e) => e.dotted)];
     const rank = (g: GraphGroup) => GROUP_ORDER.findIndex((p) => g.id.startsWith(p));
-    return { title: `gatehouse deployment ${this.d.name}`, groups: [...this.groups].sort((a, b) => rank(a) - rank(b)), nodes: this.nodes, edges: ordered };
+    return { title: `gatehouse deployment ${this.m.name}`, groups: [...this.groups].sort((a, b) => rank(a) - rank(b)), nodes: this.nodes, edges: ordered };
   }
 }
 
@@ -341,7 +344,7 @@ export function toMermaid(graph: DeploymentGraph): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The Mermaid source of a deployment's picture. */
-export function deploymentMermaid(d: Deployment): string {
-  return toMermaid(deploymentGraph(d));
+/** The Mermaid source of a deployment's picture (from the deployment or its model). */
+export function deploymentMermaid(deployment: Deployment | DeploymentModel): string {
+  return toMermaid(deploymentGraph(deployment));
 }
