@@ -110,7 +110,10 @@ const GoogleWorkspaceIdp = z.strictObject({
 const EntraIdp = z.strictObject({
   type: z.literal('entra'),
   client_id: z.string().min(1).describe('the application (client) id of the app registration (not a secret)'),
-  directory_id: z.string().uuid({ error: 'must be the directory (tenant) id, a uuid' }).describe('the directory (tenant) id'),
+  // the message for a string that is not a uuid; a missing or non-string value keeps zod's own
+  directory_id: z
+    .uuid({ error: (issue) => (issue.code === 'invalid_format' ? 'must be the directory (tenant) id, a uuid' : undefined) })
+    .describe('the directory (tenant) id'),
   support_groups: z.boolean().default(false).describe('send group membership so policies can match Entra groups'),
   secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
   secret_expires: isoDate.optional().describe('when the Entra client secret expires; synth warns 30 days ahead, fails after'),

@@ -52,7 +52,8 @@ export function accessPolicies(m: DeploymentModel): Finding[] {
 export function policySessionAgreement(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   for (const [name, s] of m.policySessions) {
-    const decision = m.deployment.access_policies[name]?.decision;
+    // m.policySessions holds exactly the declared policies
+    const decision = m.deployment.access_policies[name].decision;
     if (s.source !== 'conflict' || decision === 'deny' || decision === 'bypass') continue;
     findings.push(
       error(
