@@ -24,9 +24,12 @@ export const DEPLOYMENT_ENV = 'GATEHOUSE_DEPLOYMENT';
  * and 1 MB), so a document that expands to more is refused with one line instead of exhausting memory.
  */
 export const MAX_EXPANDED_VALUES = 1_000_000;
+/** The most characters (string values and keys, after alias expansion) a deployment file may expand to: 16 MiB. */
 export const MAX_EXPANDED_CHARACTERS = 16 * 1024 * 1024;
 
+/** A deployment file that passed every check: what `loadDeployment` and `parseDeployment` return. */
 export interface LoadedDeployment {
+  /** The validated deployment, defaults filled in. */
   readonly deployment: Deployment;
   /** The resolved deployment (lib/deployment/model.ts), built once here and handed on to `buildStacks`. */
   readonly model: DeploymentModel;

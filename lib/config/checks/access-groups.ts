@@ -5,6 +5,7 @@ import { error, Finding, list } from './check';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The `access_groups` check: every group has a rule, and each `idp_groups` entry names an entra provider with `support_groups: true` and a group object id. */
 export function accessGroups(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   const findings: Finding[] = [];

@@ -56,6 +56,7 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
   ];
 }
 
+/** The `apps` check: each destination in a declared zone and on one app only, declared policies and providers, and no bypass that opens a whole host. */
 export function apps(m: DeploymentModel): Finding[] {
   return [...m.apps.values()].flatMap((app) => [...hostnameFindings(m, app), ...referenceFindings(m, app)]);
 }

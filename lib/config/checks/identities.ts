@@ -48,6 +48,10 @@ function admittedIdentities(d: Deployment, app: ModelApp): Identity[] {
   return identities;
 }
 
+/**
+ * The reachable-identities check (warnings only): an address or domain an allow policy admits that
+ * none of the app's identity providers can sign in. Runs last (LAST_CHECKS), once the rest is sound.
+ */
 export function reachableIdentities(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   const unreachable = new Map<string, { value: string; apps: string[]; idps: string[] }>();
