@@ -24,9 +24,12 @@ export const DEPLOYMENT_ENV = 'GATEHOUSE_DEPLOYMENT';
  * and 1 MB), so a document that expands to more is refused with one line instead of exhausting memory.
  */
 export const MAX_EXPANDED_VALUES = 1_000_000;
+/** The most characters (string values and keys, after alias expansion) a deployment file may expand to: 16 MiB. */
 export const MAX_EXPANDED_CHARACTERS = 16 * 1024 * 1024;
 
+/** A deployment file that passed every check: what `loadDeployment` and `parseDeployment` return. */
 export interface LoadedDeployment {
+  /** The validated deployment, defaults filled in. */
   readonly deployment: Deployment;
   /** The resolved deployment (lib/deployment/model.ts), built once here and handed on to `buildStacks`. */
   readonly model: DeploymentModel;
@@ -296,7 +299,7 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
       const best =
         branches.find((b) => b.every((i) => i.code !== 'unrecognized_keys' && i.path.length > 0)) ??
         branches.find((b) => b.every((i) => i.path.length > 0));
-      if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] } as $ZodIssue, ctx));
+      if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] }, ctx));
       return [{ path: at, message: unionHint(issue.path), value: issue.input }];
     }
     case 'invalid_type':
@@ -321,7 +324,7 @@ function unquotedProblems(at: readonly PropertyKey[], input: number | boolean, c
   const path = formatPath(at);
   const node = ctx.doc.getIn(at, true);
   const text = isScalar(node) && typeof node.source === 'string' ? node.source : String(input);
-  const parent = at.length ? (at.slice(0, -1).reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k], ctx.raw) as Record<PropertyKey, unknown>) : undefined;
+  const parent = at.length ? (at.slice(0, -1).reduce<unknown>((o, k) => (o as Readonly<Record<PropertyKey, unknown>> | null | undefined)?.[k], ctx.raw) as Record<PropertyKey, unknown>) : undefined;
   const key = at[at.length - 1];
   let remaining: Problem[] = [];
   if (parent && typeof parent === 'object') {

@@ -27,7 +27,9 @@ import {
 
 /** A route as the gating rules see it. */
 export interface GatingRoute {
+  /** The route's hostname (a leading `*.` wildcard allowed). */
   readonly hostname: string;
+  /** The route's path regex (re2, matched unanchored by cloudflared); undefined for every path. */
   readonly path?: string;
   /** Set when the route is declared public. */
   readonly publicReason?: string;
@@ -35,12 +37,15 @@ export interface GatingRoute {
 
 /** A problem of one route: the field it is about (under the route) and the message. */
 export interface RouteGatingProblem {
+  /** The field of the route the problem is reported on. */
   readonly field: 'hostname' | 'path' | 'public';
+  /** What is wrong and how to fix it, one line, without the field path. */
   readonly message: string;
 }
 
 /** How one route is gated. */
 export interface RouteGating<A extends AccessAppView> {
+  /** What the route matches, as Access sees it (its hostname, with the path of a literal-prefix regex). */
   readonly target: RouteTarget;
   /** The apps whose AUD the connector rule requires: none for a public route. */
   readonly connectorApps: readonly A[];

@@ -30,6 +30,10 @@ function allowRules(at: string, include: readonly AccessRuleInput[]): Finding[] 
   ]);
 }
 
+/**
+ * The `access_policies` check: every rule names a declared group or service token, an allow policy
+ * admits neither everyone nor machines, a non_identity policy includes named service tokens only.
+ */
 export function accessPolicies(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   return Object.entries(d.access_policies).flatMap(([name, policy]) => {
@@ -52,7 +56,8 @@ export function accessPolicies(m: DeploymentModel): Finding[] {
 export function policySessionAgreement(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   for (const [name, s] of m.policySessions) {
-    const decision = m.deployment.access_policies[name]?.decision;
+    // m.policySessions holds exactly the declared policies
+    const decision = m.deployment.access_policies[name].decision;
     if (s.source !== 'conflict' || decision === 'deny' || decision === 'bypass') continue;
     findings.push(
       error(

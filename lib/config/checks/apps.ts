@@ -3,6 +3,7 @@
  * policies and identity providers, no bypass for everyone (only a generated public-path app writes
  * one), and no bypass over a whole host.
  */
+import type { PolicySpec } from '../../config/schema';
 import { splitDestination } from '../../core/hostnames';
 import type { DeploymentModel, ModelApp } from '../../deployment/model';
 import { error, Finding, list, outsideZones } from './check';
@@ -30,6 +31,8 @@ function hostnameFindings(m: DeploymentModel, app: ModelApp): Finding[] {
 
 function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
   const d = m.deployment;
+  // an app may name a policy the file does not declare (reported above)
+  const policies: Readonly<Record<string, PolicySpec | undefined>> = d.access_policies;
   return [
     ...app.policies.flatMap((p, i) =>
       p in d.access_policies ? [] : [error(`${app.at}.policies[${i}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)],
@@ -39,7 +42,7 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
     ),
     ...(new Set(app.policies).size !== app.policies.length ? [error(`${app.at}.policies`, 'must not attach a policy twice', app.policies)] : []),
     ...app.policies.flatMap((p, i) => {
-      const policy = d.access_policies[p];
+      const policy = policies[p];
       if (policy?.decision !== 'bypass') return [];
       if (policy.include.some((r) => 'everyone' in r)) {
         return [error(`${app.at}.policies[${i}]`, 'bypasses access for everyone, so the app gates nothing; declare its routes public with a reason instead', p)];
@@ -53,6 +56,7 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
   ];
 }
 
+/** The `apps` check: each destination in a declared zone and on one app only, declared policies and providers, and no bypass that opens a whole host. */
 export function apps(m: DeploymentModel): Finding[] {
   return [...m.apps.values()].flatMap((app) => [...hostnameFindings(m, app), ...referenceFindings(m, app)]);
 }

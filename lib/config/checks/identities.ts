@@ -4,7 +4,7 @@
  * Workspace IdP is the only one) matches no one there. Apps without `idps` allow every IdP of the
  * account, which is not known here.
  */
-import type { AccessRuleInput, Deployment, IdentityProviderSpec } from '../../config/schema';
+import type { AccessRuleInput, Deployment, IdentityProviderSpec, PolicySpec } from '../../config/schema';
 import type { DeploymentModel, ModelApp } from '../../deployment/model';
 import { Finding, warning } from './check';
 
@@ -39,18 +39,26 @@ function admittedIdentities(d: Deployment, app: ModelApp): Identity[] {
         group.email_domains.forEach((e, j) => identities.push({ path: `access_groups.${groupName}.email_domains[${j}]`, value: e, domain: e }));
       }
     });
+  // an app may name a policy the file does not declare (reported by the apps check)
+  const policies: Readonly<Record<string, PolicySpec | undefined>> = d.access_policies;
   for (const p of new Set(app.policies)) {
-    const policy = d.access_policies[p];
+    const policy = policies[p];
     if (policy?.decision === 'allow') fromRules(`access_policies.${p}.include`, policy.include);
   }
   return identities;
 }
 
+/**
+ * The reachable-identities check (warnings only): an address or domain an allow policy admits that
+ * none of the app's identity providers can sign in. Runs last (LAST_CHECKS), once the rest is sound.
+ */
 export function reachableIdentities(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   const unreachable = new Map<string, { value: string; apps: string[]; idps: string[] }>();
+  // an app may name a provider the file does not declare (reported by the apps check)
+  const providers: Readonly<Record<string, IdentityProviderSpec | undefined>> = d.identity_providers;
   for (const app of m.apps.values()) {
-    const idps = app.idps.map((n) => [n, d.identity_providers[n]] as const);
+    const idps = app.idps.map((n) => [n, providers[n]] as const);
     if (idps.length === 0) continue;
     const known = idps.flatMap(([n, idp]) => (idp ? [[n, idp] as const] : []));
     if (known.length !== idps.length) continue;

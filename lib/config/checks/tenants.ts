@@ -112,6 +112,10 @@ function memberFindings(m: DeploymentModel): Finding[] {
   });
 }
 
+/**
+ * The `tenants` check: every member's own findings, `key_expires` after today, a `public_reason` when
+ * a tenant has no Access app, and every shard within `shard_budget` API calls per refresh.
+ */
 export function tenants(m: DeploymentModel): Finding[] {
   const t = m.deployment.tenants;
   return [
