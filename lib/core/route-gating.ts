@@ -145,14 +145,21 @@ function gatedGating<A extends AccessAppView>(r: GatingRoute, apps: readonly A[]
     };
   }
   if (!covering.length && connectorApps.length) {
-    const dests = connectorApps.flatMap((a) => a.destinations).filter((d) => splitDestination(d).host === r.hostname || covers(splitDestination(d).host, r.hostname));
+    // The gated part: destinations on the route's host (a path of it), or under it when the route is a wildcard.
+    const dests = connectorApps
+      .flatMap((a) => a.destinations)
+      .filter((d) => {
+        const host = splitDestination(d).host;
+        return host === r.hostname || covers(host, r.hostname) || covers(r.hostname, host);
+      });
+    const some = dests.every((d) => splitDestination(d).host === r.hostname || covers(splitDestination(d).host, r.hostname)) ? 'paths' : 'hostnames or paths';
     return {
       target,
       connectorApps,
       gated: false,
       problem: {
         field,
-        message: `is gated on some paths only (${dests.join(', ')}); the rest would reach the connector without an access token: gate ${target.target} with an app, or declare the route public`,
+        message: `is gated on some ${some} only (${dests.join(', ')}); the rest would reach the connector without an access token: gate ${target.target} with an app, or declare the route public`,
       },
     };
   }
