@@ -126,6 +126,8 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new GatehouseError([{ path: '', message: 'must be a yaml mapping with name, cloudflare and sites', value: raw }], source);
   }
+  const reserved = reservedKeyProblems(raw);
+  if (reserved.length) throw new GatehouseError(reserved, source);
   const secrets = secretProblems(raw as Record<string, unknown>);
   const parsed = DeploymentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success || secrets.length > 0) {
@@ -215,6 +217,25 @@ const SECRET_KEY = /(^|_)(secret|secrets|password|passwd|token|api_token|api_key
  * that the schema does not know, and any value shaped like one (a Google client secret, an API
  * token, a key, a URL with a password), is refused, with the place the secret belongs instead.
  */
+/**
+ * A mapping key `__proto__`: YAML reads it as an ordinary key, but zod (like any JavaScript object
+ * assignment) cannot keep it, so the entry would vanish without a word (an app, a bucket). Refused.
+ */
+function reservedKeyProblems(raw: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (v: unknown, at: readonly PropertyKey[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === '__proto__') problems.push({ path: formatPath([...at, k]), message: 'is not a usable key (JavaScript objects cannot hold it); use a name of lower-case letters, digits and hyphens' });
+        else walk(x, [...at, k]);
+      }
+    }
+  };
+  walk(raw, []);
+  return problems;
+}
+
 function secretProblems(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   const walk = (v: unknown, at: readonly PropertyKey[]) => {

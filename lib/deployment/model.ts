@@ -8,6 +8,7 @@
  *
  * docs/architecture.md follows one route from the file to its DNS record.
  */
+import { declared } from '../core/names';
 import type { IZone } from '../cloudflare/zone';
 import type { AppSpec, Deployment, ExternalSiteSpec, GceSiteSpec, PolicySpec, RouteSpec, SiteSpec } from '../config/schema';
 import { idpSecretVariable } from '../config/schema';
@@ -531,7 +532,7 @@ export class DeploymentModel {
     const sessions = new Map(this.appSessions.map((s) => [s.app, s]));
     const sites = [...this.pages.values()];
     // An app may name a policy the file does not declare (lib/config/checks reports it).
-    const policyOf = (name: string): PolicySpec | undefined => d.access_policies[name];
+    const policyOf = (name: string): PolicySpec | undefined => declared(d.access_policies, name);
     return new Map(
       Object.entries(d.apps).map(([name, spec]) => {
         const pagesDev = sites.filter((s) => s.gating.app === name && s.gating.adds.length > 0).map((s) => ({ site: s.name, hosts: s.gating.adds }));

@@ -1,5 +1,5 @@
 /** Access groups: not empty, and their entra groups name an entra provider that sends groups, by object id. */
-import type { IdentityProviderSpec } from '../../config/schema';
+import { declared } from '../../core/names';
 import type { DeploymentModel } from '../../deployment/model';
 import { error, Finding, list } from './check';
 
@@ -9,15 +9,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function accessGroups(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   const findings: Finding[] = [];
-  // an idp_groups entry may name a provider the file does not declare
-  const providers: Readonly<Record<string, IdentityProviderSpec | undefined>> = d.identity_providers;
   for (const [name, group] of Object.entries(d.access_groups)) {
     const at = `access_groups.${name}`;
     if (group.email_domains.length + group.emails.length + group.idp_groups.length === 0) {
       findings.push(error(at, 'must have at least one email_domains, emails or idp_groups entry'));
     }
     group.idp_groups.forEach((g, i) => {
-      const idp = providers[g.idp];
+      // an idp_groups entry may name a provider the file does not declare
+      const idp = declared(d.identity_providers, g.idp);
       if (!idp) {
         findings.push(error(`${at}.idp_groups[${i}].idp`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, g.idp));
       } else if (idp.type !== 'entra' || !idp.support_groups) {
