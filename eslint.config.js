@@ -21,39 +21,6 @@ const { defineConfig, globalIgnores } = require('eslint/config');
 /** Files linted with type information (strictTypeChecked). */
 const TYPED = ['lib/**/*.ts', 'stacks/**/*.ts', 'main.ts', 'scripts/**/*.ts'];
 
-/**
- * PENDING (issue 16, phase 2): files another branch (issue 17) is still changing. They are left out
- * of the lint and of the documentation checks (bin/check.js) until that branch has landed, so the
- * two branches do not edit the same lines; `node bin/check.js --pending` checks only these and
- * counts what is left. Remove this list (and its uses) in phase 2.
- */
-const PENDING = [
-  'lib/index.ts',
-  'lib/app.ts',
-  'lib/checks/**',
-  'lib/cloudflare/**',
-  'lib/config/**',
-  'lib/core/dates.ts',
-  'lib/core/hostnames.ts',
-  'lib/core/rules.ts',
-  'lib/core/cron.ts',
-  'lib/core/route-gating.ts',
-  'lib/deployment/**',
-  'lib/tenants/plan.ts',
-  'lib/tenants/tenant.ts',
-  'stacks/**',
-  '__tests__/fixtures/**',
-  '__tests__/lib/checks/**',
-  '__tests__/lib/cloudflare/**',
-  '__tests__/lib/core/**',
-  '__tests__/stacks/**',
-  // also changed by issue 17 (not in the phase-1 brief's list, left alone to avoid conflicts)
-  '__tests__/examples.test.ts',
-  '__tests__/lib/config/safety.test.ts',
-  '__tests__/lib/deployment/model.test.ts',
-  '__tests__/lib/tenants/tenant.test.ts',
-];
-
 /** A local rule: every `eslint-disable` comment says why (`-- reason`). */
 const disableNeedsReason = {
   meta: { type: 'problem', messages: { reason: 'an eslint-disable comment must give its reason: `-- <why>`' }, schema: [] },
@@ -75,15 +42,13 @@ const disableNeedsReason = {
  * @param {object} [options]
  * @param {import('typescript').Program[]} [options.programs] the program(s) to lint typed files with
  *   (bin/check.js); default: typescript-eslint's project service
- * @param {boolean} [options.includePending] lint the PENDING files too; default false
  */
-function eslintConfig({ programs, includePending = false } = {}) {
+function eslintConfig({ programs } = {}) {
   const parserOptions = programs ? { programs, projectService: false } : { projectService: true, tsconfigRootDir: __dirname };
   return defineConfig([
     globalIgnores(['node_modules/', 'dist/', 'cdktf.out/', 'docs/api/', 'coverage/', 'state/', 'tmp/']),
     // examples/*/worker.js are user scripts for the Workers runtime, not part of the package
     globalIgnores(['examples/']),
-    ...(includePending ? [] : [globalIgnores(PENDING)]),
     {
       linterOptions: { reportUnusedDisableDirectives: 'error', reportUnusedInlineConfigs: 'error' },
       plugins: { gatehouse: { rules: { 'disable-needs-reason': disableNeedsReason } } },
@@ -155,5 +120,4 @@ function eslintConfig({ programs, includePending = false } = {}) {
 
 module.exports = eslintConfig();
 module.exports.eslintConfig = eslintConfig;
-module.exports.PENDING = PENDING;
 module.exports.TYPED = TYPED;

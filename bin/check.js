@@ -13,25 +13,16 @@
  *
  * Every problem fails the check: tsc errors, ESLint errors and warnings, TypeDoc warnings.
  *
- *   node bin/check.js             check everything but the PENDING files (eslint.config.js)
- *   node bin/check.js --pending   check the PENDING files only and count what is left per directory
- *                                 (with --list, every problem too)
+ *   node bin/check.js
  */
 'use strict';
 const path = require('path');
 const ts = require('typescript');
 const { ESLint } = require('eslint');
 const td = require('typedoc');
-const { eslintConfig, PENDING } = require('../eslint.config.js');
+const { eslintConfig } = require('../eslint.config.js');
 
 const ROOT = path.join(__dirname, '..');
-const pendingOnly = process.argv.includes('--pending');
-const list = !pendingOnly || process.argv.includes('--list');
-
-/** @param {string} file a path relative to the repository */
-function isPending(file) {
-  return PENDING.some((p) => (p.endsWith('/**') ? file.startsWith(p.slice(0, -2)) : file === p));
-}
 
 /** @param {number} start */
 const seconds = (start) => ((Date.now() - start) / 1000).toFixed(1);
@@ -72,21 +63,14 @@ async function lint(program) {
   const eslint = new ESLint({
     cwd: ROOT,
     overrideConfigFile: true,
-    baseConfig: eslintConfig({ programs: [program], includePending: pendingOnly }),
+    baseConfig: eslintConfig({ programs: [program] }),
     errorOnUnmatchedPattern: false,
   });
-  const results = await eslint.lintFiles(pendingOnly ? PENDING : ['.']);
+  const results = await eslint.lintFiles(['.']);
   const problems = results.reduce((n, r) => n + r.errorCount + r.warningCount, 0);
   const formatter = await eslint.loadFormatter('stylish');
-  const output = list ? await formatter.format(results) : '';
-  /** @type {Map<string, number>} */
-  const byDirectory = new Map();
-  for (const r of results) {
-    const n = r.errorCount + r.warningCount;
-    const dir = path.dirname(path.relative(ROOT, r.filePath));
-    if (n) byDirectory.set(dir, (byDirectory.get(dir) ?? 0) + n);
-  }
-  return { problems, output, byDirectory, files: results.length };
+  const output = await formatter.format(results);
+  return { problems, output, files: results.length };
 }
 
 /** A TypeDoc logger that keeps its warnings and errors instead of printing them. */
@@ -147,21 +131,14 @@ async function documentation(program) {
     .getRootFileNames()
     .filter((f) => /^(lib|stacks)\/.*\.ts$/.test(path.relative(ROOT, f)) && !f.endsWith('.d.ts'));
   app.validate(app.converter.convert(entryPoints(modules)));
-  const messages = [...new Set(logger.messages)];
-  // the files a message names: `lib/x/y.ts`, or a module as TypeDoc names it (`lib/index.Name`)
-  const filesOf = (/** @type {string} */ m) => [...m.matchAll(/\b((?:lib|stacks)\/[\w/-]+)(?:\.ts)?/g)].map((x) => `${x[1]}.ts`);
-  return {
-    // a message about a pending file (defined or referenced there) waits for phase 2
-    messages: messages.filter((m) => filesOf(m).some(isPending) === pendingOnly),
-    fileOf: (/** @type {string} */ m) => filesOf(m)[0] ?? '',
-  };
+  return { messages: [...new Set(logger.messages)] };
 }
 
 async function main() {
   const start = Date.now();
   const { program, diagnostics } = typeCheck();
   const tscSeconds = seconds(start);
-  if (!pendingOnly && diagnostics.length) process.stdout.write(formatDiagnostics(diagnostics));
+  if (diagnostics.length) process.stdout.write(formatDiagnostics(diagnostics));
   if (!program) return 1;
 
   const lintStart = Date.now();
@@ -173,23 +150,7 @@ async function main() {
   const docs = await documentation(program);
   const docSeconds = seconds(docStart);
 
-  if (list) for (const m of docs.messages) process.stdout.write(`typedoc: ${m}\n`);
-  if (pendingOnly) {
-    /** @type {Map<string, number>} */
-    const docByDirectory = new Map();
-    for (const m of docs.messages) {
-      const dir = path.dirname(docs.fileOf(m)) || '(no file)';
-      docByDirectory.set(dir, (docByDirectory.get(dir) ?? 0) + 1);
-    }
-    const dirs = [...new Set([...lintResult.byDirectory.keys(), ...docByDirectory.keys()])].sort();
-    process.stdout.write(`pending files (eslint.config.js PENDING): problems left per directory\n`);
-    process.stdout.write(`${'directory'.padEnd(36)} eslint  typedoc\n`);
-    for (const dir of dirs) {
-      process.stdout.write(`${dir.padEnd(36)} ${String(lintResult.byDirectory.get(dir) ?? 0).padStart(6)}  ${String(docByDirectory.get(dir) ?? 0).padStart(7)}\n`);
-    }
-    process.stdout.write(`${'total'.padEnd(36)} ${String(lintResult.problems).padStart(6)}  ${String(docs.messages.length).padStart(7)}\n`);
-    return 0;
-  }
+  for (const m of docs.messages) process.stdout.write(`typedoc: ${m}\n`);
 
   const verdict = (/** @type {number} */ n, /** @type {string} */ what) => (n ? `${n} ${what}` : 'ok');
   process.stdout.write(
