@@ -19,8 +19,9 @@ const SLOWEST_FIRST = [
 ];
 
 class SlowestFirst extends Sequencer {
+  /** @param {Array<{ path: string }>} tests */
   sort(tests) {
-    const rank = (test) => {
+    const rank = (/** @type {{ path: string }} */ test) => {
       const i = SLOWEST_FIRST.findIndex((suffix) => test.path.endsWith(suffix));
       return i < 0 ? SLOWEST_FIRST.length : i;
     };

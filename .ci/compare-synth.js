@@ -14,13 +14,19 @@ if (!a || !b) {
   process.exit(2);
 }
 
+/** Every file under `root`, as sorted paths relative to it. @param {string} root */
 const files = (root) =>
   fs.readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(root, path.join(e.parentPath ?? e.path, e.name)))
     .sort();
 
-/** The JSON with the framework version set aside; returns [json, version]. */
+/**
+ * The JSON with the framework version set aside; returns [json, version].
+ * @param {string} file
+ * @param {string} text
+ * @returns {[unknown, unknown]}
+ */
 function withoutVersion(file, text) {
   const json = JSON.parse(text);
   let version;
@@ -53,7 +59,7 @@ for (const f of fa.filter((x) => fb.includes(x))) {
   try {
     assert.deepStrictEqual(jb, ja);
   } catch (e) {
-    problems.push(`${f}: ${e.message.split('\n').slice(0, 12).join('\n  ')}`);
+    problems.push(`${f}: ${/** @type {Error} */ (e).message.split('\n').slice(0, 12).join('\n  ')}`);
   }
 }
 if (problems.length) {

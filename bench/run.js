@@ -16,6 +16,31 @@ const path = require('path');
 const { spawn } = require('child_process');
 const { scenarios, ROOT, FAMILIES } = require('./scenarios');
 
+/** @typedef {import('./scenarios').Scenario} Scenario */
+/** @typedef {import('./scenarios').FleetStats} FleetStats */
+/**
+ * What one child is run as: a scenario, or a probe (`{ name, kind: 'node', args }`); a synth scenario
+ * has its deployment file and output directory once prepared.
+ * @typedef {Pick<Scenario, 'name' | 'kind' | 'args' | 'check' | 'stats'> & { deployment?: string, outdir?: string }} Runnable
+ */
+/**
+ * A scenario prepared for its runs, with every measured run's figures and, at the end, their medians.
+ * @typedef {Scenario & {
+ *   deployment?: string, outdir?: string, warmups: number, runs: number,
+ *   wallMs: number[], cpuMs: number[], rssKb: number[], treeRssKb: number[],
+ *   medianWallMs: number, medianCpuMs: number, medianRssKb: number, medianTreeRssKb: number,
+ *   ratioToProviderRoots: number | null, lastStats?: FleetStats,
+ * }} Prepared
+ */
+/**
+ * How a run is measured: the peak-RSS method, the preload file and the work directory.
+ * @typedef {{ method: 'time' | 'preload', preload: string, workdir: string }} RunContext
+ */
+/**
+ * One run's figures.
+ * @typedef {{ wallMs: number, cpuMs: number, rssKb: number, treeRssKb: number, stats: FleetStats | undefined }} Measurement
+ */
+
 const USAGE = `usage: npm run bench [-- --only <family>[,<family>...]] [-- --help]
 
 Times fresh child processes: a bare node, require() of the provider package roots, the app command
@@ -47,6 +72,7 @@ const APP_ARGS = (() => {
 /**
  * The goals: a ratio of two scenarios' median wall times, at most `max`; or a peak RSS, at most
  * `maxMb`. A goal whose scenarios did not run is reported as n/a.
+ * @type {Array<{ label: string, subject: string, reference: string, max: number }>}
  */
 const RATIO_GOALS = [
   { label: 'example synth / provider-root require', subject: 'example', reference: 'provider-roots', max: 0.3 },
@@ -54,6 +80,7 @@ const RATIO_GOALS = [
   { label: 'tenants 1000 / tenants 100', subject: 'tenants-1000', reference: 'tenants-100', max: 12 },
   { label: 'tenants 5000 / tenants 1000', subject: 'tenants-5000', reference: 'tenants-1000', max: 5.5 },
 ];
+/** @type {Array<{ label: string, subject: string, measure: 'largest' | 'tree', maxMb: number }>} */
 const RSS_GOALS = [
   // the peak RSS of the largest single process (ru_maxrss, as `/usr/bin/time %M` reports it)
   { label: 'peak RSS at 5000 tenants, largest process', subject: 'tenants-5000', measure: 'largest', maxMb: 1024 },
@@ -74,6 +101,12 @@ process.on('exit', () => {
 });
 `;
 
+/**
+ * An integer from the environment, at least `min`; `fallback` when unset or empty.
+ * @param {string} name
+ * @param {number} fallback
+ * @param {number} min
+ */
 function envInt(name, fallback, min) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -82,18 +115,28 @@ function envInt(name, fallback, min) {
   return n;
 }
 
+/**
+ * The median (the mean of the middle two for an even count).
+ * @param {number[]} values
+ */
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** @param {string} name */
 function slug(name) {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** Command-line arguments: { help, only }; throws on anything else. */
+/**
+ * Command-line arguments: { help, only }; throws on anything else.
+ * @param {string[]} argv
+ * @param {NodeJS.ProcessEnv} [env]
+ */
 function parseArgs(argv, env = process.env) {
+  /** @type {{ help: boolean, only: string[] | undefined }} */
   const opts = { help: false, only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').filter(Boolean) : undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -108,7 +151,10 @@ function parseArgs(argv, env = process.env) {
   return opts;
 }
 
-/** Sum of the RSS (KB) of `pid` and its descendants, from /proc; undefined where there is no /proc. */
+/**
+ * Sum of the RSS (KB) of `pid` and its descendants, from /proc; undefined where there is no /proc.
+ * @param {number} pid
+ */
 function treeRssKb(pid) {
   let entries;
   try {
@@ -116,7 +162,9 @@ function treeRssKb(pid) {
   } catch {
     return undefined;
   }
+  /** @type {Map<number, number[]>} */
   const children = new Map();
+  /** @type {Map<number, number>} */
   const rss = new Map();
   const page = 4; // KB; the statm unit on every Linux this runs on (x86-64, arm64 with 4 KB pages)
   for (const e of entries) {
@@ -133,8 +181,7 @@ function treeRssKb(pid) {
   }
   let sum = 0;
   const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop();
+  for (let p = stack.pop(); p !== undefined; p = stack.pop()) {
     sum += rss.get(p) ?? 0;
     stack.push(...(children.get(p) ?? []));
   }
@@ -154,11 +201,14 @@ function treeRssKb(pid) {
  * Auto mode probes /usr/bin/time on `node -e ""` and compares it with the preload: a missing
  * binary, a non-GNU time without -o/-f, or a disagreement beyond 2x (GNU time 1.7 reported 4x too
  * much) selects the preload. `apt-get install time` provides GNU time on Debian/Ubuntu.
+ * @param {{ preload: string, workdir: string }} ctx
+ * @returns {Promise<{ method: RunContext['method'], note: string }>}
  */
 async function pickRssMethod(ctx) {
   const forced = process.env.BENCH_RSS;
   if (forced && forced !== 'time' && forced !== 'preload') throw new Error(`BENCH_RSS must be time or preload, got ${forced}`);
   if (forced === 'preload') return { method: 'preload', note: 'forced by BENCH_RSS' };
+  /** @type {Runnable} */
   const probe = { name: 'rss probe', kind: 'node', args: ['-e', ''] };
   const viaPreload = (await runOnce(probe, { ...ctx, method: 'preload' })).rssKb;
   let viaTime;
@@ -167,7 +217,7 @@ async function pickRssMethod(ctx) {
     viaTime = (await runOnce(probe, { ...ctx, method: 'time' })).rssKb;
   } catch (e) {
     if (forced === 'time') throw e;
-    return { method: 'preload', note: `${TIME_BIN} unusable (${e.message.split('\n')[0]})` };
+    return { method: 'preload', note: `${TIME_BIN} unusable (${/** @type {Error} */ (e).message.split('\n')[0]})` };
   }
   const ratio = viaTime / viaPreload;
   if (ratio < 0.5 || ratio > 2) {
@@ -178,20 +228,29 @@ async function pickRssMethod(ctx) {
   return { method: 'time', note: `${TIME_BIN} -f %M (probe agrees with process.resourceUsage within ${ratio.toFixed(2)}x)` };
 }
 
-/** The child that is running now, so that a signal can stop it. */
+/**
+ * The child that is running now, so that a signal can stop it.
+ * @type {import('child_process').ChildProcess | undefined}
+ */
 let current;
 
 /**
  * One fresh child: resolves { wallMs, cpuMs, rssKb, treeRssKb, stats }; rejects with the child's
  * output on any failure. `stats` is what the scenario's `stats(outdir)` returned after a passing
  * synth (else undefined); neither `check` nor `stats` is inside the measured wall time.
+ * @param {Runnable} scenario
+ * @param {RunContext} ctx
+ * @returns {Promise<Measurement>}
  */
 async function runOnce(scenario, ctx) {
   const rssFile = path.join(ctx.workdir, `maxrss-${process.pid}.txt`);
   fs.rmSync(rssFile, { force: true });
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, BENCH_MAXRSS_FILE: rssFile };
-  let nodeArgs = scenario.args;
+  let nodeArgs = scenario.args ?? [];
+  const outdir = scenario.outdir ?? '';
   if (scenario.kind === 'synth') {
+    if (!scenario.outdir || !scenario.deployment) throw new Error(`scenario ${scenario.name}: not prepared (no deployment or output directory)`);
     fs.rmSync(scenario.outdir, { recursive: true, force: true });
     env.GATEHOUSE_DEPLOYMENT = scenario.deployment;
     env.CDKTF_OUTDIR = scenario.outdir;
@@ -200,8 +259,10 @@ async function runOnce(scenario, ctx) {
     throw new Error(`scenario ${scenario.name}: unknown kind ${scenario.kind}`);
   }
   if (ctx.method === 'preload') env.NODE_OPTIONS = `${env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ` : ''}-r ${ctx.preload}`;
+  /** @type {[string, string[]]} */
   const [cmd, args] = ctx.method === 'time' ? [TIME_BIN, ['-o', rssFile, '-f', '%M %U %S', process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
 
+  /** @type {{ error?: Error, status?: number | null, signal?: NodeJS.Signals | null, stdout: string, stderr: string, wallMs?: number, peakTree?: number }} */
   const r = await new Promise((resolve) => {
     const start = process.hrtime.bigint();
     // its own process group, so that an interrupted bench can stop the whole tree
@@ -211,9 +272,10 @@ async function runOnce(scenario, ctx) {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    let peakTree = treeRssKb(child.pid);
+    // -1 (no process) when the child could not start: its tree holds nothing
+    let peakTree = treeRssKb(child.pid ?? -1);
     const sampler = setInterval(() => {
-      const kb = treeRssKb(child.pid);
+      const kb = treeRssKb(child.pid ?? -1);
       if (kb !== undefined) peakTree = Math.max(peakTree ?? 0, kb);
     }, TREE_SAMPLE_MS);
     child.on('error', (error) => {
@@ -229,30 +291,30 @@ async function runOnce(scenario, ctx) {
     });
   });
 
-  const fail = (why) => {
-    const tail = (s) => (s || '').trim().split('\n').slice(-30).join('\n');
+  const fail = (/** @type {string} */ why) => {
+    const tail = (/** @type {string} */ s) => (s || '').trim().split('\n').slice(-30).join('\n');
     const out = [tail(r.stdout) && `--- stdout (tail)\n${tail(r.stdout)}`, tail(r.stderr) && `--- stderr (tail)\n${tail(r.stderr)}`];
     return new Error([`scenario "${scenario.name}": ${why}`, `command: ${[cmd, ...args].join(' ')}`, ...out].filter(Boolean).join('\n'));
   };
   if (r.error) throw fail(`could not start: ${r.error.message}`);
   if (r.status !== 0) throw fail(r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`);
   if (scenario.kind === 'synth') {
-    const tfJson = path.join(scenario.outdir, 'stacks', 'production', 'cdk.tf.json');
+    const tfJson = path.join(outdir, 'stacks', 'production', 'cdk.tf.json');
     if (!fs.existsSync(tfJson)) throw fail(`exit status 0 but ${tfJson} was not written`);
     if (scenario.check) {
       try {
-        scenario.check(scenario.outdir, { stderr: r.stderr });
+        scenario.check(outdir, { stderr: r.stderr });
       } catch (e) {
-        throw fail(`check failed: ${e.message}`);
+        throw fail(`check failed: ${/** @type {Error} */ (e).message}`);
       }
     }
   }
   let stats;
   if (scenario.kind === 'synth' && scenario.stats) {
     try {
-      stats = scenario.stats(scenario.outdir);
+      stats = scenario.stats(outdir);
     } catch (e) {
-      throw fail(`stats failed: ${e.message}`);
+      throw fail(`stats failed: ${/** @type {Error} */ (e).message}`);
     }
   }
   let rssKb = NaN;
@@ -271,19 +333,27 @@ async function runOnce(scenario, ctx) {
     }
   }
   if (!Number.isFinite(rssKb) || rssKb <= 0) throw fail(`no peak RSS recorded (${ctx.method}) in ${rssFile}`);
-  return { wallMs: r.wallMs, cpuMs, rssKb, treeRssKb: Math.max(r.peakTree ?? 0, rssKb), stats };
+  return { wallMs: r.wallMs ?? NaN, cpuMs, rssKb, treeRssKb: Math.max(r.peakTree ?? 0, rssKb), stats };
 }
 
+/**
+ * A text table: the first column left-aligned, the others right-aligned.
+ * @param {string[]} header
+ * @param {string[][]} rows
+ */
 function formatTable(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (/** @type {string[]} */ cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const mb = (kb) => (kb / 1024).toFixed(1);
+const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const mb = (/** @type {number} */ kb) => (kb / 1024).toFixed(1);
 
-/** Every goal's figure and verdict, from the scenarios that ran. */
+/**
+ * Every goal's figure and verdict, from the scenarios that ran.
+ * @param {Array<Pick<Prepared, 'id' | 'medianWallMs' | 'medianCpuMs' | 'medianRssKb' | 'medianTreeRssKb'>>} prepared
+ */
 function evaluateGoals(prepared) {
   const byId = new Map(prepared.map((s) => [s.id, s]));
   const ratios = RATIO_GOALS.map((g) => {
@@ -300,6 +370,10 @@ function evaluateGoals(prepared) {
   return { ratios, rss };
 }
 
+/**
+ * The goals' lines: each figure, then its verdict.
+ * @param {ReturnType<typeof evaluateGoals>} goals
+ */
 function goalLines(goals) {
   const out = ['goals (median wall time ratios and peak RSS; measured, not enforced):'];
   for (const g of goals.ratios) {
@@ -321,6 +395,11 @@ function goalLines(goals) {
   return out;
 }
 
+/**
+ * The bench; see USAGE.
+ * @param {string[]} [argv]
+ * @returns {Promise<void>}
+ */
 async function main(argv = process.argv.slice(2)) {
   const opts = parseArgs(argv);
   if (opts.help) {
@@ -334,12 +413,13 @@ async function main(argv = process.argv.slice(2)) {
   const keep = process.env.BENCH_KEEP === '1';
   const selected = scenarios.filter((s) => !opts.only || opts.only.includes(s.family));
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), `gatehouse-bench-${process.pid}-`));
-  const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+  const log = (/** @type {string} */ msg) => process.stderr.write(`bench: ${msg}\n`);
 
   // An interrupted bench stops its child's whole process group, waits for it, removes the work
   // directory, then ends as the signal would have ended it.
+  /** @type {NodeJS.Signals | undefined} */
   let interrupted;
-  const onSignal = (signal) => {
+  const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
     if (interrupted) return;
     interrupted = signal;
     log(`${signal}: stopping`);
@@ -350,7 +430,8 @@ async function main(argv = process.argv.slice(2)) {
       process.kill(process.pid, signal);
     };
     if (!child || child.exitCode !== null || child.signalCode !== null) return finish();
-    const kill = (sig) => {
+    const kill = (/** @type {NodeJS.Signals} */ sig) => {
+      if (child.pid === undefined) return; // it never started
       try {
         process.kill(-child.pid, sig);
       } catch {
@@ -364,6 +445,7 @@ async function main(argv = process.argv.slice(2)) {
     kill('SIGTERM');
     const hard = setTimeout(() => kill('SIGKILL'), 5000);
   };
+  /** @type {NodeJS.Signals[]} */
   const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of SIGNALS) process.on(s, onSignal);
   const halted = () => new Promise(() => undefined); // the signal handler ends the process
@@ -373,14 +455,29 @@ async function main(argv = process.argv.slice(2)) {
     const preload = path.join(workdir, 'maxrss-preload.js');
     fs.writeFileSync(preload, PRELOAD_SOURCE);
     const rss = await pickRssMethod({ preload, workdir });
+    /** @type {RunContext} */
     const ctx = { method: rss.method, preload, workdir };
 
     // Prepare: every synth scenario writes its deployment into its own directory.
     const prepared = selected.map((s, i) => {
-      const p = { ...s, wallMs: [], cpuMs: [], rssKb: [], treeRssKb: [] };
-      p.warmups = s.fleet ? fleetWarmups : warmups;
-      p.runs = s.fleet ? fleetRuns : runs;
+      /** @type {Prepared} */
+      const p = {
+        ...s,
+        wallMs: [],
+        cpuMs: [],
+        rssKb: [],
+        treeRssKb: [],
+        warmups: s.fleet ? fleetWarmups : warmups,
+        runs: s.fleet ? fleetRuns : runs,
+        // set once the runs are done
+        medianWallMs: NaN,
+        medianCpuMs: NaN,
+        medianRssKb: NaN,
+        medianTreeRssKb: NaN,
+        ratioToProviderRoots: null,
+      };
       if (s.kind === 'synth') {
+        if (!p.makeDeployment) throw new Error(`scenario ${s.name}: a synth scenario needs makeDeployment`);
         const dir = path.join(workdir, `${String(i).padStart(2, '0')}-${slug(s.name)}`);
         fs.mkdirSync(dir, { recursive: true });
         // Called on the copy, so a scenario may record facts about its deployment on `this`.
@@ -417,7 +514,8 @@ async function main(argv = process.argv.slice(2)) {
         if (s.fleet) {
           log(`  ${s.name}${warm ? ' (warm-up)' : ''}: ${(m.wallMs / 1000).toFixed(1)} s, ${(m.rssKb / 1024).toFixed(0)} MB (${((Date.now() - t0) / 1000).toFixed(1)} s with checks)`);
         }
-        if (m.stats !== undefined) s.stats = m.stats;
+        // kept beside the scenario's stats() (which the next run calls again), not over it
+        if (m.stats !== undefined) s.lastStats = m.stats;
         if (!warm) {
           s.wallMs.push(m.wallMs);
           s.cpuMs.push(m.cpuMs);
@@ -460,23 +558,23 @@ async function main(argv = process.argv.slice(2)) {
     }
 
     if (fleets.length) {
-      const f1 = (v) => v.toFixed(1);
+      const f1 = (/** @type {number} */ v) => v.toFixed(1);
       const fleetRows = fleets.map((s) => {
-        const st = s.stats || {};
-        const has = st.resourcesPerShard !== undefined;
+        const st = s.lastStats;
+        const has = st?.resourcesPerShard !== undefined;
         return [
           s.name,
-          String(s.tenants ?? st.tenants ?? '?'),
+          String(s.tenants ?? st?.tenants ?? '?'),
           s.medianWallMs.toFixed(0),
           `${Math.min(...s.wallMs).toFixed(0)}-${Math.max(...s.wallMs).toFixed(0)}`,
           s.medianCpuMs.toFixed(0),
           mb(s.medianRssKb),
           mb(s.medianTreeRssKb),
-          has ? String(st.shardStacks) : 'n/a',
-          has ? `${st.resourcesPerShard.max} / ${f1(st.resourcesPerShard.mean)}` : 'n/a',
-          has ? `${st.refreshCallsPerShard.max} / ${f1(st.refreshCallsPerShard.mean)}` : 'n/a',
-          has ? String(st.shardBudget) : 'n/a',
-          has ? (st.withinBudget ? 'yes' : 'NO') : 'n/a',
+          st && has ? String(st.shardStacks) : 'n/a',
+          st && has ? `${st.resourcesPerShard.max} / ${f1(st.resourcesPerShard.mean)}` : 'n/a',
+          st && has ? `${st.refreshCallsPerShard.max} / ${f1(st.refreshCallsPerShard.mean)}` : 'n/a',
+          st && has ? String(st.shardBudget) : 'n/a',
+          st && has ? (st.withinBudget ? 'yes' : 'NO') : 'n/a',
         ];
       });
       out.push('');
@@ -491,7 +589,7 @@ async function main(argv = process.argv.slice(2)) {
           fleetRows,
         ),
       );
-      const over = fleets.filter((s) => s.stats && !s.stats.withinBudget);
+      const over = fleets.filter((s) => s.lastStats && !s.lastStats.withinBudget);
       out.push('');
       out.push(
         over.length
@@ -505,7 +603,12 @@ async function main(argv = process.argv.slice(2)) {
     out.push(...goalLines(goals));
 
     const resultsFile = path.join(os.tmpdir(), `gatehouse-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const ratio = (label) => goals.ratios.find((g) => g.label === label);
+    /** @param {string} label a RATIO_GOALS label */
+    const ratio = (label) => {
+      const goal = goals.ratios.find((g) => g.label === label);
+      if (!goal) throw new Error(`bench: no goal ${label}`);
+      return goal;
+    };
     const results = {
       date: new Date().toISOString(),
       node: process.version,
@@ -528,7 +631,7 @@ async function main(argv = process.argv.slice(2)) {
         id: s.id ?? null,
         family: s.family,
         kind: s.kind,
-        command: s.kind === 'synth' ? ['node', ...APP_ARGS] : ['node', ...s.args],
+        command: s.kind === 'synth' ? ['node', ...APP_ARGS] : ['node', ...(s.args ?? [])],
         wallMs: s.wallMs.map((v) => Math.round(v * 10) / 10),
         cpuMs: s.cpuMs,
         peakRssKb: s.rssKb,
@@ -538,7 +641,7 @@ async function main(argv = process.argv.slice(2)) {
         medianPeakRssKb: s.medianRssKb,
         medianTreeRssKb: s.medianTreeRssKb,
         ratioToProviderRoots: s.ratioToProviderRoots,
-        ...(s.fleet ? { fleet: true, tenants: s.tenants ?? null, fleetStats: s.stats ?? null } : {}),
+        ...(s.fleet ? { fleet: true, tenants: s.tenants ?? null, fleetStats: s.lastStats ?? null } : {}),
       })),
     };
     fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -558,7 +661,7 @@ module.exports = { main, runOnce, pickRssMethod, median, parseArgs, evaluateGoal
 
 if (require.main === module) {
   main().catch((e) => {
-    process.stderr.write(`bench: FAILED: ${e.message}\n`);
+    process.stderr.write(`bench: FAILED: ${/** @type {Error} */ (e).message}\n`);
     process.exitCode = 1;
   });
 }

@@ -27,6 +27,43 @@ const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 
+/**
+ * A deployment file as the bench writes it (the input shape of lib/config/schema.ts).
+ * @typedef {import('../lib/config/schema').DeploymentInput} DeploymentInput
+ */
+/**
+ * What `stats(outdir)` of a tenant fleet scenario returns (bench/run.js prints it in the fleet table).
+ * @typedef {object} FleetStats
+ * @property {number} tenants
+ * @property {number} shardCount
+ * @property {number} shardStacks
+ * @property {{ max: number, mean: number }} resourcesPerShard
+ * @property {{ max: number, mean: number }} refreshCallsPerShard
+ * @property {number} shardBudget
+ * @property {boolean} withinBudget
+ * @property {ShardStat[]} shards
+ */
+/**
+ * One synthesized `tenants-<n>` stack: its resource + data entries and its estimated refresh calls.
+ * @typedef {{ id: string, resources: number, calls: number }} ShardStat
+ */
+/**
+ * A benchmark scenario (see the top of this file).
+ * @typedef {object} Scenario
+ * @property {string} name
+ * @property {string} [id]
+ * @property {string} family one of FAMILIES
+ * @property {'node' | 'synth'} kind
+ * @property {string[]} [args] node scenarios: the arguments of `node`
+ * @property {(this: Scenario, dir: string) => string} [makeDeployment] synth scenarios: writes (or names) the deployment file
+ * @property {(outdir: string, output: { stderr?: string }) => void} [check] synth scenarios: throws to fail a run
+ * @property {(outdir: string) => FleetStats} [stats] called after each passing run
+ * @property {boolean} [fleet] in the tenant fleet table, run BENCH_FLEET_RUNS times
+ * @property {number} [tenants] tenant fleets: the number of tenants
+ * @property {number} [shardCount] tenant fleets: recorded by makeDeployment
+ * @property {number} [shardBudget] tenant fleets: recorded by makeDeployment
+ */
+
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(ROOT, 'deployment.example.yaml');
 /** Cloudflare: at most this many hostnames per Access application (lib/core/limits.ts). */
@@ -34,12 +71,20 @@ const MAX_DESTINATIONS_PER_APP = 5;
 /** DNS records a free zone may hold (lib/core/limits.ts); bigger fleets declare a paid plan. */
 const FREE_PLAN_DNS_RECORDS = 200;
 
-/** The example deployment as a plain object (a fresh copy on every call). */
+/**
+ * The example deployment as a plain object (a fresh copy on every call).
+ * @returns {DeploymentInput}
+ */
 function loadExample() {
   return YAML.parse(fs.readFileSync(EXAMPLE, 'utf8'));
 }
 
-/** Write a deployment object as YAML into `dir`; returns the file path. */
+/**
+ * Write a deployment object as YAML into `dir`; returns the file path.
+ * @param {string} dir
+ * @param {string} fileName
+ * @param {DeploymentInput} deployment
+ */
 function writeDeployment(dir, fileName, deployment) {
   const file = path.join(dir, fileName);
   // aliasDuplicateObjects: false: write shared objects out in full, never as YAML anchors/aliases
@@ -53,6 +98,7 @@ function writeDeployment(dir, fileName, deployment) {
  * `svc-0001.<zone>` -> `http://localhost:<10000 + i>`, every one gated: apps `fleet-001`, ... of
  * five hostnames each, all sharing the example app's policies, identity providers and session.
  * Everything else (groups, policies, sites, buckets, backend) is the example's.
+ * @param {number} count
  */
 function fleetDeployment(count) {
   const d = loadExample();
@@ -72,9 +118,14 @@ function fleetDeployment(count) {
   return { deployment: d, hostnames };
 }
 
-/** A synth scenario over `fleetDeployment(count)`; checks the last hostname reached production. */
+/**
+ * A synth scenario over `fleetDeployment(count)`; checks the last hostname reached production.
+ * @param {number} count
+ * @returns {Scenario}
+ */
 function fleetScenario(count) {
-  let last;
+  /** @type {string} */
+  let last = '';
   return {
     name: `synth ${count} hostnames`,
     id: `fleet-${count}`,
@@ -106,6 +157,8 @@ const TENANTS_PER_SHARD = 100;
  * subdomain, service and hashed shard), as `fleetInput()` in __tests__/helpers.ts builds them: plan
  * pro, raised tunnel / account-token / DNS-record limits so that 5,000 tenants validate,
  * shard_count = ceil(count / 100), a public_reason (no tenant has an Access app) and a key expiry.
+ * @param {number} count
+ * @param {number} [shardCount]
  */
 function tenantFleetDeployment(count, shardCount = Math.max(1, Math.ceil(count / TENANTS_PER_SHARD))) {
   const d = loadExample();
@@ -125,6 +178,8 @@ function tenantFleetDeployment(count, shardCount = Math.max(1, Math.ceil(count /
  * What the synthesized tenant shards hold: every `tenants-<n>` stack under <outdir>/stacks, with its
  * resource + data entry count, and its estimated refresh API calls (`cloudflare_*` resources + data
  * sources, the estimate tenants.shard_budget bounds). `ids` is the set of tenant ids mentioned.
+ * @param {string} outdir
+ * @returns {{ shards: ShardStat[], ids: Set<string> }}
  */
 function tenantShardStats(outdir) {
   const stacksDir = path.join(outdir, 'stacks');
@@ -146,6 +201,7 @@ function tenantShardStats(outdir) {
       }
       return { id, resources, calls, ids: new Set(text.match(/tenant-\d{5}/g) || []) };
     });
+  /** @type {Set<string>} */
   const ids = new Set();
   for (const s of shards) for (const id of s.ids) ids.add(id);
   return { shards: shards.map(({ id, resources, calls }) => ({ id, resources, calls })), ids };
@@ -155,6 +211,8 @@ function tenantShardStats(outdir) {
  * A synth that writes more than 10 stacks prints one progress line per stack on stderr,
  * `synth <stack> (<i>/<n>) <resources> resources`, then `synth: <n> stacks, ... in <s> s`
  * (lib/synth.ts); one with 10 or fewer prints them only if it runs past 5 s. Checked on every run.
+ * @param {string} outdir
+ * @param {string} stderr
  */
 function checkProgress(outdir, stderr) {
   const written = fs.readdirSync(path.join(outdir, 'stacks'));
@@ -167,7 +225,8 @@ function checkProgress(outdir, stderr) {
   if (JSON.stringify(named) !== JSON.stringify(expected)) {
     throw new Error(`progress: ${perStack.length} per-stack lines for ${written.length} stacks (${written.length > 10 ? 'more than 10 stacks: one line each expected' : 'a line each once any is printed'})`);
   }
-  const counters = perStack.map((l) => l.match(/\((\d+)\/(\d+)\)/).slice(1).map(Number));
+  // every per-stack line matched the pattern above, so it has its (i/n) counter
+  const counters = perStack.map((l) => /** @type {RegExpMatchArray} */ (l.match(/\((\d+)\/(\d+)\)/)).slice(1).map(Number));
   if (counters.some(([i, n], k) => i !== k + 1 || n !== written.length)) throw new Error(`progress: counters are not 1/${written.length} .. ${written.length}/${written.length} in order`);
   if (total.length !== 1 || !total[0].startsWith(`synth: ${written.length} stacks, `)) throw new Error(`progress: no final line "synth: ${written.length} stacks, ... in <s> s"`);
 }
@@ -175,9 +234,16 @@ function checkProgress(outdir, stderr) {
 /**
  * A synth scenario over `tenantFleetDeployment(count)`. `fleet: true` puts it in the fleet table
  * and under BENCH_FLEET_RUNS; the runner calls `stats(outdir)` after every run that passed `check`.
+ * @param {number} count
+ * @returns {Scenario}
  */
 function tenantScenario(count) {
+  /** @type {ReturnType<typeof tenantFleetDeployment> | undefined} */
   let plan;
+  const planned = () => {
+    if (!plan) throw new Error(`synth ${count} tenants: makeDeployment has not run`);
+    return plan;
+  };
   return {
     name: `synth ${count} tenants`,
     id: `tenants-${count}`,
@@ -192,37 +258,44 @@ function tenantScenario(count) {
       return writeDeployment(dir, `tenants-${count}.yaml`, plan.deployment);
     },
     check(outdir, { stderr = '' } = {}) {
+      const fleet = planned();
       const { shards, ids } = tenantShardStats(outdir);
       if (shards.length === 0) throw new Error('no tenants-<n> stack was synthesized');
-      if (shards.length > plan.shardCount) throw new Error(`${shards.length} tenant shard stacks for shard_count ${plan.shardCount}`);
-      const missing = plan.ids.filter((id) => !ids.has(id));
+      if (shards.length > fleet.shardCount) throw new Error(`${shards.length} tenant shard stacks for shard_count ${fleet.shardCount}`);
+      const missing = fleet.ids.filter((id) => !ids.has(id));
       if (missing.length) throw new Error(`${missing.length} of ${count} tenants appear in no shard stack (first: ${missing[0]})`);
       checkProgress(outdir, stderr);
     },
     stats(outdir) {
+      const fleet = planned();
       const { shards } = tenantShardStats(outdir);
+      /** @param {'resources' | 'calls'} k */
       const max = (k) => Math.max(...shards.map((s) => s[k]));
+      /** @param {'resources' | 'calls'} k */
       const mean = (k) => shards.reduce((sum, s) => sum + s[k], 0) / shards.length;
       return {
         tenants: count,
-        shardCount: plan.shardCount,
+        shardCount: fleet.shardCount,
         shardStacks: shards.length,
         resourcesPerShard: { max: max('resources'), mean: mean('resources') },
         refreshCallsPerShard: { max: max('calls'), mean: mean('calls') },
-        shardBudget: plan.shardBudget,
-        withinBudget: shards.every((s) => s.calls <= plan.shardBudget),
+        shardBudget: fleet.shardBudget,
+        withinBudget: shards.every((s) => s.calls <= fleet.shardBudget),
         shards,
       };
     },
   };
 }
 
-const requireRoot = (...pkgs) => pkgs.map((p) => `require(${JSON.stringify(p)});`).join(' ');
+const requireRoot = (/** @type {string[]} */ ...pkgs) => pkgs.map((p) => `require(${JSON.stringify(p)});`).join(' ');
 
-/** In table order. */
 /** Scenario families, for `--only` / BENCH_ONLY. */
 const FAMILIES = ['core', 'hostnames', 'tenants'];
 
+/**
+ * In table order.
+ * @type {Scenario[]}
+ */
 const scenarios = [
   { name: 'node (bare)', id: 'node', family: 'core', kind: 'node', args: ['-e', ''] },
   { name: 'node + tsx (bare)', id: 'tsx', family: 'core', kind: 'node', args: ['--import', 'tsx', '-e', ''] },

@@ -36,10 +36,13 @@ const USAGE = fs
   .map((l) => l.replace(/^ \* ?|^\/\*\*/, ''))
   .join('\n');
 
-/** A representative mixed fleet: disabled, gated, pinned and custom-subdomain tenants across 4 shards. */
+/**
+ * A representative mixed fleet: disabled, gated, pinned and custom-subdomain tenants across 4 shards.
+ * @param {number} count at least 5
+ */
 function mixedFleet(count) {
   const { deployment } = tenantFleetDeployment(count, 4);
-  const m = deployment.tenants.members;
+  const m = deployment.tenants?.members ?? [];
   Object.assign(m[1], { enabled: false, disabled_on: '2026-11-01' });
   Object.assign(m[2], { access: { policies: ['allow-staff'] } });
   Object.assign(m[3], { shard: 6 });
@@ -47,7 +50,12 @@ function mixedFleet(count) {
   return deployment;
 }
 
-/** name -> (dir) => { file, deploymentDir }; `big` sets are skipped by --quick. */
+/**
+ * A set: its name, and `make(dir)`, which writes (or names) its deployment file and returns the path;
+ * `big` sets are skipped by --quick.
+ * @typedef {{ name: string, big?: boolean, make: (dir: string) => string }} HashSet
+ */
+/** @type {HashSet[]} */
 const SETS = [
   { name: 'example', make: () => path.join(ROOT, 'deployment.example.yaml') },
   ...fs
@@ -65,6 +73,12 @@ const SETS = [
 
 const PROGRESS_LINE = /^synth( |:)/;
 
+/**
+ * Every file under `dir` (recursively), as sorted paths relative to it.
+ * @param {string} dir
+ * @param {string} [rel]
+ * @returns {string[]}
+ */
 function filesUnder(dir, rel = '') {
   return fs
     .readdirSync(path.join(dir, rel), { withFileTypes: true })
@@ -72,10 +86,17 @@ function filesUnder(dir, rel = '') {
     .sort();
 }
 
-const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
+const sha256 = (/** @type {string | Buffer} */ data) => crypto.createHash('sha256').update(data).digest('hex');
 
-/** Synthesize every selected set with the code in `root`; returns the hash lines. */
+/**
+ * Synthesize every selected set with the code in `root`; returns the hash lines.
+ * @param {string} root
+ * @param {HashSet[]} sets
+ * @param {string} workdir
+ * @param {(message: string) => void} log
+ */
 function hashLines(root, sets, workdir, log) {
+  /** @type {string[]} */
   const lines = [];
   for (const set of sets) {
     const dir = fs.mkdtempSync(path.join(workdir, `${set.name}-`));
@@ -101,6 +122,12 @@ function hashLines(root, sets, workdir, log) {
   return lines;
 }
 
+/**
+ * Whether two lists of hash lines hold the same lines; prints the difference on stderr.
+ * @param {string[]} expected
+ * @param {string[]} actual
+ * @param {string} what the name of the expected side, for the messages
+ */
 function compare(expected, actual, what) {
   const a = new Set(expected);
   const b = new Set(actual);
@@ -116,7 +143,12 @@ function compare(expected, actual, what) {
   return false;
 }
 
+/**
+ * The command line (see the top of this file); throws on anything else.
+ * @param {string[]} argv
+ */
 function parseArgs(argv) {
+  /** @type {{ quick: boolean, help?: boolean, only?: string[], out?: string, check?: string, against?: string }} */
   const opts = { quick: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -135,6 +167,10 @@ function parseArgs(argv) {
   return opts;
 }
 
+/**
+ * The command; returns the exit status.
+ * @param {string[]} argv
+ */
 function main(argv) {
   const opts = parseArgs(argv);
   if (opts.help) {
@@ -144,10 +180,10 @@ function main(argv) {
   const names = new Set(SETS.map((s) => s.name));
   for (const n of opts.only ?? []) if (!names.has(n)) throw new Error(`--only: no set ${n}; sets: ${[...names].join(', ')}`);
   const sets = SETS.filter((s) => (opts.only ? opts.only.includes(s.name) : !(opts.quick && s.big)));
-  const log = (m) => process.stderr.write(`synth-hashes: ${m}\n`);
+  const log = (/** @type {string} */ m) => process.stderr.write(`synth-hashes: ${m}\n`);
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-hashes-'));
   const cleanup = () => fs.rmSync(workdir, { recursive: true, force: true });
-  const onSignal = (sig) => {
+  const onSignal = (/** @type {NodeJS.Signals} */ sig) => {
     cleanup();
     process.kill(process.pid, sig);
   };
@@ -184,7 +220,7 @@ if (require.main === module) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`synth-hashes: ${e.message}\n`);
+    process.stderr.write(`synth-hashes: ${/** @type {Error} */ (e).message}\n`);
     process.exitCode = 2;
   }
 }

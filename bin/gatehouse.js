@@ -34,17 +34,18 @@ function fromSource() {
   const filename = `${source}.bundle.js`;
   const bundle = new Module(filename, module);
   bundle.filename = filename;
-  bundle.paths = Module._nodeModulePaths(root);
-  bundle._compile(outputFiles[0].text, filename);
+  // Module._nodeModulePaths and module._compile are Node's own (undocumented) loader steps, as require runs them
+  bundle.paths = /** @type {any} */ (Module)._nodeModulePaths(root);
+  /** @type {any} */ (bundle)._compile(outputFiles[0].text, filename);
   return bundle.exports;
 }
 
 const cli = fromSource() || require(path.join(root, 'dist', 'lib', 'cli', 'main.js'));
 cli.main(process.argv.slice(2)).then(
-  (code) => {
+  (/** @type {number} */ code) => {
     process.exitCode = code;
   },
-  (error) => {
+  (/** @type {any} */ error) => {
     process.stderr.write(`gatehouse: internal error: ${error && error.stack ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   },

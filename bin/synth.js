@@ -51,5 +51,6 @@ const { outputFiles } = buildSync({
 const filename = `${entry}.bundle.js`;
 const bundle = new Module(filename, module);
 bundle.filename = filename;
-bundle.paths = Module._nodeModulePaths(root);
-bundle._compile(outputFiles[0].text, filename);
+// Module._nodeModulePaths and module._compile are Node's own (undocumented) loader steps, as require runs them
+bundle.paths = /** @type {any} */ (Module)._nodeModulePaths(root);
+/** @type {any} */ (bundle)._compile(outputFiles[0].text, filename);

@@ -22,12 +22,15 @@ import { adoptExisting } from './deployment/adopt';
 import { legacyStateProblems, movedStateProblems } from './deployment/backend';
 import { DeploymentModel, modelOf } from './deployment/model';
 
+/** The stacks `buildStacks` added to the app, and the compliance report the policy pack fills. */
 export interface GatehouseStacks {
   /** Present when the deployment declares Pages sites; `access` depends on it. */
   readonly pages?: PagesStack;
+  /** Stack `access`: the Zero Trust objects (identity providers, groups, policies, apps, service tokens, account members). */
   readonly access: AccessStack;
   /** Present when the deployment declares `sites.standby`. */
   readonly standby?: StandbyStack;
+  /** Stack `production`: the primary tunnel and host, the routes' DNS records, Workers, API tokens and buckets. */
   readonly production: ProductionStack;
   /** Tenant shards (`tenants-<n>`), by stack id. */
   readonly tenantShards: ReadonlyMap<string, TenantShardStack>;
@@ -35,6 +38,7 @@ export interface GatehouseStacks {
   readonly report: ComplianceReport;
 }
 
+/** How `buildStacks` builds: the policy pack's options, where Worker modules are read from, and the state check. */
 export interface BuildOptions extends GatehousePackOptions {
   /**
    * Directory of the deployment file; Worker module files are resolved against it.

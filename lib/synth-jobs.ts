@@ -31,6 +31,7 @@ import { DEFAULT_TENANTS_PER_JOB, deploymentForReferences, deploymentForShards, 
 /** Jobs that run at once by default: one per CPU, at most this many (each needs a few hundred MB). */
 export const MAX_DEFAULT_CONCURRENCY = 4;
 
+/** How `synthDeployment` synthesizes: where, how many jobs at once, how many tenants per job, and the progress lines. */
 export interface SynthDeploymentOptions extends BuildOptions {
   /**
    * The output directory.
@@ -194,7 +195,7 @@ async function synthSplit(
         const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, StackManifest> };
         for (const id of job.stackIds) {
           fs.renameSync(path.join(dir, 'stacks', id), path.join(staging, 'stacks', id));
-          (parent.app.manifest.stacks as Record<string, StackManifest>)[id] = manifest.stacks[id];
+          parent.app.manifest.stacks[id] = manifest.stacks[id];
         }
         if (result.ok) for (const f of result.findings) report.add(f);
       }
@@ -214,7 +215,7 @@ interface JobRun {
   /** Resolves with every job's result, in job order, once all have ended. */
   readonly done: Promise<Array<{ job: SynthJob; result: JobResult }>>;
   /** Stop: kill running jobs, start no more. */
-  cancel(): void;
+  readonly cancel: () => void;
 }
 
 /** Run the jobs, `concurrency` at a time, as `node bin/synth.js scripts/synth-job.ts <input>`. */
@@ -223,7 +224,8 @@ function runJobs(
   ctx: { concurrency: number; jobsDir: string; inputFile: string; build: BuildOptions; onStack: (id: string, resources: number) => void },
 ): JobRun {
   const children = new Set<ChildProcess>();
-  let cancelled = false;
+  // `as boolean`: cancel() sets it while the workers await, which TypeScript's flow analysis cannot see
+  let cancelled = false as boolean;
   const cancel = () => {
     cancelled = true;
     for (const c of children) c.kill('SIGTERM');
@@ -248,7 +250,7 @@ function runJobs(
       children.add(child);
       let stderr = '';
       let buffered = '';
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         buffered += chunk;
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -262,7 +264,7 @@ function runJobs(
           }
         }
       });
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         stderr += chunk;
       });
       child.on('error', (e) => {
@@ -340,12 +342,13 @@ export function runSynthJob(inputFile: string): number {
     fs.writeFileSync(resultFile, v8.serialize(result));
     return 0;
   } catch (e) {
-    const err = e as Error & { problems?: unknown; source?: string };
+    // anything can be thrown: a non-Error has no name or message
+    const err = e as Partial<Error> & { problems?: unknown; source?: string };
     const result: JobResult = {
       ok: false,
       error: {
         name: err.name ?? 'Error',
-        message: String(err.message ?? err),
+        message: err.message ?? String(e),
         ...(err.stack ? { stack: err.stack } : {}),
         ...(err instanceof GatehouseError ? { problems: err.problems, ...(err.source !== undefined ? { source: err.source } : {}) } : {}),
       },

@@ -24,6 +24,7 @@ export const PROGRESS_MIN_STACKS = 10;
 /** ...or that runs longer than this (milliseconds). */
 export const PROGRESS_AFTER_MS = 5000;
 
+/** Where progress lines go and how time is measured (tests inject both). */
 export interface SynthProgressOptions {
   /**
    * Receives each line (without the newline).
@@ -119,6 +120,7 @@ export function stackResourceCount(stack: TerraformStack): number {
   return n;
 }
 
+/** Hooks of `synthApp`: which stacks to write, and what to do after each. */
 export interface SynthAppOptions {
   /**
    * Write only the stacks this returns true for; the others are built and prepared (so that their
@@ -148,7 +150,7 @@ export function synthApp(
   // checkout path, the bundle), so a warning would make manifest.json differ between two checkouts.
   const app = new App({ outdir, stackTraces: false });
   const report = build(app);
-  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+  for (const stack of app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
     const inner = stack.synthesizer;
     const id = stack.node.id;
     const write = options.only?.(id) ?? true;
@@ -214,7 +216,7 @@ export function synthAtomically(
       staging,
       (app) => {
         const r = build(app);
-        progress = new SynthProgress(app.node.findAll().filter(TerraformStack.isStack).length, options);
+        progress = new SynthProgress(app.node.findAll().filter((c) => TerraformStack.isStack(c)).length, options);
         return r;
       },
       { onStack: (id, resources) => progress?.stackDone(id, resources) },

@@ -15,6 +15,11 @@ Compiles lib/ and stacks/ to <dir> (default dist/): JavaScript with esbuild and 
 with tsc. --no-types skips the declarations (the package test in npm test uses it; CI builds both).
 `;
 
+/**
+ * The command line: build options, or `help`, or an `error` line.
+ * @param {string[]} argv
+ * @returns {{ out?: string, types?: boolean, help?: true, error?: string }}
+ */
 function parse(argv) {
   const opts = { out: 'dist', types: true };
   for (let i = 0; i < argv.length; i++) {
@@ -28,7 +33,14 @@ function parse(argv) {
   return opts;
 }
 
+/**
+ * The TypeScript sources under `dir` (declarations left out), relative to `root`, sorted.
+ * @param {string} root
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function sources(root, dir) {
+  /** @type {string[]} */
   const found = [];
   for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
     const rel = path.join(dir, entry.name);
@@ -38,7 +50,10 @@ function sources(root, dir) {
   return found.sort();
 }
 
-/** Build into `out` (relative to the repository root unless absolute). Returns the output directory. */
+/**
+ * Build into `out` (relative to the repository root unless absolute). Returns the output directory.
+ * @param {{ out?: string, types?: boolean }} [options]
+ */
 function build({ out = 'dist', types = true } = {}) {
   const root = path.join(__dirname, '..');
   const outdir = path.resolve(root, out);
@@ -78,7 +93,7 @@ if (require.main === module) {
       const outdir = build(parsed);
       process.stdout.write(`npm run build: wrote ${path.relative(process.cwd(), outdir) || '.'}${parsed.types ? '' : ' (JavaScript only)'}\n`);
     } catch (e) {
-      process.stderr.write(`npm run build: ${e.message}\n`);
+      process.stderr.write(`npm run build: ${/** @type {Error} */ (e).message}\n`);
       process.exitCode = 1;
     }
   }

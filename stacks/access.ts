@@ -11,6 +11,7 @@ import { accountMembers } from '../lib/deployment/account-members';
 import { configureBackend } from '../lib/deployment/backend';
 import type { DeploymentModel } from '../lib/deployment/model';
 
+/** What the `access` stack is built from. */
 export interface AccessStackProps {
   /** The resolved deployment (lib/deployment/model.ts). */
   readonly model: DeploymentModel;
@@ -28,6 +29,14 @@ export interface AccessStackProps {
  * deployed first and carries no site guard, so revoking a member never waits on a site apply).
  * Both site stacks read the apps' AUD tags from here, so the dependency is one-way:
  * (pages ->) access -> standby -> production.
+ *
+ * @example
+ * const app = new App();
+ * const { model } = loadDeployment('deployment.yaml'); // validated and resolved once
+ * // With Pages sites, their stack comes first: a custom domain must exist before the app that gates it.
+ * const pages = model.pages.size ? new PagesStack(app, 'pages', { model }) : undefined;
+ * const access = new AccessStack(app, 'access', { model, ...(pages ? { pagesSites: pages.sites } : {}) });
+ * if (pages) access.addDependency(pages);
  */
 export class AccessStack extends TerraformStack {
   /** Access apps by deployment name. */

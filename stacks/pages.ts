@@ -7,6 +7,7 @@ import { configureBackend } from '../lib/deployment/backend';
 import type { DeploymentModel } from '../lib/deployment/model';
 import { pagesSites } from '../lib/deployment/pages';
 
+/** What the `pages` stack is built from. */
 export interface PagesStackProps {
   /** The resolved deployment (lib/deployment/model.ts). */
   readonly model: DeploymentModel;
@@ -19,6 +20,15 @@ export interface PagesStackProps {
  * site's domain (and its pages.dev hosts) is created after the domain exists. Construct ids are
  * those the sites had in `production` (`pages-<name>`), so the terraform addresses are unchanged and
  * existing state moves with `terraform state mv` (UPGRADING.md).
+ *
+ * @example
+ * const app = new App();
+ * const { model } = loadDeployment('deployment.yaml');
+ * if (model.pages.size) {
+ *   const pages = new PagesStack(app, 'pages', { model });
+ *   const access = new AccessStack(app, 'access', { model, pagesSites: pages.sites });
+ *   access.addDependency(pages); // the domains exist before the Access apps that cover them
+ * }
  */
 export class PagesStack extends TerraformStack {
   /** The sites by deployment name. */

@@ -17,6 +17,7 @@ import { siteUserDataValue } from '../lib/deployment/site';
 import { scopedTokens } from '../lib/deployment/tokens';
 import { workerEndpoints } from '../lib/deployment/workers';
 
+/** What the `production` stack is built from: the model and the references it takes from `access` and `standby`. */
 export interface ProductionStackProps {
   /** The resolved deployment (lib/deployment/model.ts). */
   readonly model: DeploymentModel;
@@ -50,11 +51,29 @@ export interface ProductionStackProps {
  * every routed hostname: the primary tunnel (false) or the standby tunnel (true). It is an in-place
  * `content` update; a record that moves is gated on its new tunnel being healthy, and the primary
  * connector never stops while a live record points at it (lib/cutover/guards.ts, docs/cutover.md).
+ *
+ * @example
+ * const app = new App();
+ * const file = 'deployment.yaml';
+ * const { model } = loadDeployment(file);
+ * const access = new AccessStack(app, 'access', { model });
+ * const accessApps = [...access.apps.values(), ...access.publicPaths.values()];
+ * const standby = model.sites?.standby ? new StandbyStack(app, 'standby', { model, accessApps }) : undefined;
+ * new ProductionStack(app, 'production', {
+ *   model,
+ *   deploymentDir: path.dirname(path.resolve(file)),
+ *   accessApps: access.apps,
+ *   publicPaths: [...access.publicPaths.values()],
+ *   ...(standby ? { standbyTunnel: standby.tunnel } : {}),
+ *   ...(standby?.hostServiceAccountMember ? { standbyHostMember: standby.hostServiceAccountMember } : {}),
+ * });
  */
 export class ProductionStack extends TerraformStack {
+  /** The primary site's tunnel, ingress and (GCE) host; absent when the deployment has no `sites`. */
   public readonly primary?: TunnelHost;
   /** The routed hostnames' records, one construct per zone (`dns` for the primary zone). */
   public readonly dns: readonly TunnelCnames[];
+  /** The R2 buckets, by key (construct ids `bucket-<key>`); the Workers bind them from here. */
   public readonly buckets: ReadonlyMap<string, ManagedBucket>;
 
   constructor(scope: Construct, id: string, props: ProductionStackProps) {

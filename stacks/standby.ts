@@ -12,6 +12,7 @@ import { siteTunnel, siteUserDataValue } from '../lib/deployment/site';
 import { activateDnsVariable } from '../lib/deployment/variables';
 import { ConnectorActivation } from '../lib/google/connector-host';
 
+/** What the `standby` stack is built from. */
 export interface StandbyStackProps {
   /** The resolved deployment (lib/deployment/model.ts); its `sites.standby` is this stack's site. */
   readonly model: DeploymentModel;
@@ -26,6 +27,15 @@ export interface StandbyStackProps {
  * `gatehouse-connector` metadata of a GCE host, or the TXT record `_gatehouse-<name>-standby.<zone>`
  * that a host gatehouse does not create reads. It refuses to stop the connector while a live public
  * record points at the standby tunnel.
+ *
+ * @example
+ * const app = new App();
+ * const { model } = loadDeployment('deployment.yaml'); // with sites.standby
+ * const access = new AccessStack(app, 'access', { model });
+ * const standby = new StandbyStack(app, 'standby', {
+ *   model,
+ *   accessApps: [...access.apps.values(), ...access.publicPaths.values()],
+ * });
  */
 export class StandbyStack extends TerraformStack {
   /** The standby tunnel, handed to `production` as a typed cross-stack reference. */
@@ -41,7 +51,7 @@ export class StandbyStack extends TerraformStack {
     configureBackend(this, m.deployment);
 
     const activateDns = activateDnsVariable(this, m.deployment);
-    const activation = Fn.conditional(activateDns.booleanValue, ConnectorActivation.ACTIVE, ConnectorActivation.STANDBY);
+    const activation = Fn.conditional(activateDns.booleanValue, ConnectorActivation.ACTIVE, ConnectorActivation.STANDBY) as string;
     if (standby.gce) new GoogleProvider(this, 'google', {});
     const site = siteTunnel(this, m, standby, { accessApps: props.accessApps, activation });
     this.tunnel = site;

@@ -7,11 +7,12 @@ import type { IAccessPolicy } from '../lib/cloudflare/access/policy';
 import { lookup } from '../lib/core/errors';
 import { outputId } from '../lib/core/terraform';
 import { configureBackend } from '../lib/deployment/backend';
+import { JURISDICTIONS } from '../lib/deployment/enums';
 import type { DeploymentModel, ModelTenant } from '../lib/deployment/model';
 import { ManagedTenant } from '../lib/tenants/tenant';
-import type { Jurisdiction } from '../lib/cloudflare/r2/bucket';
 import { originOptions } from '../lib/deployment/site';
 
+/** What a tenant shard stack is built from: the model, its tenants, and what it references in `access`. */
 export interface TenantShardStackProps {
   /** The resolved deployment (lib/deployment/model.ts). */
   readonly model: DeploymentModel;
@@ -19,6 +20,7 @@ export interface TenantShardStackProps {
   readonly tenants: readonly ModelTenant[];
   /** Policies and identity providers of the `access` stack, for tenants with an Access app. */
   readonly policies: ReadonlyMap<string, IAccessPolicy>;
+  /** Identity providers of the `access` stack, by name, for tenants whose `access.idps` names some. */
   readonly identityProviders: ReadonlyMap<string, IIdentityProvider>;
 }
 
@@ -26,8 +28,22 @@ export interface TenantShardStackProps {
  * One shard of the managed tenant fleet (`tenants-<n>`): each tenant's tunnel, hostname, bucket and
  * scoped keys, plus per-tenant status outputs. Shards keep each state small enough that a refresh
  * fits in one Cloudflare API rate-limit window, and plan in parallel on a remote backend.
+ *
+ * @example
+ * const app = new App();
+ * const { model } = loadDeployment('deployment.yaml');
+ * const access = new AccessStack(app, 'access', { model });
+ * for (const shard of model.shards) {
+ *   new TenantShardStack(app, shard.stackId, {
+ *     model,
+ *     tenants: shard.tenants,
+ *     policies: access.policies,
+ *     identityProviders: access.identityProviders,
+ *   });
+ * }
  */
 export class TenantShardStack extends TerraformStack {
+  /** The shard's tenants, by tenant id (construct ids `tenant-<id>`). */
   public readonly tenants: ReadonlyMap<string, ManagedTenant>;
 
   constructor(scope: Construct, id: string, props: TenantShardStackProps) {
@@ -68,7 +84,7 @@ export class TenantShardStack extends TerraformStack {
         ...(extraHostnames.length ? { extraHostnames: extraHostnames.map((x) => x.hostname) } : {}),
         ...(origin ? { origin: originOptions(origin) } : {}),
         ...(d.tenants.bucket_location ? { bucketLocation: d.tenants.bucket_location } : {}),
-        jurisdiction: d.tenants.jurisdiction as Jurisdiction,
+        jurisdiction: JURISDICTIONS[d.tenants.jurisdiction],
       });
       tenants.set(spec.id, tenant);
 

@@ -7,10 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const bench = require('../../bench/run.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { checkProgress, FAMILIES, scenarios } = require('../../bench/scenarios.js');
+import * as bench from '../../bench/run.js';
+import { checkProgress, FAMILIES, scenarios } from '../../bench/scenarios.js';
 
 const ROOT = path.join(__dirname, '..', '..');
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -32,7 +30,7 @@ describe('command line', () => {
     expect(bench.parseArgs([], { BENCH_ONLY: 'tenants' })).toEqual({ help: false, only: ['tenants'] });
     expect(bench.parseArgs([], {})).toEqual({ help: false, only: undefined });
     for (const s of scenarios) expect([s.name, FAMILIES.includes(s.family)]).toEqual([s.name, true]);
-    expect(new Set(scenarios.map((s: { family: string }) => s.family))).toEqual(new Set(FAMILIES));
+    expect(new Set(scenarios.map((s) => s.family))).toEqual(new Set(FAMILIES));
   });
 
   test('fails on an unknown family or argument, and runs nothing', () => {
@@ -89,7 +87,7 @@ describe('goals', () => {
       scenario('tenants-1000', 6000),
       scenario('tenants-5000', 30000, 500, 1100),
     ]);
-    const byLabel = Object.fromEntries(goals.ratios.map((g: { label: string; value: number; meets: boolean }) => [g.label, [g.value, g.meets]]));
+    const byLabel = Object.fromEntries(goals.ratios.map((g) => [g.label, [g.value, g.meets]]));
     expect(byLabel).toEqual({
       'example synth / provider-root require': [0.3, true],
       'hostnames 1000 / hostnames 100': [7, false],
@@ -97,7 +95,7 @@ describe('goals', () => {
       'tenants 5000 / tenants 1000': [5, true],
     });
     // peak RSS: the largest process, and every process of the run together
-    expect(goals.rss.map((g: { label: string; value: number; meets: boolean }) => [g.label, g.value, g.meets])).toEqual([
+    expect(goals.rss.map((g) => [g.label, g.value, g.meets])).toEqual([
       ['peak RSS at 5000 tenants, largest process', 500, true],
       ['peak RSS at 5000 tenants, all processes together', 1100, false],
     ]);
@@ -110,7 +108,7 @@ describe('goals', () => {
 
   test('a goal whose scenarios did not run is n/a', () => {
     const goals = bench.evaluateGoals([scenario('tenants-1000', 6000)]);
-    expect(goals.ratios.every((g: { value: unknown; meets: unknown }) => g.value === null && g.meets === null)).toBe(true);
+    expect(goals.ratios.every((g) => g.value === null && g.meets === null)).toBe(true);
     expect(bench.goalLines(goals)).toContain('tenants 5000 / tenants 1000 = n/a (goal <= 5.5; scenario id tenants-5000 or tenants-1000 did not run)');
   });
 });

@@ -51,7 +51,7 @@ import { BatchCase, BatchInput, evaluateBatches, referencesIn } from '../../lib/
 import { DeployCommand, runCutover } from '../../lib/cutover/run';
 import { deploymentFrom, synthToDir, SynthJson, tempDir } from '../helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf-cli's own scheduler, driven with stand-in stacks ({name, dependencies}) rather than the CdktfStack/SynthesizedStack its declarations ask for, so it is loaded untyped
 const stackHelpers = require('@cdktf/cli-core/src/lib/helpers/stack-helpers');
 
 type StackId = 'access' | 'standby' | 'production';

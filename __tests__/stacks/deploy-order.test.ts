@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { deploymentFrom, exampleInput, synthToDir, tempDir } from '../helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf-cli's own scheduler, driven with stand-in stacks ({name, dependencies}) rather than the CdktfStack/SynthesizedStack its declarations ask for, so it is loaded untyped
 const helpers = require('@cdktf/cli-core/src/lib/helpers/stack-helpers');
 
 interface Executor {

@@ -37,6 +37,7 @@ export const FACTS = {
   scopedToken: 'scoped-token',
 } as const;
 
+/** Record a fact on a construct (as `gatehouse:<name>` metadata) for the rules to read; `value` is plain JSON. */
 export function recordFact(construct: IConstruct, name: (typeof FACTS)[keyof typeof FACTS], value: unknown): void {
   construct.node.addMetadata(`gatehouse:${name}`, value);
 }

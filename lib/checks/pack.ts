@@ -1,12 +1,14 @@
 import { Annotations, Aspects, IAspect, TerraformElement, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { today } from '../core/dates';
+import type { SynthesizedStackJson, TerraformAttributes } from '../core/terraform';
 import { factsOf } from './facts';
 import { ComplianceReport } from './report';
-import { ElementView, Json, RuleContext, RuleLevel, RuleResult } from './rule';
+import { ElementView, RuleContext, RuleLevel, RuleResult } from './rule';
 import { RULES } from './rules';
 import { GatehouseSuppressions } from './suppressions';
 
+/** Options of the policy pack. */
 export interface GatehousePackOptions {
   /**
    * Today (YYYY-MM-DD, UTC) for expiry rules.
@@ -21,7 +23,12 @@ export interface GatehousePackOptions {
  * validate" are printed, and every finding goes to the report.
  */
 export class GatehousePack implements IAspect {
+  /**
+   * @param report where every finding of every synth goes
+   * @param options the pack's options
+   */
   constructor(
+    /** Every finding of the stacks the pack visits, filled on each synth. */
     public readonly report: ComplianceReport,
     private readonly options: GatehousePackOptions = {},
   ) {}
@@ -29,24 +36,25 @@ export class GatehousePack implements IAspect {
   public visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
     const stack = node;
-    const json: Json = stack.toTerraform();
+    // cdktf types the resolved stack `any`; it is the JSON written to cdk.tf.json
+    const json = stack.toTerraform() as SynthesizedStackJson;
     const all = stack.node.findAll();
     const byPath = new Map<string, IConstruct>(all.map((c) => [c.node.path, c]));
     // Outputs and variables carry no path metadata: find them by their logical id.
     const byLogicalId = new Map<string, IConstruct>(
-      all.filter((c) => TerraformElement.isTerraformElement(c)).map((c) => [(c as TerraformElement).friendlyUniqueId, c]),
+      all.filter((c) => TerraformElement.isTerraformElement(c)).map((c) => [c.friendlyUniqueId, c]),
     );
     const elements: Array<ElementView & { construct: IConstruct }> = [];
-    const add = (kind: ElementView['kind'], type: string, id: string, config: Json) => {
-      const metaPath: string | undefined = config?.['//']?.metadata?.path;
+    const add = (kind: ElementView['kind'], type: string, id: string, config: TerraformAttributes) => {
+      const metaPath = metadataPath(config);
       const construct = (metaPath ? byPath.get(metaPath) : byLogicalId.get(id)) ?? stack;
       const path = metaPath ?? construct.node.path;
       elements.push({ kind, type, id, path, config, facts: factsOf(construct), construct });
     };
-    for (const [type, byId] of Object.entries<Json>(json.resource ?? {})) for (const [id, c] of Object.entries<Json>(byId)) add('resource', type, id, c);
-    for (const [type, byId] of Object.entries<Json>(json.data ?? {})) for (const [id, c] of Object.entries<Json>(byId)) add('data', type, id, c);
-    for (const [id, c] of Object.entries<Json>(json.output ?? {})) add('output', 'output', id, c);
-    for (const [id, c] of Object.entries<Json>(json.variable ?? {})) add('variable', 'variable', id, c);
+    for (const [type, byId] of Object.entries(json.resource ?? {})) for (const [id, c] of Object.entries(byId)) add('resource', type, id, c);
+    for (const [type, byId] of Object.entries(json.data ?? {})) for (const [id, c] of Object.entries(byId)) add('data', type, id, c);
+    for (const [id, c] of Object.entries(json.output ?? {})) add('output', 'output', id, c);
+    for (const [id, c] of Object.entries(json.variable ?? {})) add('variable', 'variable', id, c);
 
     const context: RuleContext = { stack: json, elements, today: today(this.options.today) };
     for (const element of elements) {
@@ -90,6 +98,14 @@ export class GatehousePack implements IAspect {
   }
 }
 
+/** The construct path cdktf records in a block's `//` metadata (`{"//": {"metadata": {"path": ...}}}`); outputs and variables have none. */
+function metadataPath(config: TerraformAttributes): string | undefined {
+  const comment = config['//'];
+  const metadata = typeof comment === 'object' && comment !== null && 'metadata' in comment ? comment.metadata : undefined;
+  const path = typeof metadata === 'object' && metadata !== null && 'path' in metadata ? metadata.path : undefined;
+  return typeof path === 'string' ? path : undefined;
+}
+
 /** cdktf's marker of a construct that writes files of its own during synth (assets). */
 const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
 
@@ -100,7 +116,7 @@ const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
  * stack in between (the rules only read, validations only check), so the synthesizer's next call
  * gets the JSON resolved and checked here, once; any later call resolves afresh.
  */
-function handOver(stack: TerraformStack, json: Json): void {
+function handOver(stack: TerraformStack, json: SynthesizedStackJson): void {
   if (Object.prototype.hasOwnProperty.call(stack, 'toTerraform')) return;
   Object.defineProperty(stack, 'toTerraform', {
     configurable: true,

@@ -1,17 +1,28 @@
 import type { AppSession } from '../config/sessions';
 import { redactSecrets } from '../core/errors';
-import type { RuleLevel, RuleResult } from './rule';
+import { RuleLevel, RuleResult } from './rule';
 
 /** One rule's conclusion about one element. */
 export interface Finding {
+  /** The stack the element belongs to (`access`, `production`, ...). */
   readonly stack: string;
+  /** The rule's id (`Gatehouse-<Rule>`). */
   readonly rule: string;
+  /** The rule's level: what a non-compliant finding does. */
   readonly level: RuleLevel;
   /** Construct path of the element. */
   readonly path: string;
+  /** What the rule concluded (never `not-applicable`: those are not recorded). */
   readonly result: RuleResult;
+  /**
+   * Why it is non-compliant, or what could not be validated.
+   * @default - none (compliant)
+   */
   readonly message?: string;
-  /** Set when a suppression applied; the finding then neither fails nor warns. */
+  /**
+   * Set when a suppression applied; the finding then neither fails nor warns.
+   * @default - not suppressed
+   */
   readonly suppressionReason?: string;
 }
 
@@ -20,6 +31,7 @@ export class ComplianceReport {
   private readonly items: Finding[] = [];
   private readonly appSessions: AppSession[] = [];
 
+  /** Record one finding (the pack does, for every rule that applies to an element). */
   public add(finding: Finding): void {
     this.items.push(finding);
   }
@@ -34,6 +46,7 @@ export class ComplianceReport {
     return [...this.appSessions].sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : 0));
   }
 
+  /** Every finding, sorted by stack, construct path and rule: the same order on every machine. */
   public get findings(): readonly Finding[] {
     // A plain code-unit comparison: the same bytes on every machine, whatever its locale.
     const key = (f: Finding) => `${f.stack}|${f.path}|${f.rule}`;
@@ -50,20 +63,20 @@ export class ComplianceReport {
   public summary(): string[] {
     const f = this.findings;
     const count = (pred: (x: Finding) => boolean) => f.filter(pred).length;
-    const failing = f.filter((x) => x.result === 'non-compliant' && !x.suppressionReason);
+    const failing = f.filter((x) => x.result === RuleResult.NON_COMPLIANT && !x.suppressionReason);
 
     const lines = [
       `gatehouse policy pack: ${new Set(f.map((x) => x.rule)).size} rules checked ${f.length} times: ` +
-        `${count((x) => x.result === 'compliant')} compliant, ` +
-        `${failing.filter((x) => x.level === 'error').length} errors, ` +
-        `${failing.filter((x) => x.level === 'warning').length} warnings, ` +
-        `${count((x) => x.result === 'could-not-validate' && !x.suppressionReason)} could not validate, ` +
+        `${count((x) => x.result === RuleResult.COMPLIANT)} compliant, ` +
+        `${failing.filter((x) => x.level === RuleLevel.ERROR).length} errors, ` +
+        `${failing.filter((x) => x.level === RuleLevel.WARNING).length} warnings, ` +
+        `${count((x) => x.result === RuleResult.UNKNOWN && !x.suppressionReason)} could not validate, ` +
         `${count((x) => x.suppressionReason !== undefined)} suppressed`,
     ];
-    const unknown = f.filter((y) => y.result === 'could-not-validate' && !y.suppressionReason);
-    const listed = [...failing.filter((x) => x.result === 'non-compliant'), ...unknown];
+    const unknown = f.filter((y) => y.result === RuleResult.UNKNOWN && !y.suppressionReason);
+    const listed = [...failing.filter((x) => x.result === RuleResult.NON_COMPLIANT), ...unknown];
     for (const x of listed.slice(0, 15)) {
-      const label = x.result === 'could-not-validate' ? 'warning (could not validate)' : x.level;
+      const label = x.result === RuleResult.UNKNOWN ? 'warning (could not validate)' : x.level;
       lines.push(`  ${label} [${x.rule}] ${x.path}: ${x.message ?? x.result}`);
     }
     if (listed.length > 15) lines.push(`  ... and ${listed.length - 15} more in the report`);

@@ -10,6 +10,7 @@
 
 /** What a command may use: the environment, where the user is, and the two output streams. */
 export interface CommandContext {
+  /** The environment the command reads (GATEHOUSE_DEPLOYMENT, CDKTF_OUTDIR, credentials, ...). */
   readonly env: NodeJS.ProcessEnv;
   /**
    * The working directory: the project (the package root under npm run), where cdktf.json and the
@@ -22,7 +23,9 @@ export interface CommandContext {
   readonly err: (line: string) => void;
 }
 
+/** A `gatehouse` subcommand (lib/cli/commands.ts lists them). */
 export interface Command {
+  /** What the user types: `gatehouse <name>`. */
   readonly name: string;
   /** One line for `gatehouse --help`. */
   readonly summary: string;
@@ -42,11 +45,15 @@ export class UsageError extends Error {
 
 /** How an option is written. `value` options take the next word or `--name=value`. */
 export interface OptionSpec {
+  /** Whether the option takes a value (`--output <dir>`); otherwise it is a flag. */
   readonly value?: boolean;
 }
 
+/** A parsed command line: its options and its positional arguments. */
 export interface ParsedArgs {
+  /** Each option given, with its value (`true` for a flag). */
   readonly options: ReadonlyMap<string, string | true>;
+  /** The other arguments, in order. */
   readonly positionals: readonly string[];
 }
 
@@ -70,10 +77,10 @@ export function parseArgs(
     }
     const eq = word.startsWith('--') ? word.indexOf('=') : -1;
     const [name, inline] = eq > 0 ? [word.slice(0, eq), word.slice(eq + 1)] : [word, undefined];
-    const spec = options[name];
+    const spec = options[name] as OptionSpec | undefined;
     if (!spec) throw new UsageError(`unknown option ${JSON.stringify(word)}; run gatehouse ${command} --help`);
     if (spec.value) {
-      const value = inline ?? argv[++i];
+      const value = inline ?? argv.at(++i);
       if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) {
         throw new UsageError(`${name} needs a value; run gatehouse ${command} --help`);
       }

@@ -13,6 +13,7 @@ const FILE_ARG = `  file             the deployment file, relative to the direct
 const OUTPUT_ARG = `  --output <dir>   the output directory (default: CDKTF_OUTDIR, else ./cdktf.out)`;
 const HELP_ARG = `  --help           print this and exit`;
 
+/** Every `gatehouse` subcommand, in the order `gatehouse --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   {
     name: 'validate',

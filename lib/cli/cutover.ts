@@ -7,6 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { problemLines } from '../core/cli';
+import type { SynthesizedStackJson } from '../core/terraform';
 import { parseCutoverArgs } from '../cutover/args';
 import { CloudflareApi } from '../cutover/cloudflare-api';
 import { cutoverPlan } from '../cutover/plan';
@@ -30,6 +31,7 @@ function deploy(command: DeployCommand, argv: readonly string[], env: NodeJS.Pro
   });
 }
 
+/** `gatehouse cutover --to standby|primary`: synth, then move every public record to that site in the safe order (lib/cutover/run.ts). */
 export async function runCutoverCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const parsed = parseCutoverArgs(argv);
   if ('error' in parsed) throw new UsageError(parsed.error);
@@ -83,7 +85,7 @@ export async function runCutoverPlan(argv: readonly string[], ctx: CommandContex
     ctx.err('gatehouse cutover-plan: the deployment has no sites.standby, so there is nothing to cut over to');
     return 1;
   }
-  const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as SynthesizedStackJson;
   const plan = cutoverPlan(read('production'), read('standby'));
   const width = Math.max(...plan.map((p) => p.hostname.length), 8);
   ctx.out(`${'hostname'.padEnd(width)}  activate_dns=false -> activate_dns=true`);

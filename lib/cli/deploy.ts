@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { missingCredentials, readSynthesizedStacks } from '../cutover/preflight';
+import type { SynthesizedStackJson } from '../core/terraform';
 import { parseArgs, UsageError, type CommandContext, type OptionSpec } from './command';
 import { cdktfExecutable, cdktfOutput, runCdktf } from './cdktf';
 import { deploymentFileArg } from './files';
@@ -90,7 +91,7 @@ function run(command: 'deploy' | 'diff') {
       ctx.err(`gatehouse ${command}: refused: no stack matches ${unmatched.map((p) => JSON.stringify(p)).join(', ')}; ${path.basename(file)} gives ${ids.join(', ')}`);
       return 1;
     }
-    const stacks = readSynthesizedStacks(outdir);
+    const stacks: Readonly<Record<string, SynthesizedStackJson | undefined>> = readSynthesizedStacks(outdir);
     const missing = missingCredentials(stacks, matched, ctx.env);
     if (missing.length) {
       ctx.err(`gatehouse ${command}: refused before terraform runs: ${missing.join('; ')}`);
@@ -108,5 +109,7 @@ function run(command: 'deploy' | 'diff') {
   };
 }
 
+/** `gatehouse deploy [stack...]`: synth, check the credentials, then `cdktf deploy` with the project's cdktf CLI. */
 export const runDeploy = run('deploy');
+/** `gatehouse diff [stack...]`: synth, check the credentials, then `cdktf diff`. */
 export const runDiff = run('diff');

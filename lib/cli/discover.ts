@@ -5,6 +5,7 @@
 import { runDiscover } from '../discover/run';
 import type { CommandContext } from './command';
 
+/** `gatehouse discover --account <id> --zone <zone>` */
 export function run(argv: readonly string[], ctx: CommandContext): Promise<number> {
   return runDiscover(argv, { env: ctx.env, out: (text) => ctx.out(text.replace(/\n$/, '')), err: ctx.err });
 }

@@ -10,13 +10,14 @@ import { deploymentFileArg, outputDirArg } from './files';
 import { renderSvg } from './render';
 import { writeGraph } from './synth';
 
+/** `gatehouse graph [file] [--output <dir>] [--svg]` */
 export async function run(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { options, positionals } = parseArgs(argv, 'graph', { '--output': { value: true }, '--svg': {} }, { max: 1, what: 'deployment file' });
   const file = deploymentFileArg(positionals[0], ctx.env);
   const outdir = outputDirArg(options.get('--output'), ctx.env, ctx.cwd);
-  const { deployment, warnings } = loadDeployment(file, ctx.env.GATEHOUSE_TODAY ? { today: ctx.env.GATEHOUSE_TODAY } : {});
+  const { model, warnings } = loadDeployment(file, ctx.env.GATEHOUSE_TODAY ? { today: ctx.env.GATEHOUSE_TODAY } : {});
   for (const w of warnings) ctx.err(`gatehouse: warning: ${w}`);
-  const mmd = writeGraph(outdir, deployment);
+  const mmd = writeGraph(outdir, model);
   ctx.out(`gatehouse graph: wrote ${mmd}`);
   if (options.has('--svg')) {
     const result = renderSvg(mmd, path.join(path.dirname(mmd), 'gatehouse.svg'), ctx.env, ctx.cwd);

@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../core/paths';
 import { UsageError, type Command, type CommandContext } from './command';
 import { COMMANDS } from './commands';
 
+/** What `gatehouse --help` prints: every command with its summary. */
 export function usage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return `usage: gatehouse <command> [options]      (in the gatehouse repository: npm run <command> -- [options])
@@ -39,7 +40,8 @@ const isHelp = (word: string) => word === '--help' || word === '-h';
 
 /** Run `gatehouse <argv>`; resolves to the exit status. */
 export async function main(argv: readonly string[], ctx: CommandContext = processContext(), commands: readonly Command[] = COMMANDS): Promise<number> {
-  const [name, ...rest] = argv;
+  const name = argv.at(0);
+  const rest = argv.slice(1);
   if (name === undefined) {
     ctx.err(usage(commands).trimEnd());
     return 2;

@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../core/paths';
 /** Where a system browser usually is (Debian/Ubuntu `chromium`, Google Chrome). */
 export const BROWSER_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
 
+/** Whether the SVG was drawn: its file, or why not. */
 export type RenderResult = { readonly rendered: true; readonly file: string } | { readonly rendered: false; readonly reason: string };
 
 /** The browser to draw with: PUPPETEER_EXECUTABLE_PATH, else the first system browser found. */

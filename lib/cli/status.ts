@@ -16,15 +16,20 @@ import * as path from 'path';
 import { loadDeployment } from '../config/load';
 import type { Deployment, SiteSpec } from '../config/schema';
 import { redactSecrets } from '../core/errors';
+import type { SynthesizedStackJson, TerraformAttributes } from '../core/terraform';
 import { gcsStatePrefix, localStatePath } from '../deployment/backend';
 import { readGuestAttributes } from '../google/guest-attributes';
 import { parseArgs, type CommandContext } from './command';
 import { deploymentFileArg, outputDirArg } from './files';
 
-type Json = Record<string, any>;
+/** A terraform output as state and `terraform output -json` hold it. */
+interface OutputValue {
+  readonly value?: unknown;
+  readonly sensitive?: boolean;
+}
 
 /** A terraform output as status prints it: sensitive values never. */
-export function formatOutput(name: string, output: { readonly value?: unknown; readonly sensitive?: boolean }): string {
+export function formatOutput(name: string, output: OutputValue): string {
   if (output.sensitive) return `${name} = (sensitive)`;
   return redactSecrets(`${name} = ${JSON.stringify(output.value)}`);
 }
@@ -38,8 +43,8 @@ interface Reading {
 /** The outputs of one synthesized stack, from the state its backend names. */
 export function stackOutputs(d: Deployment, outdir: string, id: string, env: NodeJS.ProcessEnv): Reading {
   const dir = path.join(outdir, 'stacks', id);
-  const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as Json;
-  const backend = (stack.terraform?.backend ?? {}) as Json;
+  const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as SynthesizedStackJson;
+  const backend: Readonly<Record<string, TerraformAttributes | undefined>> = stack.terraform?.backend ?? {};
   if (backend.local) {
     const configured = String(backend.local.path);
     if (configured !== localStatePath(d.name, id)) {
@@ -47,16 +52,16 @@ export function stackOutputs(d: Deployment, outdir: string, id: string, env: Nod
     }
     const file = path.resolve(dir, configured);
     if (!fs.existsSync(file)) return { lines: [`stack ${id}: not deployed (no state at ${file})`] };
-    let state: Json;
+    let state: { readonly outputs?: Readonly<Record<string, OutputValue>> };
     try {
-      state = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
+      state = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof state;
     } catch (e) {
       return { lines: [`stack ${id}: could not read ${file}: ${(e as Error).message.split('\n')[0]}`], missed: `stack ${id} (unreadable state)` };
     }
-    return outputsReading(id, `state ${file}`, (state.outputs ?? {}) as Json);
+    return outputsReading(id, `state ${file}`, state.outputs ?? {});
   }
   if (backend.gcs) {
-    const where = `gs://${backend.gcs.bucket}/${backend.gcs.prefix}`;
+    const where = `gs://${String(backend.gcs.bucket)}/${String(backend.gcs.prefix)}`;
     if (d.backend.type === 'gcs' && backend.gcs.prefix !== gcsStatePrefix(d, id)) {
       return { lines: [`stack ${id}: could not read: ${outdir} holds another deployment's stacks; run gatehouse synth first`], missed: `stack ${id} (stale synth)` };
     }
@@ -71,28 +76,30 @@ export function stackOutputs(d: Deployment, outdir: string, id: string, env: Nod
       const why = (r.stderr || r.error?.message || `exit ${r.status}`).split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim()).find(Boolean) ?? 'no output';
       return { lines: [`stack ${id}: could not read state in ${where}: terraform output failed: ${redactSecrets(why)}`], missed: `stack ${id} (terraform output failed)` };
     }
-    return outputsReading(id, `state ${where}`, JSON.parse(r.stdout || '{}') as Json);
+    return outputsReading(id, `state ${where}`, JSON.parse(r.stdout || '{}') as Readonly<Record<string, OutputValue>>);
   }
   return { lines: [`stack ${id}: could not read: its backend is neither local nor gcs`], missed: `stack ${id} (unknown backend)` };
 }
 
-function outputsReading(id: string, where: string, outputs: Json): Reading {
+function outputsReading(id: string, where: string, outputs: Readonly<Record<string, OutputValue>>): Reading {
   const names = Object.keys(outputs)
     .filter((n) => !n.startsWith('cross-stack-output-'))
     .sort();
-  return { lines: [`stack ${id}: ${where}: ${names.length} output${names.length === 1 ? '' : 's'}`, ...names.map((n) => `  ${formatOutput(n, outputs[n] as Json)}`)] };
+  return { lines: [`stack ${id}: ${where}: ${names.length} output${names.length === 1 ? '' : 's'}`, ...names.map((n) => `  ${formatOutput(n, outputs[n])}`)] };
 }
 
 /** An OAuth access token for the Compute API: GOOGLE_OAUTH_ACCESS_TOKEN, else gcloud's, else the reason there is none. */
 export function googleAccessToken(env: NodeJS.ProcessEnv): { token: string } | { reason: string } {
   if (env.GOOGLE_OAUTH_ACCESS_TOKEN) return { token: env.GOOGLE_OAUTH_ACCESS_TOKEN.trim() };
   const r = spawnSync('gcloud', ['auth', 'print-access-token', '--quiet'], { env, encoding: 'utf8', timeout: 30_000 });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+  const error: NodeJS.ErrnoException | undefined = r.error;
+  if (error?.code === 'ENOENT') {
     return { reason: 'no Google credentials: set GOOGLE_OAUTH_ACCESS_TOKEN or install gcloud and sign in (gcloud auth login)' };
   }
-  const token = (r.stdout ?? '').trim();
+  // spawnSync leaves stdout and stderr null when gcloud could not be started at all
+  const token = ((r.stdout as string | null) ?? '').trim();
   if (r.status !== 0 || !token) {
-    const why = (r.stderr ?? '').split('\n').map((l) => l.trim()).find(Boolean) ?? `exit ${r.status ?? r.signal}`;
+    const why = ((r.stderr as string | null) ?? '').split('\n').map((l) => l.trim()).find(Boolean) ?? `exit ${r.status ?? r.signal}`;
     return { reason: `gcloud auth print-access-token failed: ${redactSecrets(why)}` };
   }
   return { token };
@@ -120,6 +127,7 @@ export async function hostStatus(role: 'primary' | 'standby', site: SiteSpec, to
   }
 }
 
+/** `gatehouse status [file] [--output <dir>]` */
 export async function run(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { options, positionals } = parseArgs(argv, 'status', { '--output': { value: true } }, { max: 1, what: 'deployment file' });
   const file = deploymentFileArg(positionals[0], ctx.env);
@@ -138,11 +146,14 @@ export async function run(argv: readonly string[], ctx: CommandContext): Promise
     r.lines.forEach(ctx.out);
     if (r.missed) missed.push(r.missed);
   }
-  const sites = (['primary', 'standby'] as const).filter((role) => deployment.sites?.[role]);
-  const needsToken = sites.some((role) => !('external' in deployment.sites![role]!));
+  const sites = (['primary', 'standby'] as const).flatMap((role) => {
+    const site = deployment.sites?.[role];
+    return site ? [{ role, site }] : [];
+  });
+  const needsToken = sites.some(({ site }) => !('external' in site));
   const token = needsToken ? googleAccessToken(ctx.env) : { reason: 'not needed' };
-  for (const role of sites) {
-    const r = await hostStatus(role, deployment.sites![role]!, token, ctx.env);
+  for (const { role, site } of sites) {
+    const r = await hostStatus(role, site, token, ctx.env);
     r.lines.forEach(ctx.out);
     if (r.missed) missed.push(r.missed);
   }

@@ -16,6 +16,7 @@ import { synthDeployment, synthOptionsFromEnv } from '../synth-jobs';
 import { parseArgs, type CommandContext } from './command';
 import { deploymentFileArg, outputDirArg, writeFileAtomically } from './files';
 
+/** How `synthDeploymentFile` reads, checks and writes. */
 export interface SynthFileOptions {
   /** The deployment file. */
   readonly file: string;
@@ -40,10 +41,13 @@ export interface SynthFileOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** What a synth wrote, and what it was built from. */
 export interface SynthFileResult {
+  /** The validated deployment. */
   readonly deployment: Deployment;
   /** The resolved deployment the stacks were built from. */
   readonly model: DeploymentModel;
+  /** The policy pack's findings (also written as gatehouse-compliance.json). */
   readonly report: ComplianceReport;
   /** The absolute output directory. */
   readonly outdir: string;
@@ -66,13 +70,13 @@ export async function synthDeploymentFile(options: SynthFileOptions): Promise<Sy
     ...synthOptionsFromEnv(options.env ?? process.env),
     ...(options.progress ? { progress: options.progress } : {}),
   });
-  const graphFile = writeGraph(outdir, deployment);
+  const graphFile = writeGraph(outdir, model);
   const stacks = fs.readdirSync(path.join(outdir, 'stacks')).filter((id) => fs.existsSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'))).sort();
   return { deployment, model, report, outdir, stacks, graphFile };
 }
 
-/** Write `<outdir>/gatehouse.mmd` for a deployment; returns its path. */
-export function writeGraph(outdir: string, deployment: Deployment): string {
+/** Write `<outdir>/gatehouse.mmd` for a deployment (or its model); returns its path. */
+export function writeGraph(outdir: string, deployment: Deployment | DeploymentModel): string {
   const file = path.join(path.resolve(outdir), GRAPH_FILE);
   writeFileAtomically(file, deploymentMermaid(deployment));
   return file;

@@ -4,6 +4,7 @@ import type { Deployment } from '../config/schema';
 import { parseArgs, type CommandContext } from './command';
 import { deploymentFileArg } from './files';
 
+/** `gatehouse validate [file]` */
 export async function run(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { positionals } = parseArgs(argv, 'validate', {}, { max: 1, what: 'deployment file' });
   const file = deploymentFileArg(positionals[0], ctx.env);

@@ -8,6 +8,7 @@ import { ProblemCollector } from '../core/errors';
 
 /** Props for `AccountMember`. */
 export interface AccountMemberProps {
+  /** The Cloudflare account (32-hex id) the member joins. Changing it replaces the member (provider 5.14). */
   readonly accountId: string;
   /** The member's email address: Cloudflare invites it. Changing it replaces the member (a new invitation). */
   readonly email: string;
@@ -39,9 +40,13 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * new AccountMember(this, 'consultant', { accountId, email: 'consultant@example.net', roles: ['Administrator'], expires: '2030-06-30' });
  */
 export class AccountMember extends Construct {
+  /** The `cloudflare_account_member` resource (construct id `member`). */
   public readonly member: AccountMemberResource;
+  /** The account's roles (`cloudflare_account_roles`, construct id `roles`), read to turn role names into ids. */
   public readonly roleLookup: DataCloudflareAccountRoles;
+  /** The member's email address, as given. */
   public readonly email: string;
+  /** The day the member's access ends (YYYY-MM-DD), when the member is time-bound. */
   public readonly expires?: string;
 
   constructor(scope: Construct, id: string, props: AccountMemberProps) {

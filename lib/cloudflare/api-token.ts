@@ -17,7 +17,17 @@ import type { IZone } from './zone';
 
 /** What a token may do: account-level and zone-level permission groups, by name. */
 export interface TokenPermissions {
+  /**
+   * Account-level permission groups (`Pages Write`, `Workers Scripts Write`, `Cloudflare Tunnel Write`,
+   * `D1 Write`), granted over the whole account.
+   * @default - none
+   */
   readonly account?: readonly AccountPermission[];
+  /**
+   * Zone-level permission groups (`DNS Write`, `Zone Read`, `Workers Routes Write`), granted over the
+   * token's `zones` only.
+   * @default - none
+   */
   readonly zone?: readonly ZonePermission[];
 }
 
@@ -32,6 +42,7 @@ export class TokenPreset {
   /** Manage Cloudflare Tunnels. */
   public static readonly TUNNEL_ADMIN = new TokenPreset('tunnel-admin', { account: ['Cloudflare Tunnel Write'] });
 
+  /** Every preset, in the order above (the names the deployment file's `tokens` accept). */
   public static readonly ALL: readonly TokenPreset[] = [
     TokenPreset.PAGES_DEPLOY,
     TokenPreset.DNS_ADMIN,
@@ -39,6 +50,7 @@ export class TokenPreset {
     TokenPreset.TUNNEL_ADMIN,
   ];
 
+  /** The preset with this name (`pages-deploy`, `dns-admin`, ...); throws on an unknown name. */
   public static fromName(name: string): TokenPreset {
     const preset = TokenPreset.ALL.find((p) => p.name === name);
     if (!preset) throw new Error(`unknown token preset ${name}`);
@@ -46,15 +58,18 @@ export class TokenPreset {
   }
 
   private constructor(
+    /** The preset's name, e.g. `dns-admin`. */
     public readonly name: string,
+    /** The permission groups the preset grants. */
     public readonly permissions: TokenPermissions,
   ) {}
 }
 
 /** Props for `ScopedApiToken`. */
 export interface ScopedApiTokenProps {
+  /** The Cloudflare account (32-hex id) that owns the token: an account-owned `cloudflare_account_token`, not a user token. */
   readonly accountId: string;
-  /** Token name. */
+  /** Token name, shown in the dashboard's account API tokens. */
   readonly name: string;
   /** A preset, or explicit permission groups by name. */
   readonly permissions: TokenPreset | TokenPermissions;
@@ -80,6 +95,7 @@ export interface ScopedApiTokenProps {
  * new ScopedApiToken(this, 'dns', { accountId, name: 'dns-admin', permissions: TokenPreset.DNS_ADMIN, zones: [Zone.fromZoneId(zoneId)] });
  */
 export class ScopedApiToken extends Construct {
+  /** The `cloudflare_account_token` resource (construct id `token`). */
   public readonly token: AccountToken;
   /** The token value (sensitive). */
   public readonly value: string;
@@ -145,6 +161,6 @@ export class ScopedApiToken extends Construct {
       ...(props.expires ? { expiresOn: `${props.expires}T00:00:00Z` } : {}),
     });
     recordFact(this.token, FACTS.scopedToken, names);
-    this.value = Fn.sensitive(this.token.value);
+    this.value = Token.asString(Fn.sensitive(this.token.value));
   }
 }

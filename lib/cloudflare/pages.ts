@@ -24,6 +24,7 @@ export interface IPagesSite {
 
 /** A custom domain of a Pages site and the zone that holds it. */
 export interface PagesDomainSpec {
+  /** The custom domain, e.g. `docs.example.com`: a Pages domain and a proxied CNAME of this name (construct ids `domain-<hostname>`, `dns-<hostname>`). */
   readonly hostname: string;
   /** The zone that holds the domain's CNAME (`Zone.fromZoneId`). */
   readonly zone: IZone;
@@ -66,12 +67,15 @@ export interface PagesEnvironment {
 
 /** Git providers Pages builds from. */
 export enum PagesSourceType {
+  /** A GitHub repository (the Cloudflare Pages GitHub app must have access to it). */
   GITHUB = 'github',
+  /** A GitLab repository (the Cloudflare Pages GitLab integration must have access to it). */
   GITLAB = 'gitlab',
 }
 
 /** The Git repository Pages builds from. */
 export interface PagesSource {
+  /** The Git provider that hosts the repository. */
   readonly type: PagesSourceType;
   /** The repository owner (user, organization or group). */
   readonly owner: string;
@@ -87,6 +91,7 @@ export interface PagesSource {
 
 /** Props for `PagesSite`. */
 export interface PagesSiteProps {
+  /** The Cloudflare account (32-hex id) that owns the Pages project. */
   readonly accountId: string;
   /** Pages project name (2-58 lower-case letters, digits, hyphens); its default host is `<name>.pages.dev`. */
   readonly projectName: string;
@@ -138,6 +143,7 @@ export interface PagesSiteProps {
  * new PagesSite(this, 'www', { accountId, projectName: 'example-www', domains: [{ hostname: 'www.example.com', zone: Zone.fromZoneId(zoneId) }] });
  */
 export class PagesSite extends Construct implements IPagesSite {
+  /** The `cloudflare_pages_project` resource (construct id `project`). */
   public readonly project: PagesProject;
   /** `<project>.pages.dev`, as the project's computed `subdomain` (a reference). */
   public readonly pagesDevHost: string;

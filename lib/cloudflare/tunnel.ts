@@ -89,11 +89,15 @@ export class TunnelHost extends Construct implements ITunnel {
   public readonly connectorToken: string;
   /** The routes as configured, with Access enforcement filled in. */
   public readonly routes: readonly TunnelRoute[];
+  /** The `cloudflare_zero_trust_tunnel_cloudflared` resource (construct id `tunnel`); its id names the CNAME target. */
   public readonly tunnel: ZeroTrustTunnelCloudflared;
   /** The generator of the tunnel secret (`tokenRotation` >= 1 only). */
   public readonly tunnelSecret?: DataResource;
+  /** The tunnel's ingress configuration (construct id `config`): the routes in order, then the 404 catch-all. */
   public readonly config: ZeroTrustTunnelCloudflaredConfigA;
+  /** The proxied CNAMEs of the route hostnames (construct id `dns`), when `dnsZone` is set. */
   public readonly dns?: TunnelCnames;
+  /** The GCE host that runs the connector (construct id `host`), when `host` is set. */
   public readonly host?: GceConnectorHost;
 
   constructor(scope: Construct, id: string, props: TunnelHostProps) {
@@ -123,7 +127,7 @@ export class TunnelHost extends Construct implements ITunnel {
       // A fresh random secret per rotation generation: uuid() changes on every plan, so the input is
       // ignored after creation and only a new generation (triggers_replace) makes a new one.
       this.tunnelSecret = new DataResource(this, 'tunnel-secret', {
-        input: { secret: Fn.sensitive(Fn.base64sha256(Fn.join('', [Fn.uuid(), Fn.uuid()]))) },
+        input: { secret: Token.asString(Fn.sensitive(Fn.base64sha256(Fn.join('', [Fn.uuid(), Fn.uuid()])))) },
         triggersReplace: { rotation },
         lifecycle: { ignoreChanges: ['input'] },
       });
@@ -157,7 +161,7 @@ export class TunnelHost extends Construct implements ITunnel {
       accountId: props.accountId,
       tunnelId: this.tunnel.id,
     });
-    this.connectorToken = Fn.sensitive(token.token);
+    this.connectorToken = Token.asString(Fn.sensitive(token.token));
 
     if (props.dnsZone !== undefined) {
       this.dns = new TunnelCnames(this, 'dns', {

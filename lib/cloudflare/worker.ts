@@ -28,6 +28,7 @@ export interface WorkerModule {
 
 /** An R2 bucket a Worker binds (`ManagedBucket` is one). */
 export interface IWorkerBucket {
+  /** The bucket's name, as the `r2_bucket` binding takes it. */
   readonly bucketName: string;
   /** The bucket's jurisdiction (`default`, `eu`, `fedramp`): a bucket in a jurisdiction is bound with it. */
   readonly jurisdiction: string;
@@ -38,6 +39,7 @@ export const BINDING_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Props for `WorkerEndpoint`. */
 export interface WorkerEndpointProps {
+  /** The Cloudflare account (32-hex id) that owns the script, its database and its custom domain. */
   readonly accountId: string;
   /** The zone that holds the custom domain (`Zone.fromZoneId`). */
   readonly zone: IZone;
@@ -99,9 +101,13 @@ export interface WorkerEndpointProps {
  * });
  */
 export class WorkerEndpoint extends Construct {
+  /** The custom domain the Worker serves, as given. */
   public readonly hostname: string;
+  /** The D1 database bound as `DB` (construct id `database`), when `d1DatabaseName` is set. */
   public readonly database?: D1Database;
+  /** The deployed script (construct id `script`), when `module` is set; otherwise the script is deployed elsewhere. */
   public readonly script?: WorkersScript;
+  /** The Workers custom domain that routes `hostname` to the script (construct id `domain`). */
   public readonly customDomain: WorkersCustomDomain;
   /** The cron triggers (`crons`), when any. */
   public readonly cronTrigger?: WorkersCronTrigger;

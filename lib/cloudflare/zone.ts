@@ -19,10 +19,14 @@ export interface IZone {
  * @example
  * const zone = Zone.fromZoneId('fedcba9876543210fedcba9876543210', 'example.com');
  * new TunnelCnames(this, 'dns', { zone, hostnames: ['app.example.com'], target: tunnel.tunnelCname });
+ * @namespace
  */
-export class Zone {
-  /** Refer to an existing zone by its id, and optionally its apex name. */
-  public static fromZoneId(zoneId: string, zoneName?: string): IZone {
+export const Zone = {
+  /**
+   * Refer to an existing zone by its id (32 hex characters), and optionally its apex name; a literal
+   * id or name that is not one throws a `GatehouseError` naming `zoneId` or `zoneName`.
+   */
+  fromZoneId(zoneId: string, zoneName?: string): IZone {
     const problems = new ProblemCollector();
     if (!Token.isUnresolved(zoneId)) {
       const p = cloudflareIdProblem(zoneId);
@@ -34,15 +38,13 @@ export class Zone {
     }
     problems.throwIfAny();
     return zoneName === undefined ? { zoneId } : { zoneId, zoneName };
-  }
+  },
 
   /** The zone's apex name, or a `GatehouseError` naming `path` when the zone was imported without one. */
-  public static nameOf(zone: IZone, path: string): string {
+  nameOf(zone: IZone, path: string): string {
     if (zone.zoneName === undefined) {
       throw new GatehouseError([{ path, message: 'needs the zone name: import the zone with Zone.fromZoneId(zoneId, zoneName)', value: zone.zoneId }]);
     }
     return zone.zoneName;
-  }
-
-  private constructor() {}
-}
+  },
+};

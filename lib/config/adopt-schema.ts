@@ -53,6 +53,7 @@ const recordKey = z.string().superRefine((value, ctx) => {
 const byName = (what: string) => z.record(nameKey, uuidOf(what)).default({});
 const names = (what: string) => z.array(nameKey).default([]).describe(what);
 
+/** `adopt:`: the existing objects gatehouse imports instead of creating, by what the rest of the file calls them (see the module comment). */
 export const AdoptSchema = z
   .strictObject({
     tunnels: z
@@ -80,4 +81,5 @@ export const AdoptSchema = z
   })
   .describe('objects that already exist in the account: gatehouse imports them instead of creating them (docs/adopt.md)');
 
+/** The `adopt:` section of a shape-valid deployment, defaults filled in. */
 export type AdoptSpec = z.output<typeof AdoptSchema>;

@@ -24,9 +24,12 @@ export const DEPLOYMENT_ENV = 'GATEHOUSE_DEPLOYMENT';
  * and 1 MB), so a document that expands to more is refused with one line instead of exhausting memory.
  */
 export const MAX_EXPANDED_VALUES = 1_000_000;
+/** The most characters (string values and keys, after alias expansion) a deployment file may expand to: 16 MiB. */
 export const MAX_EXPANDED_CHARACTERS = 16 * 1024 * 1024;
 
+/** A deployment file that passed every check: what `loadDeployment` and `parseDeployment` return. */
 export interface LoadedDeployment {
+  /** The validated deployment, defaults filled in. */
   readonly deployment: Deployment;
   /** The resolved deployment (lib/deployment/model.ts), built once here and handed on to `buildStacks`. */
   readonly model: DeploymentModel;
@@ -123,6 +126,8 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new GatehouseError([{ path: '', message: 'must be a yaml mapping with name, cloudflare and sites', value: raw }], source);
   }
+  const reserved = reservedKeyProblems(raw);
+  if (reserved.length) throw new GatehouseError(reserved, source);
   const secrets = secretProblems(raw as Record<string, unknown>);
   const parsed = DeploymentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success || secrets.length > 0) {
@@ -212,6 +217,25 @@ const SECRET_KEY = /(^|_)(secret|secrets|password|passwd|token|api_token|api_key
  * that the schema does not know, and any value shaped like one (a Google client secret, an API
  * token, a key, a URL with a password), is refused, with the place the secret belongs instead.
  */
+/**
+ * A mapping key `__proto__`: YAML reads it as an ordinary key, but zod (like any JavaScript object
+ * assignment) cannot keep it, so the entry would vanish without a word (an app, a bucket). Refused.
+ */
+function reservedKeyProblems(raw: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (v: unknown, at: readonly PropertyKey[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === '__proto__') problems.push({ path: formatPath([...at, k]), message: 'is not a usable key (JavaScript objects cannot hold it); use a name of lower-case letters, digits and hyphens' });
+        else walk(x, [...at, k]);
+      }
+    }
+  };
+  walk(raw, []);
+  return problems;
+}
+
 function secretProblems(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   const walk = (v: unknown, at: readonly PropertyKey[]) => {
@@ -296,7 +320,7 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
       const best =
         branches.find((b) => b.every((i) => i.code !== 'unrecognized_keys' && i.path.length > 0)) ??
         branches.find((b) => b.every((i) => i.path.length > 0));
-      if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] } as $ZodIssue, ctx));
+      if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] }, ctx));
       return [{ path: at, message: unionHint(issue.path), value: issue.input }];
     }
     case 'invalid_type':
@@ -321,7 +345,7 @@ function unquotedProblems(at: readonly PropertyKey[], input: number | boolean, c
   const path = formatPath(at);
   const node = ctx.doc.getIn(at, true);
   const text = isScalar(node) && typeof node.source === 'string' ? node.source : String(input);
-  const parent = at.length ? (at.slice(0, -1).reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k], ctx.raw) as Record<PropertyKey, unknown>) : undefined;
+  const parent = at.length ? (at.slice(0, -1).reduce<unknown>((o, k) => (o as Readonly<Record<PropertyKey, unknown>> | null | undefined)?.[k], ctx.raw) as Record<PropertyKey, unknown>) : undefined;
   const key = at[at.length - 1];
   let remaining: Problem[] = [];
   if (parent && typeof parent === 'object') {

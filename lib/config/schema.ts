@@ -71,6 +71,7 @@ const tfVariableName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be a terraform variable name of lower-case letters, digits and underscores' });
 
+/** `cloudflare:`: the account, the primary zone (and extra zones of the same account), the Zero Trust team, the zone plan and any account limits that differ from lib/core/limits.ts. */
 export const CloudflareSchema = z
   .strictObject({
     account_id: ruled(cloudflareIdProblem, 'the Cloudflare account id (not a secret)'),
@@ -110,7 +111,10 @@ const GoogleWorkspaceIdp = z.strictObject({
 const EntraIdp = z.strictObject({
   type: z.literal('entra'),
   client_id: z.string().min(1).describe('the application (client) id of the app registration (not a secret)'),
-  directory_id: z.string().uuid({ error: 'must be the directory (tenant) id, a uuid' }).describe('the directory (tenant) id'),
+  // the message for a string that is not a uuid; a missing or non-string value keeps zod's own
+  directory_id: z
+    .uuid({ error: (issue) => (issue.code === 'invalid_format' ? 'must be the directory (tenant) id, a uuid' : undefined) })
+    .describe('the directory (tenant) id'),
   support_groups: z.boolean().default(false).describe('send group membership so policies can match Entra groups'),
   secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
   secret_expires: isoDate.optional().describe('when the Entra client secret expires; synth warns 30 days ahead, fails after'),
@@ -122,8 +126,14 @@ const ExistingIdp = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: 'must be the identity provider id, a uuid' }),
 });
+/**
+ * One entry of `identity_providers:`, by `type`: `google-workspace` and `entra` (OIDC apps whose client
+ * secret arrives as a sensitive terraform variable, never in the file), `one-time-pin`, or `existing`
+ * (a provider created outside gatehouse, referenced by its uuid).
+ */
 export const IdentityProviderSchema = z.discriminatedUnion('type', [GoogleWorkspaceIdp, EntraIdp, OtpIdp, ExistingIdp]);
 
+/** One entry of `access_groups:`: a reusable group matched by email domain, email address or Entra group (by object id). */
 export const AccessGroupSchema = z
   .strictObject({
     email_domains: z.array(emailDomain).default([]),
@@ -139,7 +149,11 @@ export const AccessGroupSchema = z
   })
   .describe('a reusable access group; a member matches any of its rules');
 
-const RuleSchema = z.union([
+/**
+ * One Access rule of a policy's `include`, `require` or `exclude` list: a declared group, an email
+ * address, an email domain, a declared service token, everyone, or any valid service token.
+ */
+export const RuleSchema = z.union([
   z.strictObject({ group: nameRef('an access group') }),
   z.strictObject({ email: z.email({ error: 'must be an email address' }) }),
   z.strictObject({ email_domain: emailDomain }),
@@ -147,8 +161,13 @@ const RuleSchema = z.union([
   z.strictObject({ everyone: z.literal(true) }),
   z.strictObject({ any_valid_service_token: z.literal(true) }),
 ]);
+/** One Access rule as the file writes it (the shape of {@link RuleSchema}). */
 export type AccessRuleInput = z.infer<typeof RuleSchema>;
 
+/**
+ * One entry of `access_policies:`: a reusable Access policy (decision and rules). Without
+ * `session_duration` the policy takes the session every app using it declares (lib/config/sessions.ts).
+ */
 export const AccessPolicySchema = z.strictObject({
   decision: z
     .enum(['allow', 'deny', 'bypass', 'non_identity'])
@@ -159,11 +178,16 @@ export const AccessPolicySchema = z.strictObject({
   session_duration: sessionDuration.optional(),
 });
 
+/** One entry of `service_tokens:`: a machine credential for non_identity policies, its lifetime, and the record that approved it. */
 export const ServiceTokenSchema = z.strictObject({
   duration: z.enum(['8760h', '17520h', '43800h', '87600h', 'forever']).default('8760h'),
   decision_record: z.string().min(3).describe('the ADR or ticket that approved this machine token'),
 });
 
+/**
+ * One entry of `apps:`: a self-hosted Access application gating up to 5 destinations, with its policies,
+ * allowed identity providers, session, CORS and cookie settings.
+ */
 export const AccessAppSchema = z.strictObject({
   hostnames: z
     .array(destination)
@@ -191,6 +215,7 @@ export const AccessAppSchema = z.strictObject({
     .prefault({}),
 });
 
+/** `origin:` of a route (or of tenants): cloudflared's origin request settings for its ingress rule; unset fields keep cloudflared's defaults. */
 export const OriginSchema = z.strictObject({
   no_tls_verify: z.boolean().optional().describe("skip verifying the origin's TLS certificate (a self-signed origin)"),
   http_host_header: z.string().min(1).optional().describe('the Host header sent to the origin'),
@@ -198,6 +223,10 @@ export const OriginSchema = z.strictObject({
   connect_timeout_seconds: z.number().int().min(1).max(300).optional().describe('seconds to wait for a connection to the origin (cloudflared default 30)'),
 });
 
+/**
+ * One entry of `routes:`: a hostname (and optional path regex) published through the tunnel to an origin
+ * service. An Access app must gate it unless `public` says why it is open.
+ */
 export const RouteSchema = z.strictObject({
   hostname,
   path: ruled(
@@ -212,6 +241,10 @@ export const RouteSchema = z.strictObject({
     .describe('declare a route public on purpose; otherwise an access app must gate it'),
 });
 
+/**
+ * A site gatehouse creates: a GCE host running cloudflared. `deletion_protection` is on by default;
+ * `machine_type` changes need `allow_stopping_for_update`.
+ */
 export const SiteSchema = z.strictObject({
   name: ruled(
     (n) => gceNameProblem(n) ?? (n.length > 40 ? 'must be at most 40 characters, so that derived firewall and secret names fit' : undefined),
@@ -246,6 +279,10 @@ export const ExternalSiteSchema = z.strictObject({
   }),
 });
 
+/**
+ * `sites:`: the primary site, the optional warm standby (GCE or external each), which of them is active
+ * (the `activate_dns` cutover target) and the cloudflared version the hosts run.
+ */
 export const SitesSchema = z.strictObject({
   primary: z.union([SiteSchema, ExternalSiteSchema]),
   standby: z.union([SiteSchema, ExternalSiteSchema]).optional().describe('omit for a single site (no cutover)'),
@@ -263,6 +300,11 @@ export const SitesSchema = z.strictObject({
   .meta({ if: { properties: { active: { const: 'standby' } }, required: ['active'] }, then: { required: ['standby'] } });
 
 const Days = z.number().int().min(1).max(36500);
+/**
+ * One entry of `buckets:`: an R2 bucket (always prevent_destroy) with its lifecycle, lock, CORS, public
+ * access, credentials and retirement. `location` and `jurisdiction` are fixed at creation: a change
+ * replaces the bucket, which prevent_destroy refuses.
+ */
 export const BucketSchema = z.strictObject({
   name: ruled(bucketNameProblem).optional().describe('the R2 bucket name; default the key'),
   location: z.enum(['apac', 'eeur', 'enam', 'weur', 'wnam', 'oc']).optional(),
@@ -317,6 +359,10 @@ export const BucketSchema = z.strictObject({
     .describe('objects expire on since + retain_days; the bucket stays'),
 });
 
+/**
+ * One entry of `tenants.members:`: a managed tenant (hostname, bucket and bucket credentials, optional
+ * Access app). A disabled tenant's objects expire `retain_days` after `disabled_on`.
+ */
 export const TenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/, {
     error: 'must be 2-32 lower-case letters, digits and hyphens, not starting or ending with a hyphen',
@@ -349,6 +395,10 @@ export const TenantSchema = z.strictObject({
     .describe("more hostnames in the zone routed through the tenant's tunnel (e.g. its workspace hosts), each with a proxied CNAME"),
 });
 
+/**
+ * `tenants:`: the managed tenant fleet, synthesized into `tenants-<n>` shard stacks. `shard_count`,
+ * `bucket_location` and `jurisdiction` are fixed once tenants are deployed.
+ */
 export const TenantsSchema = z.strictObject({
   shard_count: z.number().int().min(1).max(1000).default(8).describe('hash shards; fixed once tenants are deployed'),
   shard_budget: z
@@ -392,6 +442,10 @@ const PagesEnvSchema = z.strictObject({
   secrets: secretRefs('secret variables'),
 });
 
+/**
+ * One entry of `pages:`: a Cloudflare Pages project with its custom domains, build, environment and git
+ * source. The app that gates a custom domain also gates `<project>.pages.dev` unless `pages_dev` says it is public.
+ */
 export const PagesSiteSchema = z.strictObject({
   project: z
     .string()
@@ -435,6 +489,7 @@ export const PagesSiteSchema = z.strictObject({
     .describe('the git repository Pages builds from; production_branch is its production branch'),
 });
 
+/** One entry of `workers:`: a Worker script on a custom domain, with its D1 database, R2 bindings, secrets and cron triggers. */
 export const WorkerSchema = z.strictObject({
   script: z
     .string()
@@ -464,6 +519,7 @@ export const WorkerSchema = z.strictObject({
     .describe('serve the script on workers.dev (true) or not (false); a workers.dev host cannot be protected by Access; default unmanaged'),
 });
 
+/** One entry of `api_tokens:`: an account API token from a permission preset, limited to declared zones, with an optional expiry. */
 export const ApiTokenSchema = z.strictObject({
   preset: z.enum(['pages-deploy', 'dns-admin', 'workers-deploy', 'tunnel-admin']),
   zones: z
@@ -473,6 +529,7 @@ export const ApiTokenSchema = z.strictObject({
   expires: isoDate.optional(),
 });
 
+/** One entry of `account_members:`: a Cloudflare account member invited by email, with roles by name and an optional end date. */
 export const AccountMemberSchema = z
   .strictObject({
     email: z.email({ error: 'must be an email address' }).describe('the member, invited by email; changing it replaces the member'),
@@ -486,6 +543,11 @@ export const AccountMemberSchema = z
   })
   .describe('a member of the Cloudflare account (owned by the access stack)');
 
+/**
+ * `backend:`: where terraform state lives. `local` keeps it beside the output directory
+ * (`state/<name>/<stack>.tfstate`); `gcs` under `<prefix>/<stack>` in a GCS bucket.
+ * @see https://developer.hashicorp.com/terraform/language/backend/gcs
+ */
 export const BackendSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local') }),
   z.strictObject({
@@ -502,6 +564,10 @@ export const BackendSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * The whole deployment file: the shape checks (zod) of every section. The checks across fields run
+ * afterwards on the resolved model (lib/config/checks). `deployment.schema.json` is generated from it.
+ */
 export const DeploymentSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, {
@@ -526,16 +592,27 @@ export const DeploymentSchema = z
   })
   .describe('a gatehouse deployment');
 
+/** A shape-valid deployment, defaults filled in (what {@link DeploymentSchema} outputs). */
 export type Deployment = z.output<typeof DeploymentSchema>;
+/** A deployment as written in the file, before defaults (what {@link DeploymentSchema} accepts). */
 export type DeploymentInput = z.input<typeof DeploymentSchema>;
+/** One identity provider of a {@link Deployment}. */
 export type IdentityProviderSpec = Deployment['identity_providers'][string];
+/** One route of a {@link Deployment}. */
 export type RouteSpec = Deployment['routes'][number];
+/** A GCE site (a host gatehouse creates) of a {@link Deployment}. */
 export type GceSiteSpec = z.output<typeof SiteSchema>;
+/** An external site (a host gatehouse does not create; `external:`) of a {@link Deployment}. */
 export type ExternalSiteSpec = z.output<typeof ExternalSiteSchema>;
+/** A site of a {@link Deployment}: GCE or external. */
 export type SiteSpec = GceSiteSpec | ExternalSiteSpec;
+/** One bucket of a {@link Deployment}. */
 export type BucketSpec = Deployment['buckets'][string];
+/** One Access app of a {@link Deployment}. */
 export type AppSpec = Deployment['apps'][string];
+/** One Access policy of a {@link Deployment}. */
 export type PolicySpec = Deployment['access_policies'][string];
+/** One member of the tenant fleet of a {@link Deployment}. */
 export type TenantSpec = Deployment['tenants']['members'][number];
 
 /** The sensitive terraform variable that holds an identity provider's client secret (TF_VAR_<this>). */

@@ -16,11 +16,13 @@ export const DEFAULT_APP_SESSION = '24h';
 export interface PolicyUser {
   /** Where the app is declared: `apps.internal`, `tenants.members[3]`. */
   readonly path: string;
+  /** The app's own session_duration, a Go duration such as `8h` (a tenant's app: 24h). */
   readonly session: string;
 }
 
 /** An app with the policies it attaches, and its stable name in the compliance report. */
 export interface AppWithPolicies extends PolicyUser {
+  /** The names of the policies the app attaches, in precedence order. */
   readonly policies: readonly string[];
   /**
    * `apps.<name>`, or `tenant <id>` (the Access app's name) for a tenant: an index would change with the
@@ -33,6 +35,10 @@ export interface AppWithPolicies extends PolicyUser {
 export interface PolicySession {
   /** The session to write, or undefined when no app uses the policy (nothing to follow) or the apps disagree. */
   readonly session?: string;
+  /**
+   * Where the session comes from: `declared` by the policy, `apps` (every app using it declares the
+   * same), `unused` (no app attaches it), or `conflict` (the apps disagree: the policy must declare one).
+   */
   readonly source: 'declared' | 'apps' | 'unused' | 'conflict';
   /** The apps that attach the policy, in file order. */
   readonly users: readonly PolicyUser[];
@@ -66,6 +72,7 @@ export function policySessions(d: Deployment): Map<string, PolicySession> {
 
 /** An app's effective session, as the compliance report lists it. */
 export interface AppSession {
+  /** The app as the compliance report names it: `apps.<name>`, or `tenant <id>`. */
   readonly app: string;
   /** The app's own session_duration. */
   readonly appSession: string;

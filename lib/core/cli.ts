@@ -7,6 +7,7 @@ import { GatehouseError, redactSecrets } from './errors';
 /** cdktf reports failed construct validations as one Error with this heading. */
 const VALIDATION_HEADING = /^(Validation failed with the following errors:|Encountered Annotations with level "ERROR":)\s*/;
 
+/** The one-line problems an error carries (a `GatehouseError`, or cdktf's failed validations), secrets redacted; undefined for any other error (a bug: keep its trace). */
 export function problemLines(error: unknown): string[] | undefined {
   if (error instanceof GatehouseError) return error.lines();
   if (error instanceof Error && VALIDATION_HEADING.test(error.message)) {
@@ -19,6 +20,7 @@ export function problemLines(error: unknown): string[] | undefined {
   return undefined;
 }
 
+/** Run `main`; returns 0, or prints each problem on `stderr` (one line each, no stack trace) and returns 1. */
 export function runCli(main: () => void, stderr: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): number {
   try {
     main();

@@ -54,12 +54,14 @@ function itemProblem(field: Field, item: string): string | undefined {
     const nth = /^(.+)#(\d)$/.exec(item);
     if (nth) return value(field, nth[1]) !== undefined && Number(nth[2]) >= 1 && Number(nth[2]) <= 5 ? undefined : `${item}: # needs a weekday and a week 1-5`;
   }
-  const [base, step, extra] = item.split('/');
-  if (extra !== undefined) return `${item}: one / at most`;
+  const slashes = item.split('/');
+  if (slashes.length > 2) return `${item}: one / at most`;
+  const [base, step] = [slashes[0], slashes.at(1)];
   if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1 && Number(step) <= field.max)) return `${item}: the step after / must be 1-${field.max}`;
   if (base === '*') return undefined;
-  const [from, to, more] = base.split('-');
-  if (more !== undefined) return `${item}: one - at most`;
+  const bounds = base.split('-');
+  if (bounds.length > 2) return `${item}: one - at most`;
+  const [from, to] = [bounds[0], bounds.at(1)];
   const a = value(field, from);
   const b = to === undefined ? a : value(field, to);
   if (a === undefined || b === undefined) return `${item}: the ${field.name} must be ${range}`;

@@ -19,7 +19,9 @@ export interface Problem {
 
 /** Thrown for invalid deployment files and invalid construct props. Never carries a secret. */
 export class GatehouseError extends Error {
+  /** The problems, in the order they were found. */
   public readonly problems: readonly Problem[];
+  /** The file they are about, when there is one. */
   public readonly source?: string;
 
   constructor(problems: readonly Problem[], source?: string) {
@@ -143,7 +145,7 @@ function boundedJson(value: unknown, limit: number): string {
       seen.add(v);
       const array = Array.isArray(v);
       out += array ? '[' : '{';
-      const entries = array ? (v as unknown[]).map((x) => [undefined, x] as const) : Object.entries(v as object);
+      const entries = array ? (v as unknown[]).map((x) => [undefined, x] as const) : Object.entries(v);
       let first = true;
       for (const [k, x] of entries) {
         if (!first) out += ',';
@@ -188,6 +190,7 @@ export class ProblemCollector {
 
   constructor(private readonly prefix = '') {}
 
+  /** Record a problem at `path` (below the collector's prefix), with the offending value when there is one. */
   public add(path: string, message: string, ...value: [unknown?]): void {
     const full = this.prefix && path ? `${this.prefix}.${path}` : this.prefix || path;
     this.items.push(value.length > 0 ? { path: full, message, value: value[0] } : { path: full, message });
@@ -198,10 +201,12 @@ export class ProblemCollector {
     return this.items.some((p) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`));
   }
 
+  /** The problems recorded so far. */
   public get problems(): readonly Problem[] {
     return this.items;
   }
 
+  /** Throw a `GatehouseError` with every problem recorded, if there is one. */
   public throwIfAny(source?: string): void {
     if (this.items.length > 0) throw new GatehouseError(this.items, source);
   }

@@ -46,7 +46,9 @@ export function longestZoneMatch<Z extends { readonly zoneName: string }>(zones:
 
 /** An Access destination or a request target, split into its host and its path (`''` for the whole host). */
 export interface HostAndPath {
+  /** The hostname, wildcard label included (`*.example.com`). */
   readonly host: string;
+  /** The path from its leading `/` (`/docs`), or `''` for the whole host. */
   readonly path: string;
 }
 
@@ -147,6 +149,7 @@ export function destinationSpecificity(destination: string): number {
 
 /** An Access app as the matcher sees it: its destinations, and whether it bypasses Access (a public path). */
 export interface AccessAppView {
+  /** The app's destinations: hostnames (a leading `*.` wildcard allowed), each optionally with a path. */
   readonly destinations: readonly string[];
   /** Set on a generated public-path app: Access bypasses it for everyone. */
   readonly bypass?: boolean;

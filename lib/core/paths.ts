@@ -14,6 +14,7 @@ function findRoot(start: string): string {
   }
 }
 
+/** The project root (the directory that holds `cloud-init/`), whether the code runs from source, a bundle or dist. */
 export const PROJECT_ROOT = findRoot(__dirname);
 
 /**

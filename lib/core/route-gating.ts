@@ -27,7 +27,9 @@ import {
 
 /** A route as the gating rules see it. */
 export interface GatingRoute {
+  /** The route's hostname (a leading `*.` wildcard allowed). */
   readonly hostname: string;
+  /** The route's path regex (re2, matched unanchored by cloudflared); undefined for every path. */
   readonly path?: string;
   /** Set when the route is declared public. */
   readonly publicReason?: string;
@@ -35,12 +37,15 @@ export interface GatingRoute {
 
 /** A problem of one route: the field it is about (under the route) and the message. */
 export interface RouteGatingProblem {
+  /** The field of the route the problem is reported on. */
   readonly field: 'hostname' | 'path' | 'public';
+  /** What is wrong and how to fix it, one line, without the field path. */
   readonly message: string;
 }
 
 /** How one route is gated. */
 export interface RouteGating<A extends AccessAppView> {
+  /** What the route matches, as Access sees it (its hostname, with the path of a literal-prefix regex). */
   readonly target: RouteTarget;
   /** The apps whose AUD the connector rule requires: none for a public route. */
   readonly connectorApps: readonly A[];
@@ -140,14 +145,21 @@ function gatedGating<A extends AccessAppView>(r: GatingRoute, apps: readonly A[]
     };
   }
   if (!covering.length && connectorApps.length) {
-    const dests = connectorApps.flatMap((a) => a.destinations).filter((d) => splitDestination(d).host === r.hostname || covers(splitDestination(d).host, r.hostname));
+    // The gated part: destinations on the route's host (a path of it), or under it when the route is a wildcard.
+    const dests = connectorApps
+      .flatMap((a) => a.destinations)
+      .filter((d) => {
+        const host = splitDestination(d).host;
+        return host === r.hostname || covers(host, r.hostname) || covers(r.hostname, host);
+      });
+    const some = dests.every((d) => splitDestination(d).host === r.hostname || covers(splitDestination(d).host, r.hostname)) ? 'paths' : 'hostnames or paths';
     return {
       target,
       connectorApps,
       gated: false,
       problem: {
         field,
-        message: `is gated on some paths only (${dests.join(', ')}); the rest would reach the connector without an access token: gate ${target.target} with an app, or declare the route public`,
+        message: `is gated on some ${some} only (${dests.join(', ')}); the rest would reach the connector without an access token: gate ${target.target} with an app, or declare the route public`,
       },
     };
   }

@@ -202,8 +202,11 @@ export function deletionConfirmationProblem(bucketName: string, confirmDelete: s
 
 /** A bucket's lifecycle and lock, in days, as the lifecycle-vs-lock rules read them. */
 export interface BucketDays {
+  /** Days after upload when the lifecycle deletes an object; undefined when it never does. */
   readonly deleteAfterDays?: number;
+  /** Days after upload when the lifecycle moves an object to Infrequent Access; undefined when it never does. */
   readonly transitionAfterDays?: number;
+  /** Days the bucket lock keeps every object from deletion; undefined without a lock. */
   readonly lockRetainDays?: number;
   /** Only for a retired bucket: the days its objects are kept after retirement. */
   readonly retiredRetainDays?: number;

@@ -17,3 +17,27 @@ export function escapeTemplate(text: string): string {
 export function outputId(...parts: readonly string[]): string {
   return parts.join('_').replace(/-/g, '_');
 }
+
+/** One block of a synthesized stack (a resource, data source, variable or output): its attributes, unchecked. */
+export type TerraformAttributes = Readonly<Record<string, unknown>>;
+
+/**
+ * A synthesized stack's `cdk.tf.json` as gatehouse reads it back: resources and data sources by type,
+ * then by name; variables and outputs by name. Attribute values are `unknown` until a reader checks them.
+ */
+export interface SynthesizedStackJson {
+  /** `resource.<type>.<name>`. */
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, TerraformAttributes>>>>;
+  /** `data.<type>.<name>`. */
+  readonly data?: Readonly<Record<string, Readonly<Record<string, TerraformAttributes>>>>;
+  /** `variable.<name>`. */
+  readonly variable?: Readonly<Record<string, TerraformAttributes>>;
+  /** `output.<name>`. */
+  readonly output?: Readonly<Record<string, TerraformAttributes>>;
+  /** `provider.<name>`: the provider's configurations. */
+  readonly provider?: Readonly<Record<string, unknown>>;
+  /** `terraform`: the backend (`terraform.backend.<type>`) and the required providers, among others. */
+  readonly terraform?: { readonly backend?: Readonly<Record<string, TerraformAttributes>>; readonly [setting: string]: unknown };
+  /** cdktf's `//` metadata, and any other block. */
+  readonly [block: string]: unknown;
+}

@@ -37,6 +37,7 @@ export interface ActivationRecordProps {
  * new ActivationRecord(this, 'activation', { zone, name: activationRecordName(d, 'standby'), activation, role: 'standby' });
  */
 export class ActivationRecord extends Construct {
+  /** The TXT record. */
   public readonly record: DnsRecord;
 
   constructor(scope: Construct, id: string, props: ActivationRecordProps) {

@@ -1,15 +1,22 @@
 /** Command-line arguments of `npm run cutover` (gatehouse cutover, lib/cli/cutover.ts). */
 import type { SiteRole } from './activation';
 
+/** The options of `npm run cutover`. */
 export interface CutoverArgs {
+  /** `--to`: the site to move to. */
   readonly to: SiteRole;
+  /** `--dry-run`: print the steps and change nothing. */
   readonly dryRun: boolean;
+  /** `--timeout`: how long to wait for the target tunnel (default 300). */
   readonly timeoutSeconds: number;
+  /** `--interval`: time between status polls (default 5). */
   readonly intervalSeconds: number;
 }
 
+/** The command line: `--help`, the options, or the one line that says what is wrong. */
 export type ParsedCutoverArgs = { readonly help: true } | { readonly help: false; readonly args: CutoverArgs } | { readonly error: string };
 
+/** What `npm run cutover -- --help` prints. */
 export const CUTOVER_USAGE = `usage: npm run cutover -- --to standby|primary [--dry-run] [--timeout <seconds>] [--interval <seconds>]
 
 Moves every public hostname of the deployment to the other site in the safe order, then records

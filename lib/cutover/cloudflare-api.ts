@@ -25,7 +25,9 @@ export class CloudflareApiError extends Error {
 
 /** A tunnel as `GET /accounts/{account}/cfd_tunnel` returns it (the fields the cutover reads). */
 export interface TunnelInfo {
+  /** The tunnel id. */
   readonly id: string;
+  /** The tunnel name. */
   readonly name: string;
   /** inactive | degraded | healthy | down */
   readonly status: string;
@@ -41,6 +43,7 @@ export interface CutoverApi {
   cnameContent(zoneId: string, hostname: string): Promise<string | undefined>;
 }
 
+/** How `CloudflareApi` talks to the API: the token, and the retry, paging and rate-limit settings. */
 export interface CloudflareApiOptions {
   /** API token (CLOUDFLARE_API_TOKEN). */
   readonly token: string;
@@ -102,11 +105,28 @@ export class RequestWindow {
   }
 }
 
-interface Envelope<T> {
-  success: boolean;
-  errors?: Array<{ code?: number; message?: string }>;
-  result: T;
-  result_info?: { page?: number; per_page?: number; total_pages?: number; count?: number; total_count?: number };
+/**
+ * The Cloudflare API v4 response envelope
+ * (https://developers.cloudflare.com/fundamentals/api/how-to/make-api-calls/): `success`, `errors`,
+ * `result` (null on an error, and on some successful calls) and, for lists, `result_info` (pages, or a
+ * `cursor` where the list is paginated by cursor). Read from untrusted JSON, so every field may be missing.
+ */
+export interface Envelope<T> {
+  /** Whether the call succeeded; anything but `true` is a failure. */
+  readonly success?: boolean;
+  /** What went wrong, when it did. */
+  readonly errors?: ReadonlyArray<{ readonly code?: number; readonly message?: string }>;
+  /** The answer. */
+  readonly result?: T | null;
+  /** Paging of a list. */
+  readonly result_info?: {
+    readonly page?: number;
+    readonly per_page?: number;
+    readonly total_pages?: number;
+    readonly count?: number;
+    readonly total_count?: number;
+    readonly cursor?: string;
+  };
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -148,9 +168,10 @@ export class CloudflareApi implements CutoverApi {
   }
 
   public async tunnelStatus(accountId: string, tunnelId: string): Promise<string> {
-    // result.status; result.connections is deprecated and may be empty (FIELD-GUIDE "Cloudflare API reads").
+    // result.status; result.connections is deprecated ("will start returning an empty array"), see
+    // https://developers.cloudflare.com/api/resources/zero_trust/subresources/tunnels/subresources/cloudflared/methods/get/
     const { result } = await this.get<TunnelInfo>(`/accounts/${accountId}/cfd_tunnel/${tunnelId}`, {});
-    return String(result?.status ?? '');
+    return result?.status ?? '';
   }
 
   public async cnameContent(zoneId: string, hostname: string): Promise<string | undefined> {
@@ -184,7 +205,7 @@ export class CloudflareApi implements CutoverApi {
       const env = await this.get<Record<string, T[] | undefined>>(path, { per_page: String(this.perPage), ...(cursor ? { cursor } : {}) }, headers);
       const items = env.result?.[key] ?? [];
       all.push(...items);
-      cursor = (env.result_info as { cursor?: string } | undefined)?.cursor || undefined;
+      cursor = env.result_info?.cursor || undefined;
       if (cursor) this.options.progress?.(`GET ${path}: page ${page}, more follow`);
       if (!cursor || items.length === 0) return all;
     }
@@ -192,7 +213,7 @@ export class CloudflareApi implements CutoverApi {
 
   /** One GET, retried while the API answers 429; never more than the request window allows. */
   public async get<T>(path: string, query: Record<string, string>, headers: Record<string, string> = {}): Promise<Envelope<T>> {
-    const url = `${this.base}${path}${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`;
+    const url = `${this.base}${path}${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`;
     const where = `GET ${path}`;
     for (let attempt = 1; ; attempt++) {
       let response: Response;

@@ -13,6 +13,7 @@ import * as path from 'path';
 /** A reference such as `cloudflare_zero_trust_tunnel_cloudflared.site_tunnel_X.id` or `data.x.y.status`. */
 const REFERENCE = /\b(?:data\.[a-z0-9_]+\.[A-Za-z0-9_-]+|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.[A-Za-z0-9_-]+)+/g;
 
+/** What `evaluate` needs: the expressions, stubs for the references in them, and the variables. */
 export interface EvaluationInput {
   /** Named expressions, each a synthesized string such as `"${var.x ? a : b}"`. */
   readonly expressions: Readonly<Record<string, string>>;
@@ -63,7 +64,8 @@ export function evaluate(input: EvaluationInput): Record<string, unknown> {
       stdio: ['pipe', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
     }).toString();
-    return JSON.parse(JSON.parse(out.trim()));
+    // terraform console prints the JSON text as an HCL string
+    return JSON.parse(JSON.parse(out.trim()) as string) as Record<string, unknown>;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -83,7 +85,8 @@ export function toNativeExpression(value: unknown, rewrite: (expressionText: str
       .map(([k, v]) => `${JSON.stringify(k)} = ${toNativeExpression(v, rewrite)}`)
       .join(', ')}}`;
   }
-  return value === null || value === undefined ? 'null' : String(value);
+  // what is left of a JSON value: a number, a boolean, or null
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'null';
 }
 
 /** Template text from `i` up to the end (or the closing quote of a nested string): [native text, next index]. */
@@ -141,10 +144,13 @@ function convertExpression(s: string, i: number, rewrite: (e: string) => string)
 
 /** One case of a batch: variable values and stub values (JSON) for every reference. */
 export interface BatchCase {
+  /** The variables' values in this case, by name. */
   readonly variables: Readonly<Record<string, unknown>>;
+  /** The stub values of the references in this case, by reference text. */
   readonly stubs: Readonly<Record<string, unknown>>;
 }
 
+/** One batch: the expressions, and the cases (variables and stubs) to evaluate them in. */
 export interface BatchInput {
   /** Named synthesized values (strings are templates), evaluated in every case. */
   readonly expressions: Readonly<Record<string, unknown>>;
@@ -153,7 +159,9 @@ export interface BatchInput {
    * value of the named expression instead of a stub (e.g. an output that reads a resource attribute).
    */
   readonly after?: Readonly<Record<string, unknown>>;
+  /** References that read the value of a named expression instead of a stub, by reference text. */
   readonly links?: Readonly<Record<string, string>>;
+  /** The cases, each evaluated with its own variables and stubs. */
   readonly cases: readonly BatchCase[];
 }
 
@@ -184,7 +192,7 @@ export function evaluateBatches(inputs: readonly BatchInput[]): Array<Array<Reco
     const seen = (key: 'v' | 'r', name: string) => {
       for (const c of input.cases) if (!(name in (key === 'v' ? c.variables : c.stubs))) missing.add(`${key === 'v' ? 'var.' : ''}${name}`);
     };
-    const rewriter = (links: Readonly<Record<string, string>>) => (text: string) =>
+    const rewriter = (links: Readonly<Record<string, string | undefined>>) => (text: string) =>
       text.replace(new RegExp(`\\bvar\\.([A-Za-z0-9_-]+)|${REFERENCE.source}`, 'g'), (whole, name?: string) => {
         if (name) {
           seen('v', name);
@@ -217,7 +225,7 @@ export function evaluateBatches(inputs: readonly BatchInput[]): Array<Array<Reco
       stdio: ['pipe', 'pipe', 'pipe'],
       maxBuffer: 256 * 1024 * 1024,
     }).toString();
-    return JSON.parse(JSON.parse(out.trim()));
+    return JSON.parse(JSON.parse(out.trim()) as string) as Array<Array<Record<string, unknown>>>;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

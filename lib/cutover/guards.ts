@@ -24,8 +24,11 @@ type Precondition = NonNullable<TerraformResourceLifecycle['precondition']>[numb
  */
 export const SERVING_STATUSES = ['healthy', 'degraded'];
 
-/** The recovery command the guards name: the one command that changes sites in the safe order. */
-export function cutoverCommand(to: SiteRole | string): string {
+/**
+ * The recovery command the guards name: the one command that changes sites in the safe order. `to` is
+ * a {@link SiteRole}, or an expression that yields one.
+ */
+export function cutoverCommand(to: string): string {
   return `npm run cutover -- --to ${to}`;
 }
 
@@ -48,6 +51,7 @@ export interface LiveTunnelCnamesProps {
  * onStandby.count; // expression: how many public records point at the standby tunnel
  */
 export class LiveTunnelCnames extends Construct {
+  /** The `cloudflare_dns_records` data sources, one per zone. */
   public readonly queries: readonly DataCloudflareDnsRecords[];
   /** Expression: the names (FQDN) of the records that point at the tunnel. */
   public readonly hostnames: string[];
@@ -65,7 +69,7 @@ export class LiveTunnelCnames extends Construct {
         }),
     );
     const lists = this.queries.map((q) => TerraformIterator.fromList(q.result).pluckProperty('name'));
-    this.hostnames = lists.length === 0 ? [] : lists.length === 1 ? (lists[0] as unknown as string[]) : Fn.concat(lists);
+    this.hostnames = lists.length === 0 ? [] : lists.length === 1 ? (lists[0] as unknown as string[]) : (Fn.concat(lists) as string[]);
     this.count = Fn.lengthOf(this.hostnames);
   }
 }
@@ -74,14 +78,21 @@ export class LiveTunnelCnames extends Construct {
 export interface HealthGateOptions {
   /** The record's hostname (FQDN). */
   readonly hostname: string;
+  /** The `activate_dns` variable: true moves the records to the standby. */
   readonly activateDns: TerraformVariable;
+  /** The `skip_tunnel_health_gate` variable: the disaster override. */
   readonly skipGate: TerraformVariable;
   /** Status expressions of the two tunnels (read at plan time). */
   readonly primaryStatus: string;
+  /** Status expression of the standby tunnel. */
   readonly standbyStatus: string;
+  /** The records that point at the primary tunnel now. */
   readonly onPrimary: LiveTunnelCnames;
+  /** The records that point at the standby tunnel now. */
   readonly onStandby: LiveTunnelCnames;
+  /** The primary tunnel's name (for the message). */
   readonly primaryName: string;
+  /** The standby tunnel's name (for the message). */
   readonly standbyName: string;
 }
 
@@ -94,16 +105,17 @@ export interface HealthGateOptions {
  */
 export function healthGate(o: HealthGateOptions): Precondition {
   const toStandby = o.activateDns.booleanValue;
-  const alreadyThere = Fn.contains(Fn.conditional(toStandby, o.onStandby.hostnames, o.onPrimary.hostnames), o.hostname);
-  const exists = Op.or(Fn.contains(o.onPrimary.hostnames, o.hostname), Fn.contains(o.onStandby.hostnames, o.hostname));
-  const targetStatus = Fn.conditional(toStandby, o.standbyStatus, o.primaryStatus);
-  const targetName = Fn.conditional(toStandby, o.standbyName, o.primaryName);
-  const firstDeploy = Op.and(Op.and(Op.not(toStandby), Op.not(exists)), Op.eq(o.primaryStatus, 'inactive'));
+  // cdktf types its Fn and Op results `any`; they are expressions (tokens), typed here by what they yield
+  const alreadyThere: unknown = Fn.contains(Fn.conditional(toStandby, o.onStandby.hostnames, o.onPrimary.hostnames), o.hostname);
+  const exists: unknown = Op.or(Fn.contains(o.onPrimary.hostnames, o.hostname), Fn.contains(o.onStandby.hostnames, o.hostname));
+  const targetStatus = Fn.conditional(toStandby, o.standbyStatus, o.primaryStatus) as string;
+  const targetName = Fn.conditional(toStandby, o.standbyName, o.primaryName) as string;
+  const firstDeploy: unknown = Op.and(Op.and(Op.not(toStandby), Op.not(exists)), Op.eq(o.primaryStatus, 'inactive'));
   return {
     condition: Op.or(Op.or(o.skipGate.booleanValue, alreadyThere), Op.or(Fn.contains(SERVING_STATUSES, targetStatus), firstDeploy)),
     errorMessage:
       `Refusing to move ${o.hostname} to tunnel ${targetName}: its status is "${targetStatus}", not healthy. ` +
-      `Run ${cutoverCommand(Fn.conditional(toStandby, 'standby', 'primary'))}, which starts its connector and waits for it; ` +
+      `Run ${cutoverCommand(Fn.conditional(toStandby, 'standby', 'primary') as string)}, which starts its connector and waits for it; ` +
       `in a disaster set TF_VAR_${SKIP_HEALTH_GATE}=true (docs/cutover.md).`,
   };
 }
@@ -114,7 +126,9 @@ export interface StopGuardOptions {
   readonly activation: string;
   /** The live records that point at this site's tunnel. */
   readonly live: LiveTunnelCnames;
+  /** The site whose connector would stop. */
   readonly role: SiteRole;
+  /** Its tunnel's name (for the message). */
   readonly tunnelName: string;
   /**
    * Expression: true when this plan points the records at this site's tunnel.

@@ -3,36 +3,42 @@
  * `activate_dns=false` and `activate_dns=true`, evaluated offline by the real `terraform` binary.
  * Tunnel ids are unknown before apply, so each is stubbed as `<tunnel name>-id`.
  */
+import type { SynthesizedStackJson } from '../core/terraform';
 import { evaluate } from './evaluate';
 
-type Json = Record<string, any>;
-
+/** Where one public CNAME points under each value of `activate_dns`. */
 export interface RecordTargets {
   /** The record's hostname. */
   readonly hostname: string;
   /** Terraform address, identical for both values of the flag. */
   readonly address: string;
+  /** The record's content with `activate_dns=false` (the primary). */
   readonly whenFalse: string;
+  /** The record's content with `activate_dns=true` (the standby). */
   readonly whenTrue: string;
 }
 
 /** Stub values for tunnel id references in `production`, resolved through `standby` outputs. */
-export function tunnelIdStubs(production: Json, standby: Json): Record<string, string> {
+export function tunnelIdStubs(production: SynthesizedStackJson, standby: SynthesizedStackJson): Record<string, string> {
   const stubs: Record<string, string> = {};
-  const tunnels = (stack: Json) => Object.entries<Json>(stack.resource?.cloudflare_zero_trust_tunnel_cloudflared ?? {});
-  for (const [id, t] of tunnels(production)) stubs[`cloudflare_zero_trust_tunnel_cloudflared.${id}.id`] = `${t.name}-id`;
-  const standbyNames = Object.fromEntries(tunnels(standby).map(([id, t]) => [`cloudflare_zero_trust_tunnel_cloudflared.${id}.id`, t.name]));
-  for (const [remote] of Object.entries<Json>(production.data?.terraform_remote_state ?? {})) {
-    for (const [outName, out] of Object.entries<Json>(standby.output ?? {})) {
+  const tunnels = (stack: SynthesizedStackJson) => Object.entries(stack.resource?.cloudflare_zero_trust_tunnel_cloudflared ?? {});
+  for (const [id, t] of tunnels(production)) stubs[`cloudflare_zero_trust_tunnel_cloudflared.${id}.id`] = `${String(t.name)}-id`;
+  const standbyNames: Record<string, unknown> = Object.fromEntries(
+    tunnels(standby).map(([id, t]) => [`cloudflare_zero_trust_tunnel_cloudflared.${id}.id`, t.name]),
+  );
+  for (const [remote] of Object.entries(production.data?.terraform_remote_state ?? {})) {
+    for (const [outName, out] of Object.entries(standby.output ?? {})) {
       const ref = /^\$\{(.*)\}$/.exec(String(out.value))?.[1];
-      if (ref && standbyNames[ref]) stubs[`data.terraform_remote_state.${remote}.outputs.${outName}`] = `${standbyNames[ref]}-id`;
+      const name = ref === undefined ? undefined : standbyNames[ref];
+      if (ref && typeof name === 'string' && name) stubs[`data.terraform_remote_state.${remote}.outputs.${outName}`] = `${name}-id`;
     }
   }
   return stubs;
 }
 
-export function cutoverPlan(production: Json, standby: Json): RecordTargets[] {
-  const records = Object.entries<Json>(production.resource?.cloudflare_dns_record ?? {});
+/** Every public CNAME of `production`, with its target under both values of `activate_dns` (one `terraform console` run per value). */
+export function cutoverPlan(production: SynthesizedStackJson, standby: SynthesizedStackJson): RecordTargets[] {
+  const records = Object.entries(production.resource?.cloudflare_dns_record ?? {});
   const expressions = Object.fromEntries(records.map(([id, r]) => [id, String(r.content)]));
   const stubs = tunnelIdStubs(production, standby);
   const run = (value: boolean) =>

@@ -6,26 +6,25 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-
-type Json = Record<string, any>;
+import type { SynthesizedStackJson } from '../core/terraform';
 
 /** The synthesized stacks in `<outdir>/stacks/<id>/cdk.tf.json`, by id. */
-export function readSynthesizedStacks(outdir: string): Record<string, Json> {
+export function readSynthesizedStacks(outdir: string): Record<string, SynthesizedStackJson> {
   const dir = path.join(outdir, 'stacks');
   return Object.fromEntries(
     fs
       .readdirSync(dir)
       .sort()
       .filter((id) => fs.existsSync(path.join(dir, id, 'cdk.tf.json')))
-      .map((id) => [id, JSON.parse(fs.readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8'))]),
+      .map((id) => [id, JSON.parse(fs.readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8')) as SynthesizedStackJson]),
   );
 }
 
 /** Sensitive variables with no default that these stacks declare, each once, sorted. */
-export function requiredSecretVariables(stacks: Readonly<Record<string, Json>>, ids: readonly string[]): string[] {
+export function requiredSecretVariables(stacks: Readonly<Record<string, SynthesizedStackJson | undefined>>, ids: readonly string[]): string[] {
   const names = new Set<string>();
   for (const id of ids) {
-    for (const [name, v] of Object.entries<Json>(stacks[id]?.variable ?? {})) {
+    for (const [name, v] of Object.entries(stacks[id]?.variable ?? {})) {
       if (v.sensitive === true && !('default' in v)) names.add(name);
     }
   }
@@ -37,7 +36,7 @@ export function requiredSecretVariables(stacks: Readonly<Record<string, Json>>, 
  * has everything a deploy of `ids` needs.
  */
 export function missingCredentials(
-  stacks: Readonly<Record<string, Json>>,
+  stacks: Readonly<Record<string, SynthesizedStackJson | undefined>>,
   ids: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): string[] {

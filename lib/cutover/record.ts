@@ -31,9 +31,11 @@ export function withActiveSite(text: string, active: SiteRole): string {
     doc.setIn(['sites', 'active'], active);
     next = doc.toString({ lineWidth: 0 });
   }
-  const before = doc.toJS();
-  const after = parseDocument(next).toJS();
-  if (!isDeepStrictEqual({ ...after, sites: { ...after?.sites, active: undefined } }, { ...before, sites: { ...before.sites, active: undefined } }) || after.sites.active !== active) {
+  // the documents as plain values (a mapping at the top, or null when empty)
+  type Plain = { readonly sites?: Readonly<Record<string, unknown>> } | null;
+  const before = doc.toJS() as Plain;
+  const after = parseDocument(next).toJS() as Plain;
+  if (!isDeepStrictEqual({ ...after, sites: { ...after?.sites, active: undefined } }, { ...before, sites: { ...before?.sites, active: undefined } }) || after?.sites?.active !== active) {
     throw new Error('could not record sites.active without changing anything else; set it by hand');
   }
   return next;

@@ -18,6 +18,7 @@
  */
 import type { Deployment } from '../config/schema';
 import { GatehouseError } from '../core/errors';
+import type { SynthesizedStackJson } from '../core/terraform';
 import { DeploymentModel, modelOf } from '../deployment/model';
 import { ACTIVATE_DNS, PRIMARY_CONNECTOR_ON } from '../deployment/variables';
 import type { SiteRole } from './activation';
@@ -30,6 +31,7 @@ export type CutoverStack = 'standby' | 'production';
 
 /** One `npx cdktf deploy <stack>` with the cutover variables in its environment. */
 export interface DeployCommand {
+  /** The stack to deploy. */
   readonly stack: CutoverStack;
   /** TF_VAR_<name> values (never secrets: secrets come from the operator's environment). */
   readonly variables: Readonly<Record<string, string>>;
@@ -91,17 +93,21 @@ export function cutoverSteps(d: Deployment, to: SiteRole): CutoverStep[] {
   ];
 }
 
+/** What a cutover needs: the deployment, where to go, and every effect (API, deploys, output) injected. */
 export interface CutoverOptions {
   /** The deployment, or its model (`LoadedDeployment.model`), resolved once either way. */
   readonly deployment: Deployment | DeploymentModel;
   /** The deployment file, as the operator named it (for messages). */
   readonly file: string;
+  /** The site to move every public record to. */
   readonly to: SiteRole;
   /** Print the steps and change nothing (the read-only checks still run). */
   readonly dryRun?: boolean;
   /** Synthesized stacks by id, for the credential preflight. */
-  readonly stacks: Readonly<Record<string, Record<string, any>>>;
+  readonly stacks: Readonly<Record<string, SynthesizedStackJson | undefined>>;
+  /** The environment (credentials and TF_VAR_ secrets are checked, never printed). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The Cloudflare API reads (tunnels, status, records). */
   readonly api: CutoverApi;
   /** Runs one deploy; rejects when it fails. */
   readonly deploy: (command: DeployCommand) => Promise<void>;
@@ -113,6 +119,7 @@ export interface CutoverOptions {
   readonly pollMs?: number;
   /** Progress lines (stdout) and the one refusal line (stderr). */
   readonly out: (line: string) => void;
+  /** The refusal or failure line. */
   readonly err: (line: string) => void;
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -122,8 +129,11 @@ export interface CutoverOptions {
 
 /** How a cutover ended. `changed` says whether anything was deployed or written. */
 export interface CutoverResult {
+  /** How it ended. */
   readonly outcome: 'done' | 'nothing-to-do' | 'dry-run' | 'refused' | 'failed';
+  /** Whether anything was deployed or written. */
   readonly changed: boolean;
+  /** The exit status for the command. */
   readonly exitCode: number;
 }
 
@@ -216,7 +226,7 @@ class CutoverRun {
     const sites = m.sites;
     if (!sites?.standby) throw new Stop(`${o.file} declares no sites.standby: there is no other site to cut over to`);
     const missing = missingCredentials(o.stacks, ['standby', 'production'], o.env);
-    if (missing.length > 0) throw new Stop(missing.length === 1 ? missing[0] : `${missing.join('; ')}`);
+    if (missing.length > 0) throw new Stop(missing.length === 1 ? missing[0] : missing.join('; '));
     for (const site of [sites.primary, sites.standby]) {
       const t = await o.api.tunnelByName(m.accountId, site.tunnelName);
       if (!t) throw new Stop(`tunnel ${site.tunnelName} does not exist: deploy the stacks first (npx cdktf deploy '*')`);
@@ -272,9 +282,11 @@ class CutoverRun {
       case 'verify-records':
         return this.verifyRecords(step.role, at);
       case 'keep':
-        return this.say(`${at}: ${step.text}`);
+        this.say(`${at}: ${step.text}`);
+        return;
       case 'record':
-        return this.record(step.active, at);
+        this.record(step.active, at);
+        return;
     }
   }
 

@@ -3,7 +3,7 @@
  * service tokens, policies and apps, each a small mapper over the model.
  */
 import type { Construct } from 'constructs';
-import { AccessGatedApp, IAccessGatedApp, SameSite } from '../cloudflare/access/app';
+import { AccessGatedApp, IAccessGatedApp } from '../cloudflare/access/app';
 import { PublicPathBypass } from '../cloudflare/access/bypass';
 import { AccessGroup, IAccessGroup } from '../cloudflare/access/group';
 import {
@@ -14,11 +14,12 @@ import {
   OneTimePinIdentityProvider,
 } from '../cloudflare/access/identity-provider';
 import { AccessPolicy, IAccessPolicy } from '../cloudflare/access/policy';
-import { AccessDecision, AccessRule } from '../cloudflare/access/rules';
+import { AccessRule } from '../cloudflare/access/rules';
 import { AccessServiceToken } from '../cloudflare/access/service-token';
 import type { IPagesSite } from '../cloudflare/pages';
 import type { AccessRuleInput } from '../config/schema';
 import { GatehouseError, lookup } from '../core/errors';
+import { ACCESS_DECISIONS, SAME_SITES } from './enums';
 import type { DeploymentModel, ModelApp, ModelIdentityProvider } from './model';
 import { secretVariable } from './variables';
 
@@ -90,7 +91,9 @@ export function serviceTokens(scope: Construct, m: DeploymentModel): Map<string,
 
 /** The references a policy's rules resolve against. */
 export interface RuleTargets {
+  /** The access groups, by name (`{group: <name>}` rules). */
   readonly groups: ReadonlyMap<string, IAccessGroup>;
+  /** The service tokens, by name (`{service_token: <name>}` rules). */
   readonly tokens: ReadonlyMap<string, AccessServiceToken>;
 }
 
@@ -112,7 +115,7 @@ export function accessPolicies(scope: Construct, m: DeploymentModel, targets: Ru
       const policy = new AccessPolicy(scope, `policy-${name}`, {
         accountId: m.accountId,
         name,
-        decision: spec.decision as AccessDecision,
+        decision: ACCESS_DECISIONS[spec.decision],
         include: rules(spec.include),
         require: rules(spec.require),
         exclude: rules(spec.exclude),
@@ -125,7 +128,9 @@ export function accessPolicies(scope: Construct, m: DeploymentModel, targets: Ru
 
 /** What an app refers to: its policies, identity providers and the Pages sites it gates. */
 export interface AppTargets {
+  /** The reusable policies, by name (`accessPolicies`). */
   readonly policies: ReadonlyMap<string, IAccessPolicy>;
+  /** The identity providers, by name (`identityProviders`). */
   readonly idps: ReadonlyMap<string, IIdentityProvider>;
   /** The Pages sites by name (from the `pages` stack). */
   readonly pagesSites: ReadonlyMap<string, IPagesSite>;
@@ -155,7 +160,7 @@ function accessApp(scope: Construct, m: DeploymentModel, app: ModelApp, t: AppTa
           },
         }
       : {}),
-    cookies: { httpOnly: spec.cookies.http_only, sameSite: spec.cookies.same_site as SameSite, bindingCookie: spec.cookies.binding_cookie },
+    cookies: { httpOnly: spec.cookies.http_only, sameSite: SAME_SITES[spec.cookies.same_site], bindingCookie: spec.cookies.binding_cookie },
   });
 }
 

@@ -45,6 +45,7 @@ export interface AdoptTarget {
 export interface ModelAdoption {
   /** Where it is written: `adopt.apps.crm`, `adopt.buckets[0]`. */
   readonly at: string;
+  /** The kind of remote object it adopts (`ADOPT_KIND_NAMES` says how messages name it). */
   readonly kind: AdoptKind;
   /** The remote object's own id as written (a uuid or hex id), or the name that identifies it. */
   readonly id: string;

@@ -1,18 +1,23 @@
 /** Buckets: each R2 bucket with its lifecycle, lock, CORS, public access, retirement and scoped credentials. */
 import type { Construct } from 'constructs';
-import { Jurisdiction, ManagedBucket, ManagedBucketProps, StorageClass } from '../cloudflare/r2/bucket';
+import { ManagedBucket, ManagedBucketProps } from '../cloudflare/r2/bucket';
 import type { BucketCredentials } from '../cloudflare/r2/credentials';
+import { JURISDICTIONS, STORAGE_CLASSES } from './enums';
 import type { DeploymentModel, ModelBucket } from './model';
 
 /** A bucket and the credentials it grants, by consumer (none once retired: its credentials are revoked). */
 export interface MappedBucket {
+  /** The bucket (construct id `bucket-<key>`). */
   readonly bucket: ManagedBucket;
+  /** Its credentials, by consumer name (`credentials.<consumer>`); empty once the bucket is retired. */
   readonly credentials: ReadonlyMap<string, BucketCredentials>;
 }
 
 /** The service-account members of the sites' hosts, for credentials delivered to a site. */
 export interface SiteMembers {
+  /** The primary GCE host's service account member; absent when the primary is external (nothing is delivered to it). */
   readonly primary?: string;
+  /** The standby GCE host's service account member; absent without a GCE standby (nothing is delivered to it). */
   readonly standby?: string;
 }
 
@@ -22,8 +27,8 @@ function bucketProps(m: DeploymentModel, b: ModelBucket): ManagedBucketProps {
   return {
     accountId: m.accountId,
     bucketName: b.bucketName,
-    jurisdiction: spec.jurisdiction as Jurisdiction,
-    storageClass: spec.storage_class as StorageClass,
+    jurisdiction: JURISDICTIONS[spec.jurisdiction],
+    storageClass: STORAGE_CLASSES[spec.storage_class],
     ...(spec.location ? { location: spec.location } : {}),
     lifecycle: {
       abortMultipartAfterDays: spec.lifecycle.abort_multipart_after_days,

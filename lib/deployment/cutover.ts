@@ -20,7 +20,9 @@ import { activateDnsVariable, primaryConnectorOnVariable, skipHealthGateVariable
 
 /** The primary site and the records that point at the active site. */
 export interface PrimarySite {
+  /** The primary's tunnel, its ingress and, for a GCE site, its host (construct id `site`). */
   readonly site: TunnelHost;
+  /** The primary site of the model (`sites.primary`). */
   readonly model: ModelSite;
   /** The CNAME target of every public record: the primary tunnel, or an expression choosing between the tunnels. */
   readonly target: string;
@@ -32,7 +34,8 @@ export interface PrimarySite {
 function primaryActivation(scope: Construct, activateDns: TerraformVariable | undefined, stopsOnCutover: boolean): string {
   if (!activateDns || !stopsOnCutover) return ConnectorActivation.ACTIVE;
   const primaryOn = primaryConnectorOnVariable(scope);
-  return Fn.conditional(Op.and(activateDns.booleanValue, Op.not(primaryOn.booleanValue)), ConnectorActivation.STANDBY, ConnectorActivation.ACTIVE);
+  // Fn.conditional is declared `any`: it is a string token here (either branch is a string)
+  return Fn.conditional(Op.and(activateDns.booleanValue, Op.not(primaryOn.booleanValue)), ConnectorActivation.STANDBY, ConnectorActivation.ACTIVE) as string;
 }
 
 /** An external site's activation record (`activation`); a GCE host reads instance metadata instead. */
@@ -56,7 +59,7 @@ export function primarySite(scope: Construct, m: DeploymentModel, o: { accessApp
   const activation = primaryActivation(scope, activateDns, stopsOnCutover);
   const site = siteTunnel(scope, m, sites.primary, { accessApps: o.accessApps, activation });
   const record = activationRecord(scope, m, sites.primary, activation);
-  const target = activateDns && standby ? Fn.conditional(activateDns.booleanValue, standby.tunnelCname, site.tunnelCname) : site.tunnelCname;
+  const target = activateDns && standby ? (Fn.conditional(activateDns.booleanValue, standby.tunnelCname, site.tunnelCname) as string) : site.tunnelCname;
   const records = publicRecords(scope, m, target);
   if (activateDns && standby) {
     cutoverGuards(scope, m, { primary: site, standby, activateDns, records, activation, stopsOnCutover, ...(record ? { activationRecord: record } : {}) });

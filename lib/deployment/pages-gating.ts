@@ -11,7 +11,10 @@ import type { PagesGating } from './model';
 
 const UNGATED: PagesGating = { splitDomains: [], foreignPagesDev: [], adds: [] };
 
-/** How the apps gate each Pages site, by site name. `listedBy` maps each app hostname to the first app that lists it. */
+/**
+ * How the apps gate each Pages site, by site name. `listedBy` maps each app hostname to the first app
+ * of `d.apps` that lists it (`DeploymentModel.listedBy`), so every app it names exists.
+ */
 export function resolvePagesGating(d: Deployment, listedBy: ReadonlyMap<string, string>): Map<string, PagesGating> {
   const result = new Map<string, PagesGating>();
   for (const [name, site] of Object.entries(d.pages)) result.set(name, siteGating(d, site, listedBy, name));
@@ -32,7 +35,7 @@ function siteGating(d: Deployment, site: Deployment['pages'][string], listedBy: 
     const other = listedBy.get(host);
     return other && other !== app ? [{ host, app: other }] : [];
   });
-  const listed = d.apps[app]?.hostnames ?? [];
+  const listed = d.apps[app].hostnames;
   const adds = foreignPagesDev.length || site.pages_dev ? [] : [dev, previews].filter((h) => !listed.includes(h));
   return { ...UNGATED, app, first, foreignPagesDev, adds };
 }

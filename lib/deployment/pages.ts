@@ -1,7 +1,8 @@
 /** Pages sites: each project with its build, environment variables and Git source, its custom domains and their CNAMEs. */
 import type { Construct } from 'constructs';
-import { PagesEnvironment, PagesSite, PagesSourceType } from '../cloudflare/pages';
+import { PagesEnvironment, PagesSite } from '../cloudflare/pages';
 import type { Deployment } from '../config/schema';
+import { PAGES_SOURCE_TYPES } from './enums';
 import type { DeploymentModel, ModelPagesSite } from './model';
 import { secretVariables } from './variables';
 
@@ -43,7 +44,7 @@ function site(scope: Construct, m: DeploymentModel, p: ModelPagesSite, secret: (
     ...(spec.source
       ? {
           source: {
-            type: spec.source.type as PagesSourceType,
+            type: PAGES_SOURCE_TYPES[spec.source.type],
             owner: spec.source.owner,
             repo: spec.source.repo,
             ...(spec.source.preview_branches ? { previewBranches: spec.source.preview_branches } : {}),

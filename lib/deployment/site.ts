@@ -6,8 +6,9 @@ import { TunnelHost } from '../cloudflare/tunnel';
 import { GatehouseError } from '../core/errors';
 import { escapeTemplate } from '../core/terraform';
 import type { GceConnectorHostOptions } from '../google/connector-host';
-import { DEFAULT_CLOUDFLARED_VERSION, HostEgress } from '../google/connector-host';
+import { DEFAULT_CLOUDFLARED_VERSION } from '../google/connector-host';
 import { renderConnectorUserData } from '../google/user-data';
+import { HOST_EGRESSES } from './enums';
 import type { DeploymentModel, ModelRoute, ModelSite, OriginSpec } from './model';
 
 /** The origin options of a route or a tenant, as the file writes them, for the ingress rule. */
@@ -50,7 +51,7 @@ export function siteHostOptions(m: DeploymentModel, site: ModelSite, activation:
     image: gce.image,
     network: gce.network,
     sshViaIap: gce.ssh_via_iap,
-    egress: gce.egress as HostEgress,
+    egress: HOST_EGRESSES[gce.egress],
     deletionProtection: gce.deletion_protection,
     allowStoppingForUpdate: gce.allow_stopping_for_update,
     cloudflaredVersion: m.sites?.cloudflaredVersion ?? DEFAULT_CLOUDFLARED_VERSION,

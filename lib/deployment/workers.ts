@@ -10,8 +10,11 @@ import { secretVariables } from './variables';
 
 /** What the Workers refer to: the Access apps, the buckets (by key), and where module files are. */
 export interface WorkerTargets {
+  /** The Access apps, by name (`access_app`: the Worker gets that app's AUD and team domain as `ACCESS_AUD`, `ACCESS_TEAM_DOMAIN`). */
   readonly accessApps: ReadonlyMap<string, IAccessGatedApp>;
+  /** The buckets, by key (`r2_buckets` bindings). */
   readonly buckets: ReadonlyMap<string, ManagedBucket>;
+  /** The directory of the deployment file: `module_file` paths are resolved against it. */
   readonly deploymentDir: string;
 }
 

@@ -1,14 +1,20 @@
 /** Command-line arguments of `gatehouse discover` (`npm run discover`); loading this module reads and runs nothing. */
 
 export interface DiscoverArgs {
+  /** `--account`: the account to read (required). */
   readonly accountId?: string;
+  /** `--zone` (repeatable, or comma-separated): the zones to read; the first is the deployment's zone. */
   readonly zones: readonly string[];
+  /** `--name`: the deployment name to write (default derived from the zone). */
   readonly name?: string;
+  /** `--team`: the Zero Trust team name (default read from the account). */
   readonly team?: string;
 }
 
+/** The command line: `--help`, the options, or the one line that says what is wrong. */
 export type ParsedDiscoverArgs = { readonly help: true } | { readonly help: false; readonly args: DiscoverArgs } | { readonly error: string };
 
+/** What `gatehouse discover --help` prints. */
 export const DISCOVER_USAGE = `usage: gatehouse discover --account <id> --zone <zone> [--zone <zone>...] [--name <name>] [--team <team>]
 
 Reads a live Cloudflare account (read only) and prints a deployment file whose adopt: section names
@@ -53,7 +59,7 @@ export function parseDiscoverArgs(argv: readonly string[]): ParsedDiscoverArgs {
     const [flag, inline] = eq > 0 ? [argv[i].slice(0, eq), argv[i].slice(eq + 1)] : [argv[i], undefined];
     const known = ['--account', '--zone', '--name', '--team'];
     if (!known.includes(flag)) return { error: `unknown option ${JSON.stringify(argv[i])}; run gatehouse discover --help` };
-    const value = inline ?? argv[++i];
+    const value = inline ?? argv.at(++i);
     if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return { error: `${flag} needs a value; run gatehouse discover --help` };
     if (flag === '--account') accountId = value;
     else if (flag === '--zone') zones.push(...value.split(',').map((z) => z.trim()).filter(Boolean));

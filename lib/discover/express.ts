@@ -18,7 +18,9 @@ import { remotelyManaged } from './read';
 
 /** One line of a list: what, and why. */
 export interface DiscoverNote {
+  /** The object, as the person reading the file knows it (`tunnel "office"`). */
   readonly what: string;
+  /** Why it is listed: what to review, or why it could not be expressed. */
   readonly why: string;
 }
 
@@ -26,18 +28,31 @@ type Obj = Record<string, unknown>;
 
 /** The parts of the file discover writes, keyed as in the file; `adopt` mirrors the adopt: section. */
 export interface DraftFile {
+  /** `name`: the deployment name. */
   name: string;
+  /** `cloudflare`: account, zones and team. */
   cloudflare: Obj;
+  /** `identity_providers`, by key. */
   identity_providers: Map<string, Obj>;
+  /** `access_groups`, by key. */
   access_groups: Map<string, Obj>;
+  /** `access_policies`, by key. */
   access_policies: Map<string, Obj>;
+  /** `service_tokens`, by key. */
   service_tokens: Map<string, Obj>;
+  /** `apps`, by key. */
   apps: Map<string, Obj>;
+  /** `routes`, in the primary tunnel's ingress order. */
   routes: Obj[];
+  /** `sites`: the primary (and standby) tunnel as external hosts; none when no tunnel was usable. */
   sites?: Obj;
+  /** `pages`, by key. */
   pages: Map<string, Obj>;
+  /** `workers`, by key. */
   workers: Map<string, Obj>;
+  /** `buckets`, by key. */
   buckets: Map<string, Obj>;
+  /** `adopt`: the live id (or name) of every expressed object, by section and key. */
   adopt: {
     tunnels: Obj;
     dns_records: Map<string, string>;
@@ -64,8 +79,11 @@ type Origins = Map<string, string>;
  * (and what depends on it) so that the file validates; see lib/discover/run.ts.
  */
 export class Draft {
+  /** The file as it stands. */
   public readonly file: DraftFile;
+  /** What stays outside gatehouse, each with the reason. */
   public readonly unexpressed: DiscoverNote[] = [];
+  /** What a person must look at before the first deploy. */
   public readonly review: DiscoverNote[] = [];
   /** `section.key` -> how the live object is named in messages. */
   public readonly origins: Origins = new Map();
@@ -197,9 +215,9 @@ export class Draft {
         this.unexpressed.push({ what: `Access group "${g.name}" (${g.id})`, why });
         continue;
       }
-      for (const k of ['email_domains', 'emails', 'idp_groups']) if ((spec[k] as unknown[]).length === 0) delete spec[k];
       const key = this.keys.take('access_groups', g.name);
-      this.file.access_groups.set(key, spec);
+      // the lists that hold something, in their order
+      this.file.access_groups.set(key, Object.fromEntries(Object.entries(spec).filter(([, list]) => (list as unknown[]).length > 0)));
       this.file.adopt.access_groups.set(key, g.id);
       this.origins.set(`access_groups.${key}`, `Access group "${g.name}" (${g.id})`);
       this.groupKeys.set(g.id, key);
@@ -345,7 +363,7 @@ export class Draft {
       const differ = [...mine].filter((k) => !theirs.has(k)).length + [...theirs].filter((k) => !mine.has(k)).length;
       if (differ) this.review.push({ what: `tunnel "${standby.name}"`, why: `its ingress differs from the primary's in ${differ} rules; the first deploy gives it exactly the primary's routes` });
     }
-    const catchAll = (primary.ingress ?? [])[(primary.ingress ?? []).length - 1];
+    const catchAll = (primary.ingress ?? []).at(-1);
     if (catchAll && catchAll.service !== 'http_status:404') this.review.push({ what: `tunnel "${primary.name}"`, why: `its last rule answers ${catchAll.service}; gatehouse ends every ingress with http_status:404` });
     for (const r of rules(primary)) this.file.routes.push(this.route(r));
     this.adoptRecords(primary);
@@ -375,7 +393,8 @@ export class Draft {
       .filter((t) => t !== primary && this.cnamesOf(t).length === 0)
       .map((t) => ({ t, overlap: [...routeKeys(t)].filter((k) => mine.has(k)).length }))
       .filter((c) => c.overlap > 0)
-      .sort((a, b) => b.overlap - a.overlap)[0]?.t;
+      .sort((a, b) => b.overlap - a.overlap)
+      .at(0)?.t;
     for (const t of usable) {
       if (t === primary || t === standby) continue;
       this.unexpressed.push({
@@ -606,7 +625,7 @@ export class Draft {
         for (const [i, r] of this.file.routes.entries()) {
           if ((spec.hostnames as string[]).includes(String(r.hostname)) && !r.public) {
             r.public = { reason: `${REVIEW} gated at the edge by Access app "${name}", which stays outside gatehouse` };
-            this.review.push({ what: `routes[${i}] (${r.hostname})`, why: `gated by Access app "${name}", which discover could not express; written public with a placeholder reason` });
+            this.review.push({ what: `routes[${i}] (${String(r.hostname)})`, why: `gated by Access app "${name}", which discover could not express; written public with a placeholder reason` });
           }
         }
         return true;
@@ -638,7 +657,7 @@ export class Draft {
   }
 
   private removeKeyed(section: string, key: string): boolean {
-    const map = (this.file as unknown as Record<string, Map<string, Obj>>)[section];
+    const map = (this.file as unknown as Record<string, Map<string, Obj> | undefined>)[section];
     if (!map?.delete(key)) return false;
     const adopt = (this.file.adopt as unknown as Record<string, Map<string, string> | string[]>)[section === 'pages' ? 'pages_projects' : section];
     if (adopt instanceof Map) adopt.delete(key);
@@ -722,7 +741,7 @@ function appHostnames(app: LiveApp): { hostnames: string[]; problem?: string } {
   const hostnames: string[] = [];
   for (const d of destinations) {
     if (d.type && d.type !== 'public') return { hostnames, problem: 'has a private destination (a network range or private hostname); gatehouse gates public hostnames' };
-    const uri = String(d.uri ?? '');
+    const uri = d.uri ?? '';
     if (uri.includes('/')) return { hostnames, problem: `its destination ${uri} has a path; gatehouse apps gate whole hostnames` };
     const problem = hostnameProblem(uri);
     if (problem) return { hostnames, problem: `its destination ${uri}: ${problem}` };
@@ -753,7 +772,7 @@ function unexpressibleOrigin(r: LiveIngressRule): string[] {
     .filter(([k, v]) => {
       if (['noTLSVerify', 'httpHostHeader', 'originServerName', 'access'].includes(k)) return false;
       if (k === 'connectTimeout') return !(v === undefined || v === null || v === 0 || (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 300));
-      return !(v === undefined || v === null || v === false || v === '' || v === 0 || (typeof v === 'object' && Object.keys(v as object).length === 0));
+      return !(v === undefined || v === null || v === false || v === '' || v === 0 || (typeof v === 'object' && Object.keys(v).length === 0));
     })
     .map(([k]) => `originRequest.${k}`)
     .sort();

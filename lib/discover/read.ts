@@ -27,6 +27,7 @@ import type {
 
 /** What to read. */
 export interface ReadOptions {
+  /** The account to read. */
   readonly accountId: string;
   /** Zone names; the first is the deployment's `cloudflare.zone`. */
   readonly zones: readonly string[];

@@ -16,7 +16,9 @@ import { Draft } from './express';
 import { readAccount } from './read';
 import { draftYaml, renderDiscovered } from './render';
 
+/** Where `runDiscover` reads its environment and writes its output. */
 export interface DiscoverContext {
+  /** The environment (CLOUDFLARE_API_TOKEN, GATEHOUSE_CLOUDFLARE_API). */
   readonly env: NodeJS.ProcessEnv;
   /** stdout: the file (or the usage). */
   readonly out: (text: string) => void;

@@ -119,8 +119,11 @@ export const DEFAULT_IMAGE = 'ubuntu-os-cloud/ubuntu-2404-lts-amd64';
  * });
  */
 export class GceConnectorHost extends Construct {
+  /** The Compute Engine instance that runs cloudflared. */
   public readonly instance: ComputeInstance;
+  /** The instance's own service account (it may read the token secret, nothing else). */
   public readonly serviceAccount: ServiceAccount;
+  /** The Secret Manager secret that holds the tunnel token. */
   public readonly tokenSecret: SecretManagerSecret;
   /** Network tag that the firewall rules target. */
   public readonly networkTag: string;
@@ -128,6 +131,7 @@ export class GceConnectorHost extends Construct {
   public readonly userData: string;
   /** The same user-data escaped for a Terraform string (`$${`, `%%{`): use this in outputs. */
   public readonly userDataValue: string;
+  /** The firewall rules of the host's network tag. */
   public readonly firewalls: readonly ComputeFirewall[];
 
   constructor(scope: Construct, id: string, props: GceConnectorHostProps) {

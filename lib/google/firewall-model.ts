@@ -15,31 +15,45 @@
 
 /** One `allow` or `deny` entry: a protocol (name or number) and optional ports ("22", "1000-2000"). */
 export interface FirewallEntry {
+  /** `tcp`, `udp`, `icmp`, `sctp`, `all`, or a protocol number. */
   readonly protocol: string;
+  /** Ports or ranges; none means every port of the protocol. */
   readonly ports?: readonly string[];
 }
 
 /** A `google_compute_firewall` as synthesized (snake_case attributes), literal values only. */
 export interface FirewallRule {
+  /** The rule name. */
   readonly name: string;
+  /** The network the rule belongs to (a name or a self link); none matches every network. */
   readonly network?: string;
   /** @default "INGRESS" */
   readonly direction?: string;
   /** @default 1000 */
   readonly priority?: number;
+  /** What the rule allows (an allow rule). */
   readonly allow?: readonly FirewallEntry[];
+  /** What the rule denies (a deny rule). */
   readonly deny?: readonly FirewallEntry[];
+  /** INGRESS: the source IPv4 ranges. */
   readonly source_ranges?: readonly string[];
+  /** INGRESS: the network tags of source instances (not modelled: never match an address). */
   readonly source_tags?: readonly string[];
+  /** Sources by service account: outside the model (evaluateFirewall throws). */
   readonly source_service_accounts?: readonly string[];
+  /** EGRESS: the destination IPv4 ranges. */
   readonly destination_ranges?: readonly string[];
+  /** The instances the rule applies to, by network tag; none means every instance. */
   readonly target_tags?: readonly string[];
+  /** Targets by service account: outside the model (evaluateFirewall throws). */
   readonly target_service_accounts?: readonly string[];
+  /** A disabled rule applies to nothing. */
   readonly disabled?: boolean;
 }
 
 /** A connection to decide, seen from the instance. */
 export interface Connection {
+  /** INGRESS (to the instance) or EGRESS (from it). */
   readonly direction: 'INGRESS' | 'EGRESS';
   /** `tcp`, `udp`, `icmp`, `sctp`, or a protocol number. */
   readonly protocol: string;
@@ -58,8 +72,11 @@ export interface Connection {
 
 /** What the rules decide for a connection, and which rule decided it. */
 export interface FirewallDecision {
+  /** Whether the connection is allowed. */
   readonly action: 'allow' | 'deny';
+  /** The rule that decided (an implied rule has its documented name, e.g. `implied-deny-ingress`). */
   readonly rule: string;
+  /** That rule's priority. */
   readonly priority: number;
 }
 
@@ -152,15 +169,16 @@ function entryMatches(entry: FirewallEntry, connection: Connection): boolean {
   const port = connection.port;
   if (!PORTED.has(wanted) || port === undefined) return false;
   return ports.some((p) => {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(String(p));
+    const m = /^(\d+)(?:-(\d+))?$/.exec(p);
     if (!m) throw new FirewallModelError(`port ${p} is not a port or a range`);
     const lo = Number(m[1]);
-    const hi = Number(m[2] ?? m[1]);
+    const hi = Number(m.at(2) ?? m[1]);
     return port >= lo && port <= hi;
   });
 }
 
-function normalProtocol(protocol: string): string {
+/** A protocol name in lower case, or a protocol number as its name where it has one (JSON may hold either). */
+function normalProtocol(protocol: string | number): string {
   const p = String(protocol).toLowerCase();
   return PROTOCOL_NUMBERS[p] ?? p;
 }
@@ -176,7 +194,7 @@ function ipv4(text: string): number | undefined {
 /** Whether an IPv4 address is in a CIDR range (a bare address is a /32). IPv6 ranges never match. */
 function inRange(range: string, address: number, ruleName: string): boolean {
   if (range.includes(':')) return false;
-  const [base, bitsText] = range.split('/');
+  const [base, bitsText] = range.split('/') as [string, string?];
   const network = ipv4(base);
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (network === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32) {

@@ -48,6 +48,7 @@ export interface ReadGuestAttributesOptions {
 export class GuestAttributesError extends Error {
   constructor(
     message: string,
+    /** The HTTP status the Compute API answered (0 when it could not be reached). */
     public readonly status: number,
   ) {
     super(message);

@@ -123,7 +123,7 @@ type Rule = (typeof USER_DATA_RULES)[keyof typeof USER_DATA_RULES];
  * @throws GatehouseError listing every invalid option, one line each.
  */
 export function renderConnectorUserData(options: ConnectorUserDataOptions): string {
-  const values = placeholderValues(options);
+  const values: Readonly<Record<string, string | undefined>> = placeholderValues(options);
 
   const template = readCloudInitFile(TEMPLATE_FILE);
   const doc = parseDocument(template);
@@ -150,9 +150,10 @@ export function renderConnectorUserData(options: ConnectorUserDataOptions): stri
 }
 
 /** Validate the options (all problems at once) and compute every placeholder's value. */
-function placeholderValues(options: ConnectorUserDataOptions): Record<string, string> {
+function placeholderValues(options: ConnectorUserDataOptions | undefined): Record<string, string> {
   const problems = new ProblemCollector();
-  const opts = (options ?? {}) as Partial<ConnectorUserDataOptions>;
+  // a JavaScript caller may pass nothing: every missing option is then reported, not a TypeError
+  const opts: Partial<ConnectorUserDataOptions> = options ?? {};
 
   const version = checkString(problems, 'cloudflaredVersion', opts.cloudflaredVersion, USER_DATA_RULES.cloudflaredVersion);
 

@@ -12,6 +12,7 @@ export function tenantSubdomain(tenant: Pick<TenantSpec, 'id' | 'subdomain'>): s
   return tenant.subdomain ?? `t-${sha256(tenant.id).slice(0, 10)}`;
 }
 
+/** The tenant's public hostname: `<tenantSubdomain>.<zone>`. */
 export function tenantHostname(tenant: Pick<TenantSpec, 'id' | 'subdomain'>, zone: string): string {
   return `${tenantSubdomain(tenant)}.${zone}`;
 }
@@ -46,9 +47,13 @@ export function tenantRefreshCost(tenant: Pick<TenantSpec, 'enabled' | 'access'>
   return 8 + (tenant.access ? 1 : 0) + (tenant.extra_hostnames?.length ?? 0);
 }
 
+/** One shard of the tenant fleet, as `planShards` plans it: one `tenants-<n>` stack. */
 export interface ShardPlan {
+  /** The shard number, 0-based. */
   readonly shard: number;
+  /** The shard's stack id, `tenants-<shard>`. */
   readonly stackId: string;
+  /** The tenants in the shard, in file order; empty for a shard with no tenants left. */
   readonly tenants: readonly TenantSpec[];
   /** Estimated refresh API calls of the shard stack. */
   readonly refreshCost: number;

@@ -15,13 +15,18 @@ import { TunnelHost } from '../cloudflare/tunnel';
 
 /** Gate a tenant's hostname with an Access app. */
 export interface TenantAccess {
+  /** Reusable policies of the tenant's app, attached with precedence 1, 2, ... in this order. */
   readonly policies: readonly IAccessPolicy[];
-  /** @default - every identity provider */
+  /**
+   * Identity providers the tenant's users may pick from.
+   * @default - every identity provider in the account
+   */
   readonly identityProviders?: readonly IIdentityProvider[];
 }
 
 /** Props for `ManagedTenant`. */
 export interface ManagedTenantProps {
+  /** The Cloudflare account (32-hex id) that owns the tenant's tunnel, app, bucket and token. */
   readonly accountId: string;
   /** The zone that holds the tenant's hostname (`Zone.fromZoneId`). */
   readonly zone: IZone;
@@ -75,7 +80,12 @@ export interface ManagedTenantProps {
    * @default - public, with `publicReason`
    */
   readonly access?: TenantAccess;
-  /** Why the hostname is public when there is no Access app (the hub authenticates its own users). */
+  /**
+   * Why the hostname is public when there is no Access app (the hub authenticates its own users), at
+   * least 10 characters. Ignored when `access` is set.
+   * @default - not declared public: without `access`, the policy pack refuses the tenant's routes
+   *   (Gatehouse-AccessRouteCoverage)
+   */
   readonly publicReason?: string;
   /**
    * Expiry of the bucket credentials, YYYY-MM-DD.
@@ -119,14 +129,19 @@ export interface ManagedTenantProps {
  * });
  */
 export class ManagedTenant extends Construct {
+  /** The tenant's public hostname, as given. */
   public readonly hostname: string;
   /** The tenant's hostname, then its extra hostnames. */
   public readonly hostnames: readonly string[];
+  /** Whether the tenant is in service (`enabled`, default true); a disabled tenant keeps only its retired bucket. */
   public readonly enabled: boolean;
+  /** The tenant's bucket (construct id `bucket`); kept, and retired, when the tenant is disabled. */
   public readonly bucket: ManagedBucket;
-  /** Present while enabled. */
+  /** The tenant's tunnel and its CNAMEs (construct id `site`). Present while enabled. */
   public readonly site?: TunnelHost;
+  /** The Access app over the tenant's hostnames (construct id `app`), while enabled and when `access` is set. */
   public readonly app?: AccessGatedApp;
+  /** The hub's read-write credentials for the bucket (`credentials-hub` under `bucket`). Present while enabled. */
   public readonly credentials?: BucketCredentials;
 
   constructor(scope: Construct, id: string, props: ManagedTenantProps) {

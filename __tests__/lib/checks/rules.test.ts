@@ -3,7 +3,8 @@
  * cdk.tf.json: resolved, snake_case) and its stack, so these tests call `appliesTo` and `check`
  * directly on hand-built elements, without synthesizing anything.
  */
-import { ElementView, GatehouseRule, Json, RuleContext, RuleLevel, RuleResult, Verdict } from '../../../lib/checks/rule';
+import { ElementView, GatehouseRule, RuleContext, RuleLevel, RuleResult, Verdict } from '../../../lib/checks/rule';
+import type { SynthesizedStackJson, TerraformAttributes } from '../../../lib/core/terraform';
 import {
   AccountMemberExpired,
   AccountMemberExpiring,
@@ -65,18 +66,18 @@ interface ElementOptions {
 }
 
 /** A synthesized element as the pack hands it to a rule. */
-function element(type: string, config: Json, options: ElementOptions = {}): ElementView {
+function element(type: string, config: TerraformAttributes, options: ElementOptions = {}): ElementView {
   const id = options.id ?? 'subject';
   return { kind: options.kind ?? 'resource', type, id, path: `stack/${id}`, config, facts: options.facts ?? {} };
 }
 
 /** A Terraform output element. */
-function output(id: string, config: Json): ElementView {
+function output(id: string, config: TerraformAttributes): ElementView {
   return element('output', config, { kind: 'output', id });
 }
 
 /** The context of a stack holding `elements` (and optionally more top-level JSON, e.g. variables). */
-function context(elements: readonly ElementView[] = [], stack: Json = {}): RuleContext {
+function context(elements: readonly ElementView[] = [], stack: SynthesizedStackJson = {}): RuleContext {
   return { stack, elements, today: TODAY };
 }
 
@@ -219,7 +220,7 @@ describeRule(AccessNoAllowEveryone, () => {
 describeRule(AccessIdpSecretFromVariable, () => {
   const rule = AccessIdpSecretFromVariable;
   const idp = (clientSecret: unknown) => element(IDP, { type: 'azureAD', config: { client_id: 'c', client_secret: clientSecret } });
-  const stackWith = (variable: Json) => ({ variable: { entra_client_secret: variable } });
+  const stackWith = (variable: TerraformAttributes) => ({ variable: { entra_client_secret: variable } });
 
   test('applies to identity providers only', () => {
     expect(rule.appliesTo(element(IDP, {}))).toBe(true);
@@ -274,7 +275,7 @@ describeRule(AccessIdpSecretFromVariable, () => {
 
 describeRule(AccessAutoRedirect, () => {
   const rule = AccessAutoRedirect;
-  const app = (config: Json) => element(APPLICATION, { name: 'app', domain: 'app.example.com', ...config });
+  const app = (config: TerraformAttributes) => element(APPLICATION, { name: 'app', domain: 'app.example.com', ...config });
 
   test('applies to access applications only', () => {
     expect(rule.appliesTo(app({}))).toBe(true);
@@ -480,7 +481,7 @@ describeRule(AccessPagesDevCoverage, () => {
   describe('a pages.dev companion (the pages.dev hosts did not fit beside five hostnames)', () => {
     const SHARED = { policies: [{ id: 'p1', precedence: 1 }], allowed_idps: ['idp'], session_duration: '8h' };
     const main = element(APPLICATION, { ...SHARED, destinations: ['a', 'b', 'c', 'd', 'docs'].map((h) => ({ type: 'public', uri: `${h}.example.com` })) }, { id: 'main', facts: { 'pages-sites': [site] } });
-    const companion = (config: Json = {}) =>
+    const companion = (config: TerraformAttributes = {}) =>
       element(APPLICATION, { ...SHARED, destinations: site.pagesDev.map((uri) => ({ type: 'public', uri })), ...config }, { id: 'companion', facts: { 'companion-of': main.path } });
 
     test('the companion gates the pages.dev hosts: compliant', () => {
@@ -511,7 +512,7 @@ describeRule(AccessPagesDevCoverage, () => {
 
 describeRule(AccessBypassScope, () => {
   const rule = AccessBypassScope;
-  const policy = (id: string, decision: string, include: Json[] = [{ everyone: {} }]) => element(POLICY, { decision, include }, { id });
+  const policy = (id: string, decision: string, include: TerraformAttributes[] = [{ everyone: {} }]) => element(POLICY, { decision, include }, { id });
   const app = (uris: string[], policyIds: string[], facts: Record<string, unknown> = {}) =>
     element(APPLICATION, { destinations: uris.map((uri) => ({ type: 'public', uri })), policies: policyIds.map((id, i) => ({ id, precedence: i + 1 })) }, { facts });
   const ref = (id: string) => `\${${POLICY}.${id}.id}`;
@@ -833,7 +834,7 @@ describeRule(TunnelCatchAllLast, () => {
 
 describeRule(TunnelCnameProxied, () => {
   const rule = TunnelCnameProxied;
-  const cname = (config: Json) =>
+  const cname = (config: TerraformAttributes) =>
     element(DNS, { zone_id: 'z', type: 'CNAME', name: 'app.example.com', content: '${cloudflare_zero_trust_tunnel_cloudflared.t.id}.cfargotunnel.com', ...config });
 
   test('applies to DNS records that point at a tunnel only', () => {
@@ -858,7 +859,7 @@ describeRule(TunnelGatedRoutesEnforceJwt, () => {
   const rule = TunnelGatedRoutesEnforceJwt;
   const CATCH_ALL = { service: 'http_status:404' };
   const ACCESS = { required: true, team_name: 'example', aud_tag: ['${cloudflare_zero_trust_access_application.app.aud}'] };
-  const config = (ingress: unknown, gated: string[], topLevel?: Json) =>
+  const config = (ingress: unknown, gated: string[], topLevel?: TerraformAttributes) =>
     element(TUNNEL_CONFIG, { config: { ingress, ...(topLevel ? { origin_request: topLevel } : {}) } }, { facts: { 'gated-routes': gated } });
 
   test('applies to tunnel configs only', () => {
@@ -1167,7 +1168,7 @@ describeRule(R2TokenExpiry, () => {
 
 describeRule(GceNoOpenWebPorts, () => {
   const rule = GceNoOpenWebPorts;
-  const firewall = (config: Json) => element(FIREWALL, { name: 'fw', network: 'default', ...config });
+  const firewall = (config: TerraformAttributes) => element(FIREWALL, { name: 'fw', network: 'default', ...config });
   const tcp = (...ports: string[]) => ({ protocol: 'tcp', ports });
 
   test('applies to firewalls only', () => {
@@ -1207,7 +1208,7 @@ describeRule(GceNoOpenWebPorts, () => {
 
 describeRule(GceNoExternalSsh, () => {
   const rule = GceNoExternalSsh;
-  const firewall = (config: Json) => element(FIREWALL, { name: 'fw', network: 'default', ...config });
+  const firewall = (config: TerraformAttributes) => element(FIREWALL, { name: 'fw', network: 'default', ...config });
 
   test('applies to firewalls only', () => {
     expect(rule.appliesTo(firewall({}))).toBe(true);
@@ -1252,9 +1253,9 @@ describeRule(GceNoExternalSsh, () => {
 describeRule(GceRemoteAdminDenied, () => {
   const rule = GceRemoteAdminDenied;
   const TAG = 'edge-primary-connector';
-  const instance = (config: Json = {}) =>
+  const instance = (config: TerraformAttributes = {}) =>
     element(INSTANCE, { name: 'edge-primary', tags: [TAG], labels: { role: 'cloudflared-connector' }, network_interface: [{ network: 'default' }], ...config }, { id: 'host' });
-  const firewall = (id: string, config: Json) =>
+  const firewall = (id: string, config: TerraformAttributes) =>
     element(FIREWALL, { name: id, network: 'default', direction: 'INGRESS', source_ranges: ['0.0.0.0/0'], target_tags: [TAG], ...config }, { id });
   const DENY = firewall('deny-remote-admin', { priority: 900, deny: [{ protocol: 'tcp', ports: ['22', '3389'] }] });
   const checkWith = (subject: ElementView, ...firewalls: ElementView[]) => check(rule, subject, context([subject, ...firewalls]));

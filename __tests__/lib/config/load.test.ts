@@ -78,7 +78,7 @@ describe('file-level failures name the file', () => {
 
   test('anchors and aliases are allowed, far beyond the yaml default of 100 aliases', () => {
     const routes = Array.from({ length: 150 }, (_, i) => `  - hostname: s${i}.example.com\n    service: http://localhost:80\n    public: *why\n`).join('');
-    const text = fs.readFileSync(DEFAULT_DEPLOYMENT, 'utf8').replace(/^routes:\n(?:  .*\n|\n)*/m, `x-why: &why {reason: shared public reason text}\nroutes:\n${routes}`);
+    const text = fs.readFileSync(DEFAULT_DEPLOYMENT, 'utf8').replace(/^routes:\n(?: {2}.*\n|\n)*/m, `x-why: &why {reason: shared public reason text}\nroutes:\n${routes}`);
     expect(() => parseDeployment(text, 'aliases.yaml', { today: TODAY })).toThrow('x-why: is not a known field');
   });
 

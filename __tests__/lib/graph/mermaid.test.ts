@@ -8,7 +8,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadDeployment, parseDeployment } from '../../../lib/config/load';
 import type { Deployment } from '../../../lib/config/schema';
 import { deploymentGraph, deploymentMermaid, DeploymentGraph, mermaidText, toMermaid } from '../../../lib/graph/mermaid';
@@ -19,7 +19,7 @@ const EXAMPLES = ['onprem-gateway', 'sso-portal', 'managed-fleet', 'active-stand
 
 const load = (file: string) => loadDeployment(path.join(ROOT, file), { today: TODAY }).deployment;
 const example = load('deployment.example.yaml');
-const exampleInput = () => JSON.parse(JSON.stringify(require('yaml').parse(fs.readFileSync(path.join(ROOT, 'deployment.example.yaml'), 'utf8'))));
+const exampleInput = () => JSON.parse(JSON.stringify(parse(fs.readFileSync(path.join(ROOT, 'deployment.example.yaml'), 'utf8'))));
 const from = (input: Record<string, any>): Deployment => parseDeployment(stringify(input), 'test.yaml', { today: TODAY }).deployment;
 
 const edge = (g: DeploymentGraph, from: string, to: string) => g.edges.find((e) => e.from === from && e.to === to);
@@ -96,6 +96,21 @@ describe('deploymentGraph: variants', () => {
     const g = deploymentGraph(from(input));
     expect(label(g, 'h_api_example_com_v2')).toEqual(['api.example.com ^/v2/', '→ http://localhost:8002']);
     expect(label(g, 'h_api_example_com')).toEqual(['api.example.com', '→ http://localhost:8000']);
+  });
+
+  test('a path-scoped app gates its path under a public host: the graph follows the model (paths included), not the hostname alone', () => {
+    // GIVEN docs.example.com public, and its /admin path gated by an app that lists only docs.example.com/admin
+    const input = exampleInput();
+    input.apps['docs-admin'] = { hostnames: ['docs.example.com/admin'], policies: input.apps.internal.policies, idps: input.apps.internal.idps };
+    input.routes.push({ hostname: 'docs.example.com', path: '^/admin(/|$)', service: 'http://localhost:8101' });
+    input.routes.push({ hostname: 'docs.example.com', service: 'http://localhost:8100', public: { reason: 'the public documentation site' } });
+    // WHEN it is drawn
+    const g = deploymentGraph(from(input));
+    // THEN the path goes through its app (not straight to the tunnels, as a hostname-only match drew it), the host does not
+    expect(g.edges.filter((e) => e.from === 'h_docs_example_com_admin')).toEqual([{ from: 'h_docs_example_com_admin', to: 'app_docs_admin' }]);
+    expect(edge(g, 'app_docs_admin', 'tunnel_primary')).toEqual({ from: 'app_docs_admin', to: 'tunnel_primary' });
+    expect(edge(g, 'h_docs_example_com', 'tunnel_primary')).toEqual({ from: 'h_docs_example_com', to: 'tunnel_primary', label: 'public' });
+    expect(g.nodes.find((n) => n.id === 'h_docs_example_com_admin')?.className).toBeUndefined();
   });
 
   test('Pages and Workers (sso-portal): domains through their app to the project; the Worker gets the app AUD', () => {

@@ -1,4 +1,6 @@
-import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+import { isList } from '../json';
+import { attributesOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 /** ADR checklist (f): with one identity provider, skip the Access login page. */
 export const AccessAutoRedirect: GatehouseRule = {
@@ -8,11 +10,13 @@ export const AccessAutoRedirect: GatehouseRule = {
   description: 'auto_redirect_to_identity is on when exactly one identity provider is allowed',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_access_application',
   check: (e) => {
-    const idps = e.config.allowed_idps;
+    const app = attributesOf(e, 'cloudflare_zero_trust_access_application');
+    if (!app) return notApplicable();
+    const idps = app.allowed_idps;
     if (idps === undefined) return compliant();
-    if (!Array.isArray(idps)) return unknown('allowed_idps is an expression, so the number of identity providers is not known');
+    if (!isList(idps)) return unknown('allowed_idps is an expression, so the number of identity providers is not known');
     if (idps.length !== 1) return compliant();
-    return e.config.auto_redirect_to_identity === true
+    return app.auto_redirect_to_identity === true
       ? compliant()
       : nonCompliant('exactly one identity provider is allowed but auto_redirect_to_identity is not true');
   },

@@ -1,10 +1,10 @@
 import { splitDestination } from '../../core/hostnames';
 import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
-import { hasExpression } from '../json';
-import { compliant, ElementView, GatehouseRule, nonCompliant, RuleContext, RuleLevel, unknown } from '../rule';
+import { blockOf, hasExpression, isList } from '../json';
+import { AccessApplicationJson, AccessPolicyJson, attributesOf, destinationUris } from '../resources';
+import { compliant, ElementView, GatehouseRule, nonCompliant, notApplicable, RuleContext, RuleLevel, unknown } from '../rule';
 
-const POLICY = 'cloudflare_zero_trust_access_policy';
 const REFERENCE = /^\$\{cloudflare_zero_trust_access_policy\.([^.}]+)\.id\}$/;
 
 /** An attached policy as far as the rule can tell: its decision, and whether it includes everyone (undefined when not known). */
@@ -14,17 +14,17 @@ interface Attached {
 }
 
 /** The attached policies, resolved in the stack or, for a policy of another stack, from the decisions the app recorded. */
-function attachedPolicies(e: ElementView, ctx: RuleContext): Attached[] | string {
-  const policies = e.config.policies ?? [];
-  if (!Array.isArray(policies)) return 'policies is not a list';
+function attachedPolicies(app: AccessApplicationJson, e: ElementView, ctx: RuleContext): Attached[] | string {
+  const policies = app.policies ?? [];
+  if (!isList(policies)) return 'policies is not a list';
   const recorded = e.facts[FACTS.policyDecisions] as readonly string[] | undefined;
   const attached: Attached[] = [];
   for (const [i, p] of policies.entries()) {
-    const ref = typeof p?.id === 'string' ? REFERENCE.exec(p.id) : null;
-    const policy = ref ? ctx.elements.find((x) => x.type === POLICY && x.id === ref[1]) : undefined;
-    if (policy && typeof policy.config.decision === 'string' && !hasExpression(policy.config.decision)) {
-      const include = policy.config.include;
-      attached.push({ decision: policy.config.decision, everyone: Array.isArray(include) && include.some((r) => r && typeof r === 'object' && 'everyone' in r) });
+    const id = blockOf(p)?.id;
+    const ref = typeof id === 'string' ? REFERENCE.exec(id) : null;
+    const policy = ref ? stackPolicy(ctx, ref[1]) : undefined;
+    if (policy && !hasExpression(policy.decision)) {
+      attached.push({ decision: policy.decision, everyone: includesEveryone(policy) });
     } else if (typeof recorded?.[i] === 'string') {
       attached.push({ decision: recorded[i] });
     } else {
@@ -32,6 +32,20 @@ function attachedPolicies(e: ElementView, ctx: RuleContext): Attached[] | string
     }
   }
   return attached;
+}
+
+/** Whether a policy's include has an `everyone` rule. */
+function includesEveryone(policy: AccessPolicyJson): boolean {
+  return isList(policy.include) && policy.include.some((r) => 'everyone' in (blockOf(r) ?? {}));
+}
+
+/** The attributes of the policy `id` of the stack, if the stack has it. */
+function stackPolicy(ctx: RuleContext, id: string): AccessPolicyJson | undefined {
+  for (const x of ctx.elements) {
+    const policy = x.id === id ? attributesOf(x, 'cloudflare_zero_trust_access_policy') : undefined;
+    if (policy) return policy;
+  }
+  return undefined;
 }
 
 /**
@@ -46,15 +60,17 @@ export const AccessBypassScope: GatehouseRule = {
   description: 'an app with a bypass policy covers paths only, never a whole host; a bypass for everyone only on a public path with a reason',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_access_application',
   check: (e, ctx) => {
-    const attached = attachedPolicies(e, ctx);
+    const app = attributesOf(e, 'cloudflare_zero_trust_access_application');
+    if (!app) return notApplicable();
+    const attached = attachedPolicies(app, e, ctx);
     if (typeof attached === 'string') return unknown(attached);
     const bypasses = attached.filter((p) => p.decision === 'bypass');
     if (!bypasses.length) return compliant();
-    const destinations = e.config.destinations;
-    if (!Array.isArray(destinations)) return unknown('destinations is not a list');
-    const uris = destinations.map((d) => (d && typeof d === 'object' ? d.uri : undefined));
-    if (uris.some((u) => typeof u !== 'string' || hasExpression(u))) return unknown('a destination is not a literal uri');
-    const whole = (uris as string[]).filter((u) => ['', '/*'].includes(splitDestination(u).path));
+    const uris = destinationUris(app);
+    if (!uris) return unknown('destinations is not a list');
+    const literal = uris.flatMap((u) => (u === undefined || hasExpression(u) ? [] : [u]));
+    if (literal.length !== uris.length) return unknown('a destination is not a literal uri');
+    const whole = literal.filter((u) => ['', '/*'].includes(splitDestination(u).path));
     if (whole.length) return nonCompliant(`attaches a bypass policy, but ${whole.join(', ')} ${whole.length === 1 ? 'is a whole host' : 'are whole hosts'}; a bypass never covers a whole host`);
     const publicPath = e.facts[FACTS.publicPath] as { reason?: unknown } | undefined;
     if (bypasses.some((p) => p.everyone) && reasonProblem(publicPath?.reason) !== undefined) {

@@ -1,4 +1,6 @@
-import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+import { blockOf } from '../json';
+import { attributesOf, variablesOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel } from '../rule';
 
 /** ADR checklist (b): the client secret comes from an environment variable only. */
 export const AccessIdpSecretFromVariable: GatehouseRule = {
@@ -8,14 +10,16 @@ export const AccessIdpSecretFromVariable: GatehouseRule = {
   description: 'identity provider client secrets come only from sensitive variables with no default (TF_VAR_*)',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_access_identity_provider',
   check: (e, ctx) => {
-    const secret = e.config.config?.client_secret;
+    const idp = attributesOf(e, 'cloudflare_zero_trust_access_identity_provider');
+    if (!idp) return notApplicable();
+    const secret = blockOf(idp.config)?.client_secret;
     if (secret === undefined) return compliant();
-    const m = typeof secret === 'string' ? /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(secret) : null;
-    if (!m) return nonCompliant('client_secret must be exactly a sensitive terraform variable, never a literal or expression');
-    const variable = ctx.stack.variable?.[m[1]];
-    if (!variable) return nonCompliant(`client_secret names variable ${m[1]}, which the stack does not declare`);
-    if (variable.sensitive !== true) return nonCompliant(`variable ${m[1]} must be declared sensitive`);
-    if (variable.default !== undefined) return nonCompliant(`variable ${m[1]} must have no default; supply TF_VAR_${m[1]}`);
+    const name = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(secret)?.[1];
+    if (name === undefined) return nonCompliant('client_secret must be exactly a sensitive terraform variable, never a literal or expression');
+    const variable = variablesOf(ctx)[name];
+    if (!variable) return nonCompliant(`client_secret names variable ${name}, which the stack does not declare`);
+    if (variable.sensitive !== true) return nonCompliant(`variable ${name} must be declared sensitive`);
+    if (variable.default !== undefined) return nonCompliant(`variable ${name} must have no default; supply TF_VAR_${name}`);
     return compliant();
   },
 };

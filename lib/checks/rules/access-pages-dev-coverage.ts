@@ -1,8 +1,9 @@
 import { covers } from '../../core/hostnames';
 import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
-import { compliant, ElementView, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 import { hasExpression } from '../json';
+import { AccessApplicationJson, attributesOf, destinationUris } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 interface GatedPagesSite {
   readonly project: string;
@@ -29,21 +30,20 @@ export const AccessPagesDevCoverage: GatehouseRule = {
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_access_application',
   check: (e, ctx) => {
     const sites = e.facts[FACTS.pagesSites] as readonly GatedPagesSite[] | undefined;
-    if (!sites?.length) return notApplicable();
-    const companions = ctx.elements.filter((c) => c.type === e.type && c.facts[FACTS.companionOf] === e.path);
-    const differs = companions.find((c) => SHARED.some((k) => JSON.stringify(c.config[k]) !== JSON.stringify(e.config[k])));
+    const app = attributesOf(e, 'cloudflare_zero_trust_access_application');
+    if (!sites?.length || !app) return notApplicable();
+    const companions = ctx.elements.flatMap((c) => {
+      const attributes = c.facts[FACTS.companionOf] === e.path ? attributesOf(c, 'cloudflare_zero_trust_access_application') : undefined;
+      return attributes ? [{ path: c.path, attributes }] : [];
+    });
+    const differs = companions.find((c) => SHARED.some((k) => JSON.stringify(c.attributes[k]) !== JSON.stringify(app[k])));
     if (differs) return nonCompliant(`its pages.dev companion ${differs.path} does not carry the same ${SHARED.join(', ')}; one gate over the same content`);
-    const uris: unknown[] = [];
-    for (const app of [e, ...companions]) {
-      const found = destinationUris(app);
-      if (typeof found === 'string') return unknown(found);
-      uris.push(...found);
-    }
-    if (uris.some((u) => typeof u !== 'string' || hasExpression(u))) return unknown('a destination is not a literal uri');
+    const uris = gateUris([app, ...companions.map((c) => c.attributes)]);
+    if (typeof uris === 'string') return unknown(uris);
     const open: string[] = [];
     for (const site of sites) {
       // The one hostname matcher (lib/core/hostnames.ts): a destination that covers a host gates it.
-      const gated = (h: string) => uris.some((u) => covers(u as string, h));
+      const gated = (h: string) => uris.some((u) => covers(u, h));
       if (!site.domains.some(gated)) continue;
       if (reasonProblem(site.publicReason) === undefined) continue;
       open.push(...site.pagesDev.filter((h) => !gated(h)));
@@ -60,9 +60,14 @@ export const AccessPagesDevCoverage: GatehouseRule = {
 /** What an app and its pages.dev companion share: one gate over the same content. */
 const SHARED = ['policies', 'allowed_idps', 'session_duration'] as const;
 
-/** The destination uris of an application, or why they are not known. */
-function destinationUris(app: ElementView): unknown[] | string {
-  const destinations = app.config.destinations;
-  if (!Array.isArray(destinations)) return 'destinations is not a list';
-  return destinations.map((d) => (d && typeof d === 'object' ? d.uri : undefined));
+/** The destination uris of an application and its pages.dev companions, or why they are not known. */
+function gateUris(apps: readonly AccessApplicationJson[]): string[] | string {
+  const uris: Array<string | undefined> = [];
+  for (const app of apps) {
+    const found = destinationUris(app);
+    if (!found) return 'destinations is not a list';
+    uris.push(...found);
+  }
+  const literal = uris.flatMap((u) => (u === undefined || hasExpression(u) ? [] : [u]));
+  return literal.length === uris.length ? literal : 'a destination is not a literal uri';
 }

@@ -1,8 +1,9 @@
 import { routeKey } from '../../core/hostnames';
 import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
-import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
-import { hasExpression } from '../json';
+import { blocksIn, hasExpression } from '../json';
+import { accessOf, attributesOf, ingressOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 /**
  * ADR "reversibility": removing an Access app without removing its tunnel route makes the hostname
@@ -15,19 +16,22 @@ export const AccessRouteCoverage: GatehouseRule = {
   description: 'every tunnel hostname is gated by an Access app or declared public with a reason',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
   check: (e) => {
-    const ingress = e.config.config?.ingress;
-    if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
-    const declared = (e.facts[FACTS.publicRoutes] ?? {}) as Record<string, string>;
+    const config = attributesOf(e, 'cloudflare_zero_trust_tunnel_cloudflared_config');
+    if (!config) return notApplicable();
+    const ingress = ingressOf(config);
+    if (!ingress) return unknown('the ingress list is not known');
+    const declared = (e.facts[FACTS.publicRoutes] ?? {}) as Readonly<Record<string, string | undefined>>;
     const open: string[] = [];
-    if (ingress.some((r) => !r || typeof r !== 'object')) return unknown('an ingress entry is not an object');
-    for (const [i, rule] of ingress.entries()) {
+    const rules = blocksIn(ingress);
+    if (!rules) return unknown('an ingress entry is not an object');
+    for (const [i, rule] of rules.entries()) {
+      const gated = accessOf(rule)?.required === true;
       if (rule.hostname === undefined) {
         // A path-only rule matches every hostname; only the final catch-all may go without a check.
-        if (i < ingress.length - 1 && rule.origin_request?.access?.required !== true) open.push(`path ${rule.path ?? '(any)'} on every hostname`);
+        if (i < rules.length - 1 && !gated) open.push(`path ${rule.path ?? '(any)'} on every hostname`);
         continue;
       }
       if (hasExpression(rule.hostname)) return unknown(`a hostname is an expression: ${rule.hostname}`);
-      const gated = rule.origin_request?.access?.required === true;
       const key = routeKey({ hostname: rule.hostname, ...(typeof rule.path === 'string' ? { path: rule.path } : {}) });
       const reason = declared[key];
       if (!gated && reasonProblem(reason) !== undefined) open.push(rule.path === undefined ? rule.hostname : `${rule.hostname} (path ${rule.path})`);

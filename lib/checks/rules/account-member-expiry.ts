@@ -1,11 +1,14 @@
 import { MEMBER_EXPIRY_WARNING_DAYS, memberExpiry } from '../../core/dates';
 import { FACTS } from '../facts';
-import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
+import { compliant, ElementView, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 interface MemberExpires {
   readonly email?: unknown;
   readonly expires?: unknown;
 }
+
+/** Whether an element is an account member (time-bound or not: a member without a recorded expiry is not applicable). */
+const appliesTo = (e: ElementView): boolean => e.kind === 'resource' && e.type === 'cloudflare_account_member';
 
 /**
  * Time-bound administrators (SME seed: a consultant's "time-bound access that is revoked at engagement
@@ -17,7 +20,7 @@ export const AccountMemberExpired: GatehouseRule = {
   level: RuleLevel.ERROR,
   suppressible: false,
   description: "a time-bound account member's access has not ended (remove the member on its expiry day)",
-  appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_account_member',
+  appliesTo,
   check: (e, ctx) => {
     const fact = e.facts[FACTS.memberExpires] as MemberExpires | undefined;
     if (fact === undefined) return notApplicable();
@@ -27,12 +30,13 @@ export const AccountMemberExpired: GatehouseRule = {
   },
 };
 
+/** The warning before: a time-bound member's access ends soon, so plan the handoff. */
 export const AccountMemberExpiring: GatehouseRule = {
   id: 'Gatehouse-AccountMemberExpiring',
   level: RuleLevel.WARNING,
   suppressible: true,
   description: `a time-bound account member's access does not end within ${MEMBER_EXPIRY_WARNING_DAYS} days`,
-  appliesTo: AccountMemberExpired.appliesTo,
+  appliesTo,
   check: (e, ctx) => {
     const fact = e.facts[FACTS.memberExpires] as MemberExpires | undefined;
     if (fact === undefined) return notApplicable();

@@ -1,5 +1,7 @@
 import { GOOGLE_ROLES } from '../../google/roles';
-import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+import { isList } from '../json';
+import { attributesOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 const PROJECT_WIDE = new Set(['google_project_iam_member', 'google_project_iam_binding', 'google_project_iam_policy']);
 
@@ -14,13 +16,21 @@ export const GceLeastPrivilege: GatehouseRule = {
     (PROJECT_WIDE.has(e.type) || e.type === 'google_secret_manager_secret_iam_member' || e.type === 'google_secret_manager_secret_iam_binding'),
   check: (e) => {
     if (e.type === 'google_project_iam_policy') return unknown('a project iam policy document cannot be read; grant per secret instead');
-    if (e.config.members !== undefined && !Array.isArray(e.config.members)) return unknown('members is an expression');
-    const members = [e.config.member, ...(e.config.members ?? [])].filter(Boolean).map(String);
+    const grant = attributesOf(
+      e,
+      'google_project_iam_member',
+      'google_project_iam_binding',
+      'google_secret_manager_secret_iam_member',
+      'google_secret_manager_secret_iam_binding',
+    );
+    if (!grant) return notApplicable();
+    if (grant.members !== undefined && !isList(grant.members)) return unknown('members is an expression');
+    const members = [grant.member, ...(grant.members ?? [])].flatMap((m) => (m ? [m] : []));
     const isServiceAccount = members.some((m) => m.includes('google_service_account.') || m.startsWith('serviceAccount:'));
     if (!isServiceAccount) return compliant();
-    if (PROJECT_WIDE.has(e.type)) return nonCompliant(`grants ${e.config.role ?? 'a policy'} on the whole project to a service account`);
-    return e.config.role === GOOGLE_ROLES.secretAccessor
+    if (PROJECT_WIDE.has(e.type)) return nonCompliant(`grants ${grant.role} on the whole project to a service account`);
+    return grant.role === GOOGLE_ROLES.secretAccessor
       ? compliant()
-      : nonCompliant(`grants ${e.config.role} on a secret; hosts need only ${GOOGLE_ROLES.secretAccessor}`);
+      : nonCompliant(`grants ${grant.role} on a secret; hosts need only ${GOOGLE_ROLES.secretAccessor}`);
   },
 };

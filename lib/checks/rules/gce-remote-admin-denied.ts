@@ -4,14 +4,36 @@ import {
   FirewallModelError,
   FirewallRule,
 } from '../../google/firewall-model';
-import { stringsIn } from '../json';
-import { compliant, GatehouseRule, Json, nonCompliant, RuleLevel, unknown } from '../rule';
+import { blockOf, hasExpression, isList } from '../json';
+import { attributesOf, InstanceJson } from '../resources';
+import { compliant, ElementView, GatehouseRule, nonCompliant, notApplicable, RuleContext, RuleLevel, unknown, Verdict } from '../rule';
+import { isLiteralFirewall } from './firewall';
 
 /** Ports that must never be open to the internet on a connector host: SSH and RDP. */
 const REMOTE_ADMIN_PORTS = [22, 3389];
 /** An internet address (TEST-NET-2, RFC 5737) standing for "anyone". */
 const INTERNET = '198.51.100.10';
 const CONNECTOR_ROLE = 'cloudflared-connector';
+
+/** The instance, when it is a connector host (labelled `role = cloudflared-connector`). */
+function connector(e: ElementView): InstanceJson | undefined {
+  const instance = attributesOf(e, 'google_compute_instance');
+  return blockOf(instance?.labels)?.role === CONNECTOR_ROLE ? instance : undefined;
+}
+
+/** The stack's firewall rules of `network`, as the firewall model reads them, or "could not validate" when one has an expression. */
+function networkFirewalls(network: string, ctx: RuleContext): FirewallRule[] | Verdict {
+  const rules: FirewallRule[] = [];
+  for (const fw of ctx.elements) {
+    const config = attributesOf(fw, 'google_compute_firewall');
+    if (!config) continue;
+    if (hasExpression(config.network)) return unknown(`firewall ${fw.path} has a network expression`);
+    if (config.network !== network) continue;
+    if (!isLiteralFirewall(config)) return unknown(`firewall ${fw.path} has an expression the rule cannot evaluate`);
+    rules.push({ ...config });
+  }
+  return rules;
+}
 
 /**
  * A connector host takes no inbound connections: SSH (22) and RDP (3389) from the internet are
@@ -23,22 +45,18 @@ export const GceRemoteAdminDenied: GatehouseRule = {
   level: RuleLevel.ERROR,
   suppressible: true,
   description: "a connector instance's tags have INGRESS denies of tcp 22 and 3389 from 0.0.0.0/0 that beat the default network's rules",
-  appliesTo: (e) => e.kind === 'resource' && e.type === 'google_compute_instance' && e.config.labels?.role === CONNECTOR_ROLE,
+  appliesTo: (e) => connector(e) !== undefined,
   check: (e, ctx) => {
-    const tags = e.config.tags ?? [];
-    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.includes('${'))) return unknown('the network tags are an expression');
-    const network = e.config.network_interface?.[0]?.network ?? 'default';
-    if (typeof network !== 'string' || network.includes('${')) return unknown('the network is an expression');
+    const instance = connector(e);
+    if (!instance) return notApplicable();
+    const tags = instance.tags ?? [];
+    if (!isList(tags) || tags.some((t) => hasExpression(t))) return unknown('the network tags are an expression');
+    const interfaces = instance.network_interface;
+    const network = blockOf(isList(interfaces) ? interfaces.at(0) : undefined)?.network ?? 'default';
+    if (hasExpression(network)) return unknown('the network is an expression');
 
-    const rules: FirewallRule[] = [];
-    for (const fw of ctx.elements.filter((x) => x.kind === 'resource' && x.type === 'google_compute_firewall')) {
-      const config: Json = fw.config;
-      if (typeof config.network !== 'string' || config.network.includes('${')) return unknown(`firewall ${fw.path} has a network expression`);
-      if (config.network !== network) continue;
-      const lifecycleFree = { ...config, lifecycle: undefined, depends_on: undefined, provider: undefined };
-      if (stringsIn(lifecycleFree).some(([, v]) => v.includes('${'))) return unknown(`firewall ${fw.path} has an expression the rule cannot evaluate`);
-      rules.push({ ...(config as FirewallRule), name: config.name ?? fw.id });
-    }
+    const rules = networkFirewalls(network, ctx);
+    if (!Array.isArray(rules)) return rules;
     rules.push(...defaultNetworkRules(network));
 
     const admitted: string[] = [];

@@ -27,6 +27,7 @@ import { TunnelPublicRoutesOpen } from './tunnel-public-routes-open';
 import { TunnelRemotelyManaged } from './tunnel-remotely-managed';
 import { TunnelTokenSensitive } from './tunnel-token-sensitive';
 
+/** Every rule of the policy pack, in the order the pack applies them (docs/rules.md describes each). */
 export const RULES: readonly GatehouseRule[] = [
   AccessNoAllowEveryone,
   AccessIdpSecretFromVariable,

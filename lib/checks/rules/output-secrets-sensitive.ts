@@ -1,4 +1,5 @@
-import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+import { attributesOf, variablesOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel } from '../rule';
 
 /** References whose values are secrets. */
 const SECRET_REFERENCES = [
@@ -18,10 +19,12 @@ export const OutputSecretsSensitive: GatehouseRule = {
   description: 'every output that carries a secret (or a sensitive variable) is sensitive',
   appliesTo: (e) => e.kind === 'output',
   check: (e, ctx) => {
-    if (e.config.sensitive === true) return compliant();
-    const value = JSON.stringify(e.config.value ?? '');
-    const sensitiveVars = Object.entries<Record<string, unknown>>(ctx.stack.variable ?? {})
-      .filter(([, v]) => v.sensitive === true)
+    const output = attributesOf(e, 'output');
+    if (!output) return notApplicable();
+    if (output.sensitive === true) return compliant();
+    const value = JSON.stringify(output.value ?? '');
+    const sensitiveVars = Object.entries(variablesOf(ctx))
+      .filter(([, v]) => v?.sensitive === true)
       .map(([name]) => name);
     const carries =
       SECRET_REFERENCES.some((r) => r.test(value)) || sensitiveVars.some((name) => new RegExp(`var\\.${name}(?![A-Za-z0-9_-])`).test(value));

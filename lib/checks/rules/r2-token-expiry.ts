@@ -1,4 +1,5 @@
-import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
+import { attributesOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel } from '../rule';
 
 /** Keys that never expire outlive the people and hosts that hold them. */
 export const R2TokenExpiry: GatehouseRule = {
@@ -7,5 +8,9 @@ export const R2TokenExpiry: GatehouseRule = {
   suppressible: true,
   description: 'API tokens have an expiry',
   appliesTo: (e) => e.kind === 'resource' && (e.type === 'cloudflare_account_token' || e.type === 'cloudflare_api_token'),
-  check: (e) => (e.config.expires_on ? compliant() : nonCompliant(`token ${e.config.name} never expires; set expires (and rotate before then)`)),
+  check: (e) => {
+    const token = attributesOf(e, 'cloudflare_account_token', 'cloudflare_api_token');
+    if (!token) return notApplicable();
+    return token.expires_on ? compliant() : nonCompliant(`token ${token.name} never expires; set expires (and rotate before then)`);
+  },
 };

@@ -1,5 +1,7 @@
 import { FACTS } from '../facts';
-import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+import { blockOf, isList } from '../json';
+import { attributesOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 const BUCKET_KEY = /"com\.cloudflare\.edge\.r2\.bucket\.([^"]+)"/g;
 
@@ -13,10 +15,12 @@ export const R2TokenScoped: GatehouseRule = {
   appliesTo: (e) =>
     e.kind === 'resource' && (e.type === 'cloudflare_account_token' || e.type === 'cloudflare_api_token') && e.facts[FACTS.scopedToken] === undefined,
   check: (e) => {
-    const policies: Array<Record<string, any>> = Array.isArray(e.config.policies) ? e.config.policies : [];
+    const token = attributesOf(e, 'cloudflare_account_token', 'cloudflare_api_token');
+    if (!token) return notApplicable();
+    const policies = isList(token.policies) ? token.policies : [];
     if (policies.length === 0) return unknown('the token policies are not known');
     for (const p of policies) {
-      const resources = String(p.resources ?? '');
+      const resources = blockOf(p)?.resources ?? '';
       if (/com\.cloudflare\.api\.account\./.test(resources)) return nonCompliant('a policy is scoped to the whole account; scope it to named buckets');
       const keys = [...resources.matchAll(BUCKET_KEY)].map((m) => m[1]);
       if (keys.length === 0) return unknown(`cannot read the bucket scope from ${resources.slice(0, 60)}`);

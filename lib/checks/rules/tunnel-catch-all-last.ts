@@ -1,4 +1,6 @@
-import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+import { blocksIn } from '../json';
+import { attributesOf, ingressOf, IngressRuleJson } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 /** cloudflared: "The last ingress rule must match all URLs"; the provider does not check it. */
 export const TunnelCatchAllLast: GatehouseRule = {
@@ -8,14 +10,17 @@ export const TunnelCatchAllLast: GatehouseRule = {
   description: 'every ingress ends with one catch-all rule (no hostname, no path) and has no other',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
   check: (e) => {
-    const ingress = e.config.config?.ingress;
-    if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
-    if (ingress.some((r) => !r || typeof r !== 'object')) return unknown('an ingress entry is not an object');
-    if (ingress.length === 0) return nonCompliant('the ingress is empty; it needs a final catch-all such as http_status:404');
-    const catchAll = (r: Record<string, unknown>) => r.hostname === undefined && r.path === undefined;
-    const last = ingress[ingress.length - 1];
+    const config = attributesOf(e, 'cloudflare_zero_trust_tunnel_cloudflared_config');
+    if (!config) return notApplicable();
+    const ingress = ingressOf(config);
+    if (!ingress) return unknown('the ingress list is not known');
+    const rules = blocksIn(ingress);
+    if (!rules) return unknown('an ingress entry is not an object');
+    const last = rules.at(-1);
+    if (last === undefined) return nonCompliant('the ingress is empty; it needs a final catch-all such as http_status:404');
+    const catchAll = (r: IngressRuleJson) => r.hostname === undefined && r.path === undefined;
     if (!catchAll(last)) return nonCompliant('the last ingress rule has a hostname or path; the last rule must match all requests');
-    const early = ingress.slice(0, -1).findIndex(catchAll);
+    const early = rules.slice(0, -1).findIndex(catchAll);
     return early >= 0 ? nonCompliant(`ingress rule ${early} matches all requests, so the rules after it never match`) : compliant();
   },
 };

@@ -1,6 +1,8 @@
 import { routeKey } from '../../core/hostnames';
 import { FACTS } from '../facts';
-import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
+import { blockOf, isList } from '../json';
+import { accessOf, attributesOf, ingressOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
 
 /**
  * Defence in depth: cloudflared rejects requests without a valid Access JWT on gated hostnames, even
@@ -14,17 +16,20 @@ export const TunnelGatedRoutesEnforceJwt: GatehouseRule = {
   description: 'ingress rules of gated hostnames carry origin_request.access {required, team_name, aud_tag}',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
   check: (e) => {
-    const ingress = e.config.config?.ingress;
-    if (!Array.isArray(ingress)) return unknown('the ingress list is not known');
+    const config = attributesOf(e, 'cloudflare_zero_trust_tunnel_cloudflared_config');
+    if (!config) return notApplicable();
+    const ingress = ingressOf(config);
+    if (!ingress) return unknown('the ingress list is not known');
     const gated = new Set((e.facts[FACTS.gatedRoutes] ?? []) as string[]);
-    const missing = ingress
-      .filter((r) => r.hostname !== undefined && gated.has(routeKey({ hostname: r.hostname, ...(typeof r.path === 'string' ? { path: r.path } : {}) })))
-      .filter((r) => {
-        const a = r.origin_request?.access;
-        return !(a?.required === true && a.team_name && Array.isArray(a.aud_tag) && a.aud_tag.length > 0);
-      })
-      .map((r) => (r.path === undefined ? r.hostname : `${r.hostname} (path ${r.path})`));
-    if (e.config.config?.origin_request?.access && missing.length) {
+    const missing: string[] = [];
+    for (const entry of ingress) {
+      const r = blockOf(entry);
+      if (r?.hostname === undefined || !gated.has(routeKey({ hostname: r.hostname, ...(typeof r.path === 'string' ? { path: r.path } : {}) }))) continue;
+      const a = accessOf(r);
+      if (a?.required === true && a.team_name && isList(a.aud_tag) && a.aud_tag.length > 0) continue;
+      missing.push(r.path === undefined ? r.hostname : `${r.hostname} (path ${r.path})`);
+    }
+    if (blockOf(blockOf(config.config)?.origin_request)?.access && missing.length) {
       return nonCompliant(`${missing.join(', ')} rely on a top-level access block, which cloudflared ignores; put it on each rule`);
     }
     return missing.length ? nonCompliant(`${missing.join(', ')} gated by an access app but the ingress rule does not require the access jwt`) : compliant();

@@ -1,5 +1,6 @@
-import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
 import { stringsIn } from '../json';
+import { attributesOf } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
 
 const TOKEN = /data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[A-Za-z0-9_-]+\.token/;
 /** Resources whose values reach instance metadata, startup scripts or command lines. */
@@ -24,16 +25,17 @@ export const TunnelTokenSensitive: GatehouseRule = {
   check: (e) => {
     const uses = stringsIn(e.config).filter(([, v]) => TOKEN.test(v));
     if (uses.length === 0) return compliant();
+    const sensitiveOutput = attributesOf(e, 'output')?.sensitive === true;
     for (const [at, v] of uses) {
       if (HOST_TYPES.has(e.type)) {
         return nonCompliant(`${at} carries the connector token; deliver it through Secret Manager instead`);
       }
-      if (e.kind === 'output' && e.config.sensitive === true) continue;
+      if (sensitiveOutput) continue;
       if (/nonsensitive\(/.test(v)) return nonCompliant(`${at} unwraps the connector token with nonsensitive()`);
       const unwrapped = v.replace(/(^|[^A-Za-z0-9_])sensitive\(\s*data\.cloudflare_zero_trust_tunnel_cloudflared_token\.[A-Za-z0-9_-]+\.token\s*\)/g, '$1');
       if (TOKEN.test(unwrapped)) return nonCompliant(`${at} uses the connector token outside sensitive()`);
     }
-    if (e.kind === 'output' && e.config.sensitive !== true) return nonCompliant('the output carries the connector token but is not sensitive');
+    if (e.kind === 'output' && !sensitiveOutput) return nonCompliant('the output carries the connector token but is not sensitive');
     return compliant();
   },
 };

@@ -13,6 +13,7 @@ import { AccessDecision } from './rules';
 
 /** An Access application gating hostnames. */
 export interface IAccessGatedApp {
+  /** The Access application's id (a uuid), as Terraform and the API name it. */
   readonly applicationId: string;
   /** Audience tag: what cloudflared and origins check in the Access JWT. */
   readonly aud: string;
@@ -30,8 +31,11 @@ export interface IAccessGatedApp {
 
 /** SameSite cookie attribute values. */
 export enum SameSite {
+  /** Sent on same-site requests only: a link from another site arrives without the session. */
   STRICT = 'strict',
+  /** Also sent on top-level navigations from other sites (the browsers' default). */
   LAX = 'lax',
+  /** Sent on every request, cross-site ones included (browsers require the Secure attribute with it). */
   NONE = 'none',
 }
 
@@ -74,6 +78,7 @@ export interface AccessCookies {
 
 /** Props for `AccessGatedApp`. */
 export interface AccessGatedAppProps {
+  /** The Cloudflare account (32-hex id) that owns the application. */
   readonly accountId: string;
   /** Application name. */
   readonly name: string;
@@ -148,6 +153,7 @@ export class AccessGatedApp extends Construct implements IAccessGatedApp {
   public readonly hostnames: readonly string[];
   public readonly teamName: string;
   public readonly bypass: boolean;
+  /** The `cloudflare_zero_trust_access_application` resource (construct id `resource`). */
   public readonly resource: ZeroTrustAccessApplication;
   /** The companion app that gates the pages.dev hosts of `pagesSites` when they do not fit beside the hostnames. */
   public readonly pagesDevResource?: ZeroTrustAccessApplication;

@@ -10,6 +10,7 @@ import { AccessDecision, AccessRule } from './rules';
 
 /** Props for `PublicPathBypass`. */
 export interface PublicPathBypassProps {
+  /** The Cloudflare account (32-hex id) that owns the bypass app and its policy. */
   readonly accountId: string;
   /** Zero Trust team name (the bypass app issues no token; kept for `IAccessGatedApp`). */
   readonly teamName: string;
@@ -41,8 +42,11 @@ export class PublicPathBypass extends Construct implements IAccessGatedApp {
   public readonly hostnames: readonly string[];
   public readonly teamName: string;
   public readonly bypass = true;
+  /** Why the path is public, trimmed. */
   public readonly reason: string;
+  /** The bypass-for-everyone policy (construct id `policy`). */
   public readonly policy: AccessPolicy;
+  /** The Access app over `<hostname><path>` (construct id `app`), hidden from the App Launcher. */
   public readonly app: AccessGatedApp;
 
   constructor(scope: Construct, id: string, props: PublicPathBypassProps) {

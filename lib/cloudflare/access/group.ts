@@ -5,11 +5,13 @@ import { AccessRule, AccessRuleKind } from './rules';
 
 /** An access group, created here or elsewhere. */
 export interface IAccessGroup {
+  /** The access group's id (a uuid), as `AccessRule.group` references it. */
   readonly groupId: string;
 }
 
 /** Props for `AccessGroup`. */
 export interface AccessGroupProps {
+  /** The Cloudflare account (32-hex id) that owns the group. */
   readonly accountId: string;
   /** Group name shown in the dashboard. */
   readonly name: string;
@@ -27,11 +29,13 @@ const MEMBER_KINDS = [AccessRuleKind.EMAIL, AccessRuleKind.EMAIL_DOMAIN, AccessR
  * const staff = new AccessGroup(this, 'staff', { accountId, name: 'staff', include: [AccessRule.emailDomain('example.com')] });
  */
 export class AccessGroup extends Construct implements IAccessGroup {
+  /** Refer to an access group managed elsewhere by its id (a uuid). */
   public static fromGroupId(groupId: string): IAccessGroup {
     return { groupId };
   }
 
   public readonly groupId: string;
+  /** The `cloudflare_zero_trust_access_group` resource (construct id `resource`). */
   public readonly resource: ZeroTrustAccessGroup;
 
   constructor(scope: Construct, id: string, props: AccessGroupProps) {

@@ -31,6 +31,7 @@ export function checkClientSecretVariable(variable: TerraformVariable, path: str
 
 /** Props for `GoogleWorkspaceIdentityProvider`. */
 export interface GoogleWorkspaceIdentityProviderProps {
+  /** The Cloudflare account (32-hex id) whose Zero Trust organization gets the login method. */
   readonly accountId: string;
   /**
    * Display name of the login method.
@@ -61,6 +62,7 @@ export interface GoogleWorkspaceIdentityProviderProps {
  */
 export class GoogleWorkspaceIdentityProvider extends Construct implements IIdentityProvider {
   public readonly identityProviderId: string;
+  /** The `cloudflare_zero_trust_access_identity_provider` resource (construct id `resource`). */
   public readonly resource: ZeroTrustAccessIdentityProvider;
 
   constructor(scope: Construct, id: string, props: GoogleWorkspaceIdentityProviderProps) {
@@ -86,6 +88,7 @@ export class GoogleWorkspaceIdentityProvider extends Construct implements IIdent
 
 /** Props for `EntraIdentityProvider`. */
 export interface EntraIdentityProviderProps {
+  /** The Cloudflare account (32-hex id) whose Zero Trust organization gets the login method. */
   readonly accountId: string;
   /**
    * Display name of the login method.
@@ -119,6 +122,7 @@ export interface EntraIdentityProviderProps {
  */
 export class EntraIdentityProvider extends Construct implements IIdentityProvider {
   public readonly identityProviderId: string;
+  /** The `cloudflare_zero_trust_access_identity_provider` resource (construct id `resource`). */
   public readonly resource: ZeroTrustAccessIdentityProvider;
 
   constructor(scope: Construct, id: string, props: EntraIdentityProviderProps) {
@@ -145,6 +149,7 @@ export class EntraIdentityProvider extends Construct implements IIdentityProvide
 
 /** Props for `OneTimePinIdentityProvider`. */
 export interface OneTimePinIdentityProviderProps {
+  /** The Cloudflare account (32-hex id) whose Zero Trust organization gets the login method. */
   readonly accountId: string;
   /**
    * Display name.
@@ -153,9 +158,16 @@ export interface OneTimePinIdentityProviderProps {
   readonly name?: string;
 }
 
-/** One-time PIN by email. */
+/**
+ * One-time PIN (`onetimepin`): Access emails a code to the address the user types, so any address a
+ * policy admits can log in without an identity provider account. No secret to manage.
+ *
+ * @example
+ * const pin = new OneTimePinIdentityProvider(stack, 'pin', { accountId });
+ */
 export class OneTimePinIdentityProvider extends Construct implements IIdentityProvider {
   public readonly identityProviderId: string;
+  /** The `cloudflare_zero_trust_access_identity_provider` resource (construct id `resource`). */
   public readonly resource: ZeroTrustAccessIdentityProvider;
 
   constructor(scope: Construct, id: string, props: OneTimePinIdentityProviderProps) {
@@ -170,20 +182,25 @@ export class OneTimePinIdentityProvider extends Construct implements IIdentityPr
   }
 }
 
-/** Importers for identity providers managed elsewhere. */
-export class IdentityProvider {
-  /** Refer to an existing identity provider by its id (a uuid). */
-  public static fromIdentityProviderId(identityProviderId: string): IIdentityProvider {
+/**
+ * Importers for identity providers managed elsewhere (created in the dashboard or by another stack).
+ *
+ * @example
+ * const workspace = IdentityProvider.fromIdentityProviderId('aaaaaaaa-0000-4000-8000-000000000001');
+ * new AccessGatedApp(this, 'internal', { accountId, name: 'internal', teamName: 'example', hostnames: ['app.example.com'], policies: [allowStaff], identityProviders: [workspace] });
+ * @namespace
+ */
+export const IdentityProvider = {
+  /** Refer to an existing identity provider by its id (a uuid); anything else throws a `GatehouseError` naming `identityProviderId`. */
+  fromIdentityProviderId(identityProviderId: string): IIdentityProvider {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(identityProviderId)) {
       throw new GatehouseError([
         { path: 'identityProviderId', message: 'must be an identity provider id (a uuid)', value: identityProviderId },
       ]);
     }
     return { identityProviderId };
-  }
-
-  private constructor() {}
-}
+  },
+};
 
 /** A recorded secret expiry is a calendar date. */
 function checkSecretExpiry(expires: string | undefined, problems: ProblemCollector): void {

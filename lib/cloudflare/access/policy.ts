@@ -7,14 +7,22 @@ import { AccessDecision, AccessRule, AccessRuleKind } from './rules';
 
 /** A reusable account-level access policy. */
 export interface IAccessPolicy {
+  /** The policy's id (a uuid), as an application's `policies` reference it. */
   readonly policyId: string;
+  /** What the policy does with a matching request: apps whose policies all bypass issue no token. */
   readonly decision: AccessDecision;
 }
 
 /** Props for `AccessPolicy`. */
 export interface AccessPolicyProps {
+  /** The Cloudflare account (32-hex id) that owns the policy. */
   readonly accountId: string;
+  /** Policy name shown in the dashboard. */
   readonly name: string;
+  /**
+   * What the policy does with a matching request. `ALLOW` may not include everyone or service tokens;
+   * `NON_IDENTITY` may include named service tokens only.
+   */
   readonly decision: AccessDecision;
   /** Any matching rule admits (subject to require and exclude). */
   readonly include: readonly AccessRule[];
@@ -46,12 +54,14 @@ export interface AccessPolicyProps {
  * new AccessPolicy(this, 'allow-staff', { accountId, name: 'allow staff', decision: AccessDecision.ALLOW, include: [AccessRule.group(staff)] });
  */
 export class AccessPolicy extends Construct implements IAccessPolicy {
+  /** Refer to a policy managed elsewhere by its id (a uuid) and its decision, which gatehouse cannot read back. */
   public static fromPolicyId(policyId: string, decision: AccessDecision): IAccessPolicy {
     return { policyId, decision };
   }
 
   public readonly policyId: string;
   public readonly decision: AccessDecision;
+  /** The `cloudflare_zero_trust_access_policy` resource (construct id `resource`). */
   public readonly resource: ZeroTrustAccessPolicy;
 
   constructor(scope: Construct, id: string, props: AccessPolicyProps) {

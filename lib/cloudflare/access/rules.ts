@@ -22,12 +22,19 @@ export enum AccessDecision {
 
 /** The kinds of rule, for checks that must tell them apart. */
 export enum AccessRuleKind {
+  /** `AccessRule.group`: members of an access group. */
   GROUP = 'group',
+  /** `AccessRule.email`: one email address. */
   EMAIL = 'email',
+  /** `AccessRule.emailDomain`: every address in an email domain. */
   EMAIL_DOMAIN = 'email_domain',
+  /** `AccessRule.serviceToken`: one service token. */
   SERVICE_TOKEN = 'service_token',
+  /** `AccessRule.entraGroup`: members of an Entra group. */
   ENTRA_GROUP = 'entra_group',
+  /** `AccessRule.everyone`: anyone at all. */
   EVERYONE = 'everyone',
+  /** `AccessRule.anyValidServiceToken`: any service token of the account. */
   ANY_VALID_SERVICE_TOKEN = 'any_valid_service_token',
 }
 
@@ -66,6 +73,7 @@ export class AccessRule {
   }
 
   private constructor(
+    /** Which kind of rule this is, for checks that must tell them apart. */
     public readonly kind: AccessRuleKind,
     /** The provider selector object. */
     public readonly selector: ZeroTrustAccessPolicyInclude,

@@ -1,11 +1,13 @@
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ZeroTrustAccessServiceToken } from '@cdktf/provider-cloudflare/lib/zero-trust-access-service-token';
 import { FACTS, recordFact } from '../../checks/facts';
 
 /** Props for `AccessServiceToken`. */
 export interface AccessServiceTokenProps {
+  /** The Cloudflare account (32-hex id) that owns the token. */
   readonly accountId: string;
+  /** Token name shown in the dashboard. */
   readonly name: string;
   /** The decision record (ADR, ticket) that approved this machine token; required by the policy pack. */
   readonly decisionRecord: string;
@@ -24,6 +26,7 @@ export interface AccessServiceTokenProps {
  * const ci = new AccessServiceToken(this, 'ci', { accountId, name: 'ci', decisionRecord: 'ADR-0012' });
  */
 export class AccessServiceToken extends Construct {
+  /** The service token's id (a uuid), as `AccessRule.serviceToken` references it; not a secret. */
   public readonly serviceTokenId: string;
   /** `CF-Access-Client-Id` (sensitive). */
   public readonly clientId: string;
@@ -39,7 +42,7 @@ export class AccessServiceToken extends Construct {
     });
     recordFact(token, FACTS.decisionRecord, props.decisionRecord);
     this.serviceTokenId = token.id;
-    this.clientId = Fn.sensitive(token.clientId);
-    this.clientSecret = Fn.sensitive(token.clientSecret);
+    this.clientId = Token.asString(Fn.sensitive(token.clientId));
+    this.clientSecret = Token.asString(Fn.sensitive(token.clientSecret));
   }
 }

@@ -17,14 +17,19 @@ import { BucketAccess, BucketCredentials, GrantOptions } from './credentials';
 
 /** R2 data jurisdictions. A bucket's jurisdiction never changes. */
 export enum Jurisdiction {
+  /** No jurisdiction: data may be stored anywhere; S3 endpoint `https://<account>.r2.cloudflarestorage.com`. */
   DEFAULT = 'default',
+  /** Data stays in the European Union; S3 endpoint `https://<account>.eu.r2.cloudflarestorage.com`. */
   EU = 'eu',
+  /** FedRAMP; S3 endpoint `https://<account>.fedramp.r2.cloudflarestorage.com`. */
   FEDRAMP = 'fedramp',
 }
 
 /** R2 storage classes. */
 export enum StorageClass {
+  /** For data read often. */
   STANDARD = 'Standard',
+  /** Cheaper storage, with a retrieval fee and a 30-day minimum storage duration. */
   INFREQUENT_ACCESS = 'InfrequentAccess',
 }
 
@@ -50,11 +55,19 @@ export interface BucketLifecycle {
 
 /** A CORS rule for browser access to the bucket. */
 export interface BucketCorsRule {
+  /** Origins allowed, e.g. `https://app.example.com`. */
   readonly allowedOrigins: readonly string[];
+  /** Methods allowed, e.g. `GET`, `PUT`. */
   readonly allowedMethods: readonly string[];
-  /** @default - none */
+  /**
+   * Request headers allowed.
+   * @default - none
+   */
   readonly allowedHeaders?: readonly string[];
-  /** @default - not sent */
+  /**
+   * Seconds a browser may cache the preflight answer.
+   * @default - not sent
+   */
   readonly maxAgeSeconds?: number;
 }
 
@@ -71,6 +84,7 @@ export interface BucketPublicAccess {
 
 /** Props for `ManagedBucket`. */
 export interface ManagedBucketProps {
+  /** The Cloudflare account (32-hex id) that owns the bucket and its credentials. */
   readonly accountId: string;
   /** Bucket name. Changing it would replace the bucket; `prevent_destroy` stops that plan. */
   readonly bucketName: string;
@@ -162,14 +176,21 @@ export function addDays(date: string, days: number): string {
  * const creds = backups.grantReadWrite('restic', { rotation: 1 });
  */
 export class ManagedBucket extends Construct {
+  /** The bucket's name, as given. */
   public readonly bucketName: string;
+  /** The bucket's jurisdiction (`jurisdiction`, or `Jurisdiction.DEFAULT`). */
   public readonly jurisdiction: Jurisdiction;
   /** `https://<account>.r2.cloudflarestorage.com`, or the jurisdiction's endpoint. */
   public readonly s3Endpoint: string;
+  /** True when the bucket is retired (`retired`): it grants no credentials and its objects expire. */
   public readonly retired: boolean;
+  /** The `cloudflare_r2_bucket` resource (construct id `bucket`), with `prevent_destroy`. */
   public readonly bucket: R2Bucket;
+  /** The bucket's lifecycle rules (construct id `lifecycle`); always present, with the multipart abort rule. */
   public readonly lifecycleConfig: R2BucketLifecycle;
+  /** The r2.dev setting (construct id `r2-dev`): enabled only for a public bucket without a custom domain. */
   public readonly managedDomain: R2ManagedDomain;
+  /** The custom domain (construct id `custom-domain`), when `public.customDomain` is set and the bucket is in service. */
   public readonly customDomain?: R2CustomDomain;
   private readonly accountId: string;
 

@@ -12,7 +12,9 @@ import { R2_PERMISSION_GROUPS, r2BucketResourceKey, r2S3Endpoint } from '../perm
 
 /** What a credential may do in its bucket. */
 export enum BucketAccess {
+  /** Read and list objects ("Workers R2 Storage Bucket Item Read"). */
   READ = 'read',
+  /** Read, write and list objects ("Workers R2 Storage Bucket Item Write"). */
   READ_WRITE = 'read-write',
 }
 
@@ -61,9 +63,13 @@ export interface S3Credentials {
 
 /** Internal props for `BucketCredentials`; created through `ManagedBucket.grant*`. */
 export interface BucketCredentialsProps extends GrantOptions {
+  /** The Cloudflare account (32-hex id) that owns the bucket and the token. */
   readonly accountId: string;
+  /** The one bucket the token may reach. */
   readonly bucketName: string;
+  /** The bucket's jurisdiction (`default`, `eu`, `fedramp`): part of the token's resource key and of the S3 endpoint. */
   readonly jurisdiction: string;
+  /** What the token may do in the bucket. */
   readonly access: BucketAccess;
   /** Token name prefix. */
   readonly tokenName: string;
@@ -71,7 +77,14 @@ export interface BucketCredentialsProps extends GrantOptions {
 
 /**
  * Bucket-scoped S3 credentials: an account-owned API token limited to exactly one bucket, with
- * rotation through a `null_resource` trigger and `replace_triggered_by`.
+ * rotation through a `null_resource` trigger and `replace_triggered_by`. The access key id is the
+ * token id and the secret access key the SHA-256 of the token value
+ * (https://developers.cloudflare.com/r2/api/tokens/). Create it with `ManagedBucket.grantRead` or
+ * `grantReadWrite`, which refuse a retired bucket.
+ *
+ * @example
+ * const creds = bucket.grantReadWrite('restic', { rotation: 2, twoSlot: true });
+ * new TerraformOutput(stack, 'restic_secret_access_key', { value: creds.secretAccessKey, sensitive: true });
  */
 export class BucketCredentials extends Construct {
   /** The credentials consumers should use now. */
@@ -137,7 +150,7 @@ export class BucketCredentials extends Construct {
 
     const derive = (token: AccountToken): S3Credentials => ({
       accessKeyId: token.id,
-      secretAccessKey: Fn.sensitive(Fn.sha256(token.value)),
+      secretAccessKey: Token.asString(Fn.sensitive(Fn.sha256(token.value))),
     });
     if (props.twoSlot) {
       const currentSlot = rotation % 2 === 0 ? 'a' : 'b';
@@ -169,14 +182,16 @@ export class BucketCredentials extends Construct {
     });
     new SecretManagerSecretVersion(this, 'secret-version', {
       secret: secret.id,
-      secretData: Fn.sensitive(
-        Fn.jsonencode({
-          access_key_id: this.current.accessKeyId,
-          secret_access_key: this.current.secretAccessKey,
-          endpoint: this.s3Endpoint,
-          bucket: bucketName,
-          region: 'auto',
-        }),
+      secretData: Token.asString(
+        Fn.sensitive(
+          Fn.jsonencode({
+            access_key_id: this.current.accessKeyId,
+            secret_access_key: this.current.secretAccessKey,
+            endpoint: this.s3Endpoint,
+            bucket: bucketName,
+            region: 'auto',
+          }),
+        ),
       ),
     });
   }

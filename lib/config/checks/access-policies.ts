@@ -3,6 +3,7 @@
  * everyone or machines, non_identity policies admit only named service tokens, and the apps that share
  * a policy agree on its session (lib/config/sessions.ts).
  */
+import { declared } from '../../core/names';
 import type { AccessRuleInput, Deployment } from '../../config/schema';
 import type { DeploymentModel } from '../../deployment/model';
 import { error, Finding, list } from './check';
@@ -10,10 +11,10 @@ import { error, Finding, list } from './check';
 /** Names referenced by a rule list exist. */
 function ruleReferences(d: Deployment, at: string, rules: readonly AccessRuleInput[]): Finding[] {
   return rules.flatMap((rule, i) => [
-    ...('group' in rule && !(rule.group in d.access_groups)
+    ...('group' in rule && !declared(d.access_groups, rule.group)
       ? [error(`${at}[${i}].group`, `names no access group; declared groups: ${list(Object.keys(d.access_groups))}`, rule.group)]
       : []),
-    ...('service_token' in rule && !(rule.service_token in d.service_tokens)
+    ...('service_token' in rule && !declared(d.service_tokens, rule.service_token)
       ? [error(`${at}[${i}].service_token`, `names no service token; declared service tokens: ${list(Object.keys(d.service_tokens))}`, rule.service_token)]
       : []),
   ]);
@@ -30,6 +31,10 @@ function allowRules(at: string, include: readonly AccessRuleInput[]): Finding[] 
   ]);
 }
 
+/**
+ * The `access_policies` check: every rule names a declared group or service token, an allow policy
+ * admits neither everyone nor machines, a non_identity policy includes named service tokens only.
+ */
 export function accessPolicies(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   return Object.entries(d.access_policies).flatMap(([name, policy]) => {
@@ -52,7 +57,8 @@ export function accessPolicies(m: DeploymentModel): Finding[] {
 export function policySessionAgreement(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   for (const [name, s] of m.policySessions) {
-    const decision = m.deployment.access_policies[name]?.decision;
+    // m.policySessions holds exactly the declared policies
+    const decision = m.deployment.access_policies[name].decision;
     if (s.source !== 'conflict' || decision === 'deny' || decision === 'bypass') continue;
     findings.push(
       error(

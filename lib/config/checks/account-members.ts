@@ -7,6 +7,7 @@ import { memberExpiry } from '../../core/dates';
 import type { DeploymentModel } from '../../deployment/model';
 import { error, Finding, warning } from './check';
 
+/** The `account_members` check: each email once, each role once per member, and `expires` warned 14 days ahead, refused from that day. */
 export function accountMembers(m: DeploymentModel): Finding[] {
   const emails = new Map<string, string>();
   return [...m.accountMembers.values()].flatMap((member) => {

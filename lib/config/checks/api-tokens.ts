@@ -2,6 +2,7 @@
 import type { DeploymentModel } from '../../deployment/model';
 import { error, Finding } from './check';
 
+/** The `api_tokens` check: `zones` names declared zones only, and `expires` lies after today. */
 export function apiTokens(m: DeploymentModel): Finding[] {
   const zones = m.zones.map((z) => z.zoneName);
   return [...m.apiTokens.values()].flatMap((t) => [

@@ -3,6 +3,7 @@
  * policies and identity providers, no bypass for everyone (only a generated public-path app writes
  * one), and no bypass over a whole host.
  */
+import { declared } from '../../core/names';
 import { splitDestination } from '../../core/hostnames';
 import type { DeploymentModel, ModelApp } from '../../deployment/model';
 import { error, Finding, list, outsideZones } from './check';
@@ -32,14 +33,14 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
   const d = m.deployment;
   return [
     ...app.policies.flatMap((p, i) =>
-      p in d.access_policies ? [] : [error(`${app.at}.policies[${i}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)],
+      declared(d.access_policies, p) ? [] : [error(`${app.at}.policies[${i}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)],
     ),
     ...app.idps.flatMap((p, i) =>
-      p in d.identity_providers ? [] : [error(`${app.at}.idps[${i}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
+      declared(d.identity_providers, p) ? [] : [error(`${app.at}.idps[${i}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
     ),
     ...(new Set(app.policies).size !== app.policies.length ? [error(`${app.at}.policies`, 'must not attach a policy twice', app.policies)] : []),
     ...app.policies.flatMap((p, i) => {
-      const policy = d.access_policies[p];
+      const policy = declared(d.access_policies, p);
       if (policy?.decision !== 'bypass') return [];
       if (policy.include.some((r) => 'everyone' in r)) {
         return [error(`${app.at}.policies[${i}]`, 'bypasses access for everyone, so the app gates nothing; declare its routes public with a reason instead', p)];
@@ -53,6 +54,7 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
   ];
 }
 
+/** The `apps` check: each destination in a declared zone and on one app only, declared policies and providers, and no bypass that opens a whole host. */
 export function apps(m: DeploymentModel): Finding[] {
   return [...m.apps.values()].flatMap((app) => [...hostnameFindings(m, app), ...referenceFindings(m, app)]);
 }

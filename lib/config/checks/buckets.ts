@@ -68,6 +68,11 @@ function lifecycleFindings(b: ModelBucket): Finding[] {
   ];
 }
 
+/**
+ * The `buckets` check: bucket names valid and unique, retirement clocks and their confirmations,
+ * credential delivery to GCE sites only, lifecycle rules that agree with the bucket lock, and
+ * credential expiry dates after today.
+ */
 export function buckets(m: DeploymentModel): Finding[] {
   const names = new Map<string, string>();
   return [...m.buckets.values()].flatMap((b) => {

@@ -8,6 +8,7 @@ import type { DeploymentModel } from '../../deployment/model';
 
 /** One finding of a check: a problem, and whether it only warns. */
 export interface Finding extends Problem {
+  /** Set on a warning (risky but legal: reported, the file still synthesizes); absent on an error. */
   readonly warning?: true;
 }
 

@@ -4,6 +4,7 @@
  * Workspace IdP is the only one) matches no one there. Apps without `idps` allow every IdP of the
  * account, which is not known here.
  */
+import { declared } from '../../core/names';
 import type { AccessRuleInput, Deployment, IdentityProviderSpec } from '../../config/schema';
 import type { DeploymentModel, ModelApp } from '../../deployment/model';
 import { Finding, warning } from './check';
@@ -33,24 +34,30 @@ function admittedIdentities(d: Deployment, app: ModelApp): Identity[] {
       if ('email' in r) identities.push({ path: `${at}[${i}].email`, value: r.email, domain: r.email.split('@')[1] });
       if ('email_domain' in r) identities.push({ path: `${at}[${i}].email_domain`, value: r.email_domain, domain: r.email_domain });
       const groupName = 'group' in r ? r.group : undefined;
-      const group = groupName ? d.access_groups[groupName] : undefined;
+      const group = groupName ? declared(d.access_groups, groupName) : undefined;
       if (group) {
         group.emails.forEach((e, j) => identities.push({ path: `access_groups.${groupName}.emails[${j}]`, value: e, domain: e.split('@')[1] }));
         group.email_domains.forEach((e, j) => identities.push({ path: `access_groups.${groupName}.email_domains[${j}]`, value: e, domain: e }));
       }
     });
   for (const p of new Set(app.policies)) {
-    const policy = d.access_policies[p];
+    // an app may name a policy the file does not declare (reported by the apps check)
+    const policy = declared(d.access_policies, p);
     if (policy?.decision === 'allow') fromRules(`access_policies.${p}.include`, policy.include);
   }
   return identities;
 }
 
+/**
+ * The reachable-identities check (warnings only): an address or domain an allow policy admits that
+ * none of the app's identity providers can sign in. Runs last (LAST_CHECKS), once the rest is sound.
+ */
 export function reachableIdentities(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   const unreachable = new Map<string, { value: string; apps: string[]; idps: string[] }>();
   for (const app of m.apps.values()) {
-    const idps = app.idps.map((n) => [n, d.identity_providers[n]] as const);
+    // an app may name a provider the file does not declare (reported by the apps check)
+    const idps = app.idps.map((n) => [n, declared(d.identity_providers, n)] as const);
     if (idps.length === 0) continue;
     const known = idps.flatMap(([n, idp]) => (idp ? [[n, idp] as const] : []));
     if (known.length !== idps.length) continue;

@@ -61,7 +61,9 @@ export const LAST_CHECKS: readonly DeploymentCheck[] = [reachableIdentities];
 
 /** Every problem of a deployment: errors (which refuse it) and warnings (risky but legal), each in order. */
 export interface CheckResult {
+  /** The errors: any one refuses the deployment. */
   readonly errors: ProblemCollector;
+  /** The warnings: printed, the deployment is still accepted. */
   readonly warnings: ProblemCollector;
 }
 

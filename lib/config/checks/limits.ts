@@ -18,6 +18,11 @@ function recordNames(m: DeploymentModel): string[] {
   ];
 }
 
+/**
+ * The account limits check: tunnels, account API tokens, DNS records per zone, Access apps, cron
+ * triggers and service tokens the deployment needs, against lib/core/limits.ts or the raised limits
+ * in `cloudflare.limits`.
+ */
 export function limits(m: DeploymentModel): Finding[] {
   const d = m.deployment;
   const enabled = m.tenants.filter((t) => t.spec.enabled);

@@ -16,6 +16,10 @@ function gatingValue(route: ModelRoute, field: 'hostname' | 'path' | 'public'): 
   return route.hostname;
 }
 
+/**
+ * The `routes` check: each route in a declared zone, routed once, and gated by an app or declared
+ * public (as the model decided it, lib/core/route-gating.ts).
+ */
 export function routes(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   const routed = new Map<string, number>();

@@ -7,6 +7,11 @@ export function sitesMissing(m: DeploymentModel): boolean {
   return !m.sites && m.routes.length > 0;
 }
 
+/**
+ * The `sites` check: sites exist when routes do, each GCE zone lies in its region, the two sites do
+ * not both create a Cloud NAT on one network, their names differ within a project, and
+ * `active: standby` has a standby.
+ */
 export function sites(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   if (sitesMissing(m)) findings.push(error('sites', 'is required when routes are declared: a tunnel needs a site that runs its connector'));

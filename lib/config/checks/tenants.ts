@@ -4,6 +4,7 @@
  * disabled tenants, bucket names, declared policies and providers, key expiry, a public reason when
  * a hub has no app, and every shard within its API budget.
  */
+import { declared } from '../../core/names';
 import { MAX_DESTINATIONS_PER_APP } from '../../core/limits';
 import { deletionClockProblem, deletionConfirmationProblem } from '../../core/rules';
 import type { DeploymentModel, ModelTenant } from '../../deployment/model';
@@ -43,14 +44,14 @@ function referenceFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
   const d = m.deployment;
   return [
     ...(t.spec.access?.policies ?? []).flatMap((p, j) =>
-      !(p in d.access_policies)
+      !declared(d.access_policies, p)
         ? [error(`${t.at}.access.policies[${j}]`, `names no access policy; declared policies: ${list(Object.keys(d.access_policies))}`, p)]
-        : d.access_policies[p].decision === 'bypass'
+        : declared(d.access_policies, p)?.decision === 'bypass'
           ? [error(`${t.at}.access.policies[${j}]`, `is a bypass policy, and a bypass must never cover a whole host (${t.hostname}); leave access out and give tenants.public_reason`, p)]
           : [],
     ),
     ...(t.spec.access?.idps ?? []).flatMap((p, j) =>
-      p in d.identity_providers ? [] : [error(`${t.at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
+      declared(d.identity_providers, p) ? [] : [error(`${t.at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
     ),
   ];
 }
@@ -112,6 +113,10 @@ function memberFindings(m: DeploymentModel): Finding[] {
   });
 }
 
+/**
+ * The `tenants` check: every member's own findings, `key_expires` after today, a `public_reason` when
+ * a tenant has no Access app, and every shard within `shard_budget` API calls per refresh.
+ */
 export function tenants(m: DeploymentModel): Finding[] {
   const t = m.deployment.tenants;
   return [

@@ -68,6 +68,11 @@ function bindingFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
   ];
 }
 
+/**
+ * The `workers` check: the hostname in a zone with one owner, one Worker per D1 database, a deployed
+ * module for what binds to the script (D1, the Access AUD, R2, secrets, crons, workers.dev), an app
+ * that gates the hostname, R2 bindings to declared buckets, and binding names unique in the script.
+ */
 export function workers(m: DeploymentModel): Finding[] {
   const databases = new Map<string, string>();
   return [...m.workers.values()].flatMap((w) => {

@@ -1,9 +1,8 @@
 /**
  * gatehouse under the real cdktf CLI, with a real browser, and every npm script through npm itself.
  * Each starts heavy external programs (cdktf-cli runs terraform several times; mermaid-cli starts
- * Chromium; a dozen npm processes), so they run in their own timed CI step (.ci/run:
- * GATEHOUSE_SLOW_TESTS=1) and are skipped in npm test, where the same --help paths run in-process
- * (__tests__/lib/cli/cli.test.ts).
+ * Chromium; a dozen npm processes), so they run in their own timed CI step (`npm run test:slow`, jest.slow.config.js, run by .ci/run),
+ * not in npm test, where the same --help paths run in-process (__tests__/lib/cli/cli.test.ts).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -13,7 +12,6 @@ import { COMMANDS } from '../../../lib/cli/commands';
 import { findBrowser } from '../../../lib/cli/render';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const SLOW = process.env.GATEHOUSE_SLOW_TESTS === '1';
 
 let dir: string;
 beforeAll(() => {
@@ -28,7 +26,7 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-(SLOW ? describe : describe.skip)('npx cdktf synth (the real cdktf-cli, offline)', () => {
+describe('npx cdktf synth (the real cdktf-cli, offline)', () => {
   test('a successful synth prints no [ERROR] line: the summary is ordinary output, and the picture is written', () => {
     // GIVEN a terraform CLI configuration that exists (an unset or missing one makes terraform warn on
     // stderr, which cdktf-cli shows as [ERROR] lines of its own, before the app runs)
@@ -46,7 +44,7 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   });
 });
 
-(SLOW ? describe : describe.skip)('gatehouse graph --svg (mermaid-cli in a real browser)', () => {
+describe('gatehouse graph --svg (mermaid-cli in a real browser)', () => {
   const browser = findBrowser(process.env);
 
   test(browser ? `renders the example's picture to SVG with ${browser}` : 'no browser here: the note, and no SVG', () => {
@@ -54,7 +52,6 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'gatehouse.js'), 'graph', '--svg', '--output', out], { cwd: ROOT, env: userEnv(), encoding: 'utf8', timeout: 180_000 });
     expect(r.status).toBe(0);
     if (!browser) {
-      // eslint-disable-next-line no-console
       console.log('gatehouse graph --svg: no browser on this machine; rendering skipped (install chromium to run it)');
       expect(r.stderr).toMatch(/^gatehouse graph: no SVG: no browser found/);
       expect(fs.existsSync(path.join(out, 'gatehouse.svg'))).toBe(false);
@@ -69,7 +66,7 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   });
 });
 
-(SLOW ? describe : describe.skip)('--help through npm and npx, for real', () => {
+describe('--help through npm and npx, for real', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const scripts = ['validate', 'synth', 'graph', 'status', 'diff', 'deploy', 'cutover', 'cutover:plan', 'schema', 'build'];
 
