@@ -11,6 +11,7 @@ import { looksLikeTypo } from '../core/rules';
 import { PROJECT_ROOT, resolveUserPath } from '../core/paths';
 import { DeploymentModel, resolveModel } from '../deployment/model';
 import { checkDeployment, CheckOptions } from './checks';
+import { knownFields } from './fields';
 import { Deployment, DeploymentSchema, idpSecretVariable } from './schema';
 
 /** The committed example deployment, used when GATEHOUSE_DEPLOYMENT is not set. */
@@ -134,7 +135,7 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
     const issues = parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i, { doc, raw: raw as Record<string, unknown> }));
     // A secret is the root cause at its path: the field's own complaint about it would be a second line.
     const covered = (p: string) => secrets.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
-    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)))], source);
+    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)), raw as Record<string, unknown>)], source);
   }
   const model = resolveModel(parsed.data, options);
   const { errors, warnings } = checkDeployment(model, options);
@@ -151,9 +152,10 @@ const UNKNOWN_FIELD = 'is not a known field; check the spelling against deployme
 
 /**
  * A misspelled required field is one mistake, not two: `bukket:` next to a missing `bucket` becomes
- * one line at the misspelled key that names the field it was meant to be.
+ * one line at the misspelled key that names the field it was meant to be. Any other unknown field
+ * names the field it looks like (one the object does not already have), or the fields known there.
  */
-function mergeMisspelledFields(problems: Problem[]): Problem[] {
+function mergeMisspelledFields(problems: Problem[], raw: Record<string, unknown>): Problem[] {
   const parentOf = (p: string) => p.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
   const keyOf = (p: string) => p.slice(parentOf(p).length + 1);
   const dropped = new Set<Problem>();
@@ -166,7 +168,34 @@ function mergeMisspelledFields(problems: Problem[]): Problem[] {
     dropped.add(missing);
     merged.set(unknown, { path: unknown.path, message: `is not a known field; did you mean ${keyOf(missing.path)}, which is required?` });
   }
-  return problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? p);
+  return problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? (p.message === UNKNOWN_FIELD ? unknownField(p, raw) : p));
+}
+
+/** "is not a known field", with the field it looks like, or the fields known at its place. */
+function unknownField(problem: Problem, raw: Record<string, unknown>): Problem {
+  const at = pathSegments(problem.path);
+  const key = String(at[at.length - 1]);
+  const parent = at.slice(0, -1);
+  const known = knownFields(DeploymentSchema, parent);
+  if (known.length === 0) return problem;
+  const present = valueAt(raw, parent);
+  const meant = known.find((k) => looksLikeTypo(key, k) && !(present && typeof present === 'object' && Object.hasOwn(present, k)));
+  const where = parent.length ? `of ${formatPath(parent)}` : 'at the top level';
+  return {
+    path: problem.path,
+    message: meant ? `is not a known field; did you mean ${meant}?` : `is not a known field; the fields ${where} are ${known.join(', ')}`,
+  };
+}
+
+/** `a.b[2].c` as its segments, the reverse of formatPath. */
+function pathSegments(p: string): PropertyKey[] {
+  return [...p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] ? Number(m[2]) : m[1]));
+}
+
+function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const k of at) v = v && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }
 
 function firstLine(message: string): string {

@@ -334,7 +334,21 @@ describe('secrets are never fields', () => {
     expect(line).toContain(home);
   });
 
-  test('an ordinary unknown field is still a spelling mistake', () => {
-    expect(problems((d) => (d.cloudflare.zoen = 'x'))).toEqual(['deploy.yaml: cloudflare.zoen: is not a known field; check the spelling against deployment.schema.json']);
+  test('an ordinary unknown field is still a spelling mistake: it lists the fields known there (zone is already written)', () => {
+    expect(problems((d) => (d.cloudflare.zoen = 'x'))).toEqual(['deploy.yaml: cloudflare.zoen: is not a known field; the fields of cloudflare are account_id, zone, zone_id, team_name, plan, extra_zones, limits']);
+  });
+
+  test.each([
+    ['an optional field of a route', (d: Record<string, any>) => (d.routes[0].orign = {}), 'deploy.yaml: routes[0].orign: is not a known field; did you mean origin?'],
+    ['a top-level section', (d: Record<string, any>) => (d.tenant = {}), 'deploy.yaml: tenant: is not a known field; did you mean tenants?'],
+    ['a field of one branch of the identity provider types', (d: Record<string, any>) => (d.identity_providers.workspace.secret_expirs = '2030-01-01'), 'deploy.yaml: identity_providers.workspace.secret_expirs: is not a known field; did you mean secret_expires?'],
+  ])('a misspelled field the object does not have names the field it looks like: %s', (_, mutate, line) => {
+    expect(problems(mutate)).toEqual([line]);
+  });
+
+  test('an unknown field that looks like nothing lists the fields of its place (a site: every site field, GCE and external)', () => {
+    expect(problems((d) => (d.sites.primary.machine = 'e2-small'))).toEqual([
+      'deploy.yaml: sites.primary.machine: is not a known field; the fields of sites.primary are name, project, region, zone, machine_type, image, network, ssh_via_iap, deletion_protection, allow_stopping_for_update, egress, token_rotation, external',
+    ]);
   });
 });

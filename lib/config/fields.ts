@@ -1,0 +1,53 @@
+/**
+ * The fields the deployment file may write at a place in it, read from the zod schema itself
+ * (lib/config/schema.ts), so that "is not a known field" can say which fields are known there.
+ * Unions (identity provider types, rule shapes, site kinds) contribute the fields of every branch.
+ */
+import type { $ZodType } from 'zod/v4/core';
+
+/** The parts of a zod v4 definition this walk reads (`schema._zod.def`). */
+interface Definition {
+  readonly type: string;
+  readonly shape?: Readonly<Record<string, $ZodType>>;
+  readonly valueType?: $ZodType;
+  readonly element?: $ZodType;
+  readonly innerType?: $ZodType;
+  readonly options?: readonly $ZodType[];
+  readonly in?: $ZodType;
+  readonly left?: $ZodType;
+  readonly right?: $ZodType;
+  readonly getter?: () => $ZodType;
+}
+
+const definition = (schema: $ZodType): Definition => schema._zod.def;
+
+/** The schemas a value at this place may have to match, wrappers (optional, default, pipes, unions) opened. */
+function open(schema: $ZodType, seen = new Set<$ZodType>()): $ZodType[] {
+  if (seen.has(schema)) return [];
+  seen.add(schema);
+  const def = definition(schema);
+  const inner = [def.innerType, def.in, def.left, def.right, def.getter?.(), ...(def.type === 'union' ? (def.options ?? []) : [])].filter(
+    (s): s is $ZodType => s !== undefined,
+  );
+  return inner.length ? inner.flatMap((s) => open(s, seen)) : [schema];
+}
+
+/** One step down: an object's field, a record's value, an array's element. */
+function step(schema: $ZodType, key: PropertyKey): $ZodType[] {
+  const def = definition(schema);
+  if (typeof key === 'number') return def.type === 'array' && def.element ? [def.element] : [];
+  if (def.type === 'object' && def.shape && Object.hasOwn(def.shape, key)) return [def.shape[String(key)]];
+  if (def.type === 'record' && def.valueType) return [def.valueType];
+  return [];
+}
+
+/** The fields the schema knows for the object at `path` (every branch of a union), in declaration order. */
+export function knownFields(root: $ZodType, path: readonly PropertyKey[]): string[] {
+  let here = open(root);
+  for (const key of path) here = here.flatMap((s) => step(s, key)).flatMap((s) => open(s));
+  const fields = here.flatMap((s) => {
+    const def = definition(s);
+    return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+  });
+  return [...new Set(fields)];
+}
