@@ -110,7 +110,7 @@ class KeepingLogger extends td.Logger {
  * @param {ts.Program} program
  */
 async function documentation(program) {
-  const app = await td.Application.bootstrapWithPlugins({ options: path.join(ROOT, 'typedoc.json'), logLevel: 'Warn' }, [new td.TypeDocReader()]);
+  const app = await td.Application.bootstrapWithPlugins({ options: path.join(ROOT, 'typedoc.json'), logLevel: 'Warn', disableSources: false }, [new td.TypeDocReader()]);
   const logger = new KeepingLogger();
   app.logger = logger;
   /** @param {string[]} files absolute paths */
