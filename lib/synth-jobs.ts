@@ -218,6 +218,19 @@ interface JobRun {
   readonly cancel: () => void;
 }
 
+/** Call `onLine` with each complete line a stream writes (without its newline). */
+function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      onLine(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+    }
+  });
+}
+
 /** Run the jobs, `concurrency` at a time, as `node bin/synth.js scripts/synth-job.ts <input>`. */
 function runJobs(
   jobs: readonly SynthJob[],
@@ -249,19 +262,12 @@ function runJobs(
       });
       children.add(child);
       let stderr = '';
-      let buffered = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        buffered += chunk;
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          if (line.startsWith(PROGRESS_PREFIX)) {
-            const [n, id] = line.slice(PROGRESS_PREFIX.length).split(' ');
-            ctx.onStack(id, Number(n));
-          } else {
-            process.stdout.write(`${line}\n`);
-          }
+      onLines(child.stdout, (line) => {
+        if (line.startsWith(PROGRESS_PREFIX)) {
+          const [n, id] = line.slice(PROGRESS_PREFIX.length).split(' ');
+          ctx.onStack(id, Number(n));
+        } else {
+          process.stdout.write(`${line}\n`);
         }
       });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -287,14 +293,14 @@ function runJobs(
 
   const done = (async () => {
     const results: Array<{ job: SynthJob; result: JobResult }> = [];
-      let next = 0;
-      const worker = async () => {
-        while (!cancelled && next < jobs.length) {
-          const job = jobs[next++];
-          const result = await runOne(job);
-          results.push({ job, result });
-        }
-      };
+    let next = 0;
+    const worker = async () => {
+      while (!cancelled && next < jobs.length) {
+        const job = jobs[next++];
+        const result = await runOne(job);
+        results.push({ job, result });
+      }
+    };
     await Promise.all(Array.from({ length: Math.min(ctx.concurrency, jobs.length) }, worker));
     if (cancelled) throw new Error('synth jobs cancelled');
     return results.sort((a, b) => a.job.index - b.job.index);
