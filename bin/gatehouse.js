@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The gatehouse command line (package.json "bin"): `npx gatehouse <command>`, `npm run <command>`.
 // From an installed package it runs the compiled dist/; in a source checkout it runs lib/ directly,
-// transpiled in memory by esbuild as bin/synth.js does, so it never runs a stale build.
+// transpiled in memory by esbuild (bin/run-ts.js, as bin/synth.js runs main.ts), so it never runs a
+// stale build.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -13,31 +14,15 @@ if (process.env.CHECKPOINT_DISABLE === undefined) process.env.CHECKPOINT_DISABLE
 function fromSource() {
   const source = path.join(root, 'lib', 'cli', 'main.ts');
   if (!fs.existsSync(source)) return undefined;
-  let esbuild;
+  /** @type {typeof import('./run-ts.js')} */
+  let runTs;
   try {
-    esbuild = require('esbuild');
+    require.resolve('esbuild');
+    runTs = require('./run-ts.js');
   } catch {
     return undefined;
   }
-  const Module = require('module');
-  const { outputFiles } = esbuild.buildSync({
-    entryPoints: [source],
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    absWorkingDir: root,
-    logLevel: 'error',
-  });
-  const filename = `${source}.bundle.js`;
-  const bundle = new Module(filename, module);
-  bundle.filename = filename;
-  // Module._nodeModulePaths and module._compile are Node's own (undocumented) loader steps, as require runs them
-  bundle.paths = /** @type {any} */ (Module)._nodeModulePaths(root);
-  /** @type {any} */ (bundle)._compile(outputFiles[0].text, filename);
-  return bundle.exports;
+  return runTs.runTypeScript(source);
 }
 
 const cli = fromSource() || require(path.join(root, 'dist', 'lib', 'cli', 'main.js'));
