@@ -242,11 +242,6 @@ function expansionProblem(raw: unknown): Problem | undefined {
 const SECRET_KEY = /(^|_)(secret|secrets|password|passwd|token|api_token|api_key|apikey|private_key|credential|credentials|client_secret)$/;
 
 /**
- * Secrets never go in the deployment file. A key named like one (`client_secret:`, `token:`, ...)
- * that the schema does not know, and any value shaped like one (a Google client secret, an API
- * token, a key, a URL with a password), is refused, with the place the secret belongs instead.
- */
-/**
  * A mapping key `__proto__`: YAML reads it as an ordinary key, but zod (like any JavaScript object
  * assignment) cannot keep it, so the entry would vanish without a word (an app, a bucket). Refused.
  */
@@ -265,6 +260,11 @@ function reservedKeyProblems(raw: unknown): Problem[] {
   return problems;
 }
 
+/**
+ * Secrets never go in the deployment file. A key named like one (`client_secret:`, `token:`, ...)
+ * that the schema does not know, and any value shaped like one (a Google client secret, an API
+ * token, a key, a URL with a password), is refused, with the place the secret belongs instead.
+ */
 function secretProblems(raw: Record<string, unknown>): Problem[] {
   const problems: Problem[] = [];
   const walk = (v: unknown, at: readonly PropertyKey[]) => {
