@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BatchInput, evaluate, evaluateBatches } from '../../lib/cutover/evaluate';
-import { tunnelIdStubs } from '../../lib/cutover/plan';
+import { cutoverPlan, tunnelIdStubs } from '../../lib/cutover/plan';
 import { missingCredentials, requiredSecretVariables } from '../../lib/cutover/preflight';
 import { exampleInput, resources, SynthJson, tempDir } from '../helpers';
 import { Model, synthVariant, Variant, World } from './cutover-model';
@@ -296,6 +296,15 @@ describe('external hosts: the TXT activation record', () => {
     // GCE sites carry their activation in metadata: no TXT record
     expect(txt(stacksOf(gce).production)).toEqual([]);
     expect(txt(stacksOf(gce).standby)).toEqual([]);
+  });
+
+  test('cutover-plan lists the public CNAMEs only: an external primary\'s TXT (which reads primary_connector_on with keep false) is not a public record', () => {
+    // GIVEN both sites external and keep_primary_connector_on_cutover: false (the primary's TXT content reads var.primary_connector_on)
+    // WHEN the cutover plan is evaluated
+    const plan = cutoverPlan(stacksOf(bothExternal).production, stacksOf(bothExternal).standby);
+    // THEN it names exactly the routed hostnames, each moving from the primary tunnel to the standby's
+    expect(plan.map((p) => p.hostname).sort()).toEqual(HOSTS);
+    for (const p of plan) expect([p.whenFalse, p.whenTrue]).toEqual([PRIMARY, STANDBY]);
   });
 
   later('txt content', () => {

@@ -5,7 +5,7 @@
  * are not known without a plan); variables are passed with `-var`. `terraform console` needs no
  * providers and no state for this, so it runs anywhere the binary is on PATH.
  */
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -35,6 +35,27 @@ export function referencesIn(expression: string): string[] {
   return [...new Set(inside.match(REFERENCE) ?? [])].filter((r) => !r.startsWith('var.') && !r.startsWith('local.'));
 }
 
+/**
+ * Run `terraform console` in `dir` on one `jsonencode(...)` line and return the decoded value. terraform
+ * console exits 0 even when the configuration has errors (an undeclared variable, a bad reference) and
+ * prints `(known after apply)` instead; that is an Error naming terraform's own diagnostic, not a JSON
+ * parse failure on coloured text.
+ */
+function runConsole(dir: string, args: readonly string[], line: string, maxBuffer: number): unknown {
+  const run = spawnSync('terraform', ['console', '-no-color', ...args], {
+    cwd: dir,
+    input: line,
+    env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
+    maxBuffer,
+  });
+  if (run.error) throw run.error;
+  const out = run.stdout.toString().trim();
+  // terraform console prints the JSON text as an HCL string
+  if (run.status === 0 && out.startsWith('"')) return JSON.parse(JSON.parse(out) as string) as unknown;
+  const diagnostic = /^Error: .*$/m.exec(run.stderr.toString())?.[0] ?? (out.split('\n').pop() || `exit status ${String(run.status)}`);
+  throw new Error(`terraform console could not evaluate the expressions: ${diagnostic}`);
+}
+
 /** Evaluate the expressions and return their values (strings, booleans or numbers as JSON). */
 export function evaluate(input: EvaluationInput): Record<string, unknown> {
   const refs = new Map<string, string>();
@@ -56,16 +77,8 @@ export function evaluate(input: EvaluationInput): Record<string, unknown> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-eval-'));
   try {
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
-    const args = ['console', ...Object.entries(input.variables).flatMap(([k, v]) => ['-var', `${k}=${v.value}`])];
-    const out = execFileSync('terraform', args, {
-      cwd: dir,
-      input: 'jsonencode(local.__values)\n',
-      env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      maxBuffer: 64 * 1024 * 1024,
-    }).toString();
-    // terraform console prints the JSON text as an HCL string
-    return JSON.parse(JSON.parse(out.trim()) as string) as Record<string, unknown>;
+    const vars = Object.entries(input.variables).flatMap(([k, v]) => ['-var', `${k}=${v.value}`]);
+    return runConsole(dir, vars, 'jsonencode(local.__values)\n', 64 * 1024 * 1024) as Record<string, unknown>;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -218,14 +231,7 @@ export function evaluateBatches(inputs: readonly BatchInput[]): Array<Array<Reco
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-eval-'));
   try {
     fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ locals }));
-    const out = execFileSync('terraform', ['console'], {
-      cwd: dir,
-      input: `jsonencode([${results.join(', ')}])\n`,
-      env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      maxBuffer: 256 * 1024 * 1024,
-    }).toString();
-    return JSON.parse(JSON.parse(out.trim()) as string) as Array<Array<Record<string, unknown>>>;
+    return runConsole(dir, [], `jsonencode([${results.join(', ')}])\n`, 256 * 1024 * 1024) as Array<Array<Record<string, unknown>>>;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -36,9 +36,13 @@ export function tunnelIdStubs(production: SynthesizedStackJson, standby: Synthes
   return stubs;
 }
 
-/** Every public CNAME of `production`, with its target under both values of `activate_dns` (one `terraform console` run per value). */
+/**
+ * Every public CNAME of `production`, with its target under both values of `activate_dns` (one `terraform console` run per value).
+ * Only CNAMEs: an external primary's activation TXT record (`_gatehouse-<name>-primary`) lives in the same
+ * stack, moves no traffic, and its content may read `var.primary_connector_on`, which is not passed here.
+ */
 export function cutoverPlan(production: SynthesizedStackJson, standby: SynthesizedStackJson): RecordTargets[] {
-  const records = Object.entries(production.resource?.cloudflare_dns_record ?? {});
+  const records = Object.entries(production.resource?.cloudflare_dns_record ?? {}).filter(([, r]) => r.type === 'CNAME');
   const expressions = Object.fromEntries(records.map(([id, r]) => [id, String(r.content)]));
   const stubs = tunnelIdStubs(production, standby);
   const run = (value: boolean) =>

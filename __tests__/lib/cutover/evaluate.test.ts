@@ -53,3 +53,12 @@ test('a variable or reference without a value in some case is an error, not a gu
     'evaluateBatch: no value for data.t_s.p.status',
   );
 });
+
+test('an expression terraform cannot evaluate (an undeclared variable) is an Error naming terraform\'s diagnostic, not a JSON parse failure', () => {
+  // GIVEN an expression that reads a variable the evaluation does not declare
+  // WHEN it is evaluated (terraform console exits 0 and prints "(known after apply)" in this case)
+  // THEN the error carries terraform's own first diagnostic line
+  expect(() => evaluate({ expressions: { a: '${var.declared && var.undeclared}' }, variables: { declared: { type: 'bool', value: 'true' } } })).toThrow(
+    'terraform console could not evaluate the expressions: Error: Reference to undeclared input variable',
+  );
+});

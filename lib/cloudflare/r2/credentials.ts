@@ -182,6 +182,10 @@ export class BucketCredentials extends Construct {
     });
     new SecretManagerSecretVersion(this, 'secret-version', {
       secret: secret.id,
+      // secret_data is ForceNew: each rotation makes a new version. Created before the old one is
+      // destroyed (as the connector's token version), so `versions/latest` always resolves to working
+      // credentials while the consumer re-reads them.
+      lifecycle: { createBeforeDestroy: true },
       secretData: Token.asString(
         Fn.sensitive(
           Fn.jsonencode({

@@ -20,21 +20,34 @@ function accessAppFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
         !coveredBy(app.hostnames, w.hostname)
         ? [error(`${w.at}.access_app`, `does not gate ${w.hostname}; add the hostname to the app`, name)]
         : []),
-    ...(!w.spec.module_file ? [error(`${w.at}.module_file`, 'is required with access_app: the AUD is handed to the script as ACCESS_AUD')] : []),
   ];
 }
 
-/** The fields that only a script gatehouse deploys can take. */
+/**
+ * The fields that only a script gatehouse deploys can take: one missing module_file is one line, naming
+ * every field that needs it (each field alone keeps its own reason).
+ */
 function moduleFindings(w: ModelWorker): Finding[] {
   const s = w.spec;
   if (s.module_file) return [];
-  const given: Array<[string, boolean]> = [
-    ['r2_buckets', Object.keys(s.r2_buckets).length > 0],
-    ['secrets', Object.keys(s.secrets).length > 0],
-    ['crons', s.crons.length > 0],
-    ['workers_dev', s.workers_dev !== undefined],
+  const given: Array<[string, boolean, string]> = [
+    ['d1', s.d1 !== undefined, 'the database is bound to the deployed script as DB'],
+    ['access_app', s.access_app !== undefined, 'the AUD is handed to the script as ACCESS_AUD'],
+    ['r2_buckets', Object.keys(s.r2_buckets).length > 0, 'gatehouse sets it on the script it deploys'],
+    ['secrets', Object.keys(s.secrets).length > 0, 'gatehouse sets it on the script it deploys'],
+    ['crons', s.crons.length > 0, 'gatehouse sets it on the script it deploys'],
+    ['workers_dev', s.workers_dev !== undefined, 'gatehouse sets it on the script it deploys'],
   ];
-  return given.filter(([, g]) => g).map(([field]) => error(`${w.at}.module_file`, `is required with ${field}: gatehouse sets it on the script it deploys`));
+  const fields = given.filter(([, g]) => g);
+  if (fields.length === 0) return [];
+  if (fields.length === 1) return [error(`${w.at}.module_file`, `is required with ${fields[0][0]}: ${fields[0][2]}`)];
+  const names = fields.map(([field]) => field);
+  return [
+    error(
+      `${w.at}.module_file`,
+      `is required with ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}: gatehouse binds and sets them on the script it deploys`,
+    ),
+  ];
 }
 
 /** R2 bindings name declared buckets in service; every binding of the script has its own name; secrets in variables of their own. */
@@ -81,9 +94,6 @@ export function workers(m: DeploymentModel): Finding[] {
     if (db !== undefined && other === undefined) databases.set(db, w.name);
     return [
       ...defined(outsideZones(m, `${w.at}.hostname`, w.hostname), ownerConflict(m, `${w.at}.hostname`, w.hostname)),
-      ...(w.spec.d1 && !w.spec.module_file && !w.spec.access_app
-        ? [error(`${w.at}.module_file`, 'is required with d1: the database is bound to the deployed script as DB')]
-        : []),
       ...(other !== undefined ? [error(`${w.at}.d1.database`, `is also created by workers.${other}`, db)] : []),
       ...accessAppFindings(m, w),
       ...moduleFindings(w),

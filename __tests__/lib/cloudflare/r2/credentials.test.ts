@@ -204,6 +204,9 @@ describe('BucketCredentials delivery to Secret Manager', () => {
     // AND a version of the current credentials, sensitive
     const version = s.at('google_secret_manager_secret_version', 'b/credentials-restic/secret-version');
     expect(version.secret).toBe(`\${google_secret_manager_secret.${secretId}.id}`);
+    // AND a rotation (a new secret_data, which forces a new version) creates the new version before it
+    // destroys the old one, so versions/latest never points at a destroyed version
+    expect(version.lifecycle).toEqual({ create_before_destroy: true });
     expect(version.secret_data).toBe(
       `\${sensitive(jsonencode({"access_key_id" = ${tokenRef(s, 'token', 'id')}, ` +
         `"secret_access_key" = sensitive(sha256(${tokenRef(s, 'token', 'value')})), ` +
