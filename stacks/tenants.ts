@@ -68,6 +68,7 @@ export class TenantShardStack extends TerraformStack {
         enabled: spec.enabled,
         rotation: spec.rotation,
         retainDays: spec.retain_days,
+        deleteBucket: spec.delete_bucket,
         ...(spec.disabled_on ? { disabledOn: spec.disabled_on } : {}),
         ...(spec.confirm_delete !== undefined ? { confirmDelete: spec.confirm_delete } : {}),
         today: m.today,

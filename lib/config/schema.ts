@@ -361,7 +361,8 @@ export const BucketSchema = z.strictObject({
 
 /**
  * One entry of `tenants.members:`: a managed tenant (hostname, bucket and bucket credentials, optional
- * Access app). A disabled tenant's objects expire `retain_days` after `disabled_on`.
+ * Access app). A disabled tenant's objects expire `retain_days` after `disabled_on`, unless
+ * `delete_bucket: false` keeps them.
  */
 export const TenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/, {
@@ -375,9 +376,13 @@ export const TenantSchema = z.strictObject({
   enabled: z.boolean().default(true),
   rotation: z.number().int().min(0).default(1).describe('bump to rotate the tenant bucket keys'),
   retain_days: Days.default(30).describe('when disabled, objects expire this many days after disabled_on'),
+  delete_bucket: z
+    .boolean()
+    .default(true)
+    .describe("when disabled: true expires the bucket's objects retain_days after disabled_on; false keeps the bucket and its objects (no deletion date)"),
   disabled_on: isoDate
     .optional()
-    .describe('the day the tenant was disabled (required with enabled: false); disabled_on + retain_days must be after tomorrow'),
+    .describe('the day the tenant was disabled (required with enabled: false and delete_bucket: true); disabled_on + retain_days must be after tomorrow'),
   confirm_delete: z
     .string()
     .optional()

@@ -44,7 +44,7 @@ export interface ManagedTenantProps {
   readonly bucketName: string;
   /**
    * Disabled: the tunnel, DNS record, Access app and credentials are removed, and the bucket is
-   * retired (objects expire after `retainDays`). Nothing is lost at once.
+   * retired (objects expire after `retainDays`, unless `deleteBucket` is false). Nothing is lost at once.
    * @default true
    */
   readonly enabled?: boolean;
@@ -59,7 +59,14 @@ export interface ManagedTenantProps {
    */
   readonly retainDays?: number;
   /**
-   * The day the tenant was disabled (YYYY-MM-DD); required when `enabled` is false.
+   * Whether disabling the tenant deletes its objects (`retainDays` after `disabledOn`). False keeps
+   * the bucket and its objects after the tenant is disabled, with no deletion date; only its
+   * credentials, tunnel, DNS record and Access app go.
+   * @default true
+   */
+  readonly deleteBucket?: boolean;
+  /**
+   * The day the tenant was disabled (YYYY-MM-DD); required when `enabled` is false and `deleteBucket` is true.
    * @default - not disabled
    */
   readonly disabledOn?: string;
@@ -184,7 +191,7 @@ export class ManagedTenant extends Construct {
       ...(props.bucketLocation ? { location: props.bucketLocation } : {}),
       ...(props.jurisdiction ? { jurisdiction: props.jurisdiction } : {}),
       ...(props.today !== undefined ? { today: props.today } : {}),
-      ...(this.enabled || props.disabledOn === undefined
+      ...(this.enabled || props.deleteBucket === false || props.disabledOn === undefined
         ? {}
         : {
             retired: {
@@ -212,7 +219,9 @@ function tenantProblems(id: string, props: ManagedTenantProps, enabled: boolean,
     if (p) problems.add(`extraHostnames[${i}]`, p, h);
     else if (hostnames.indexOf(h) < i + 1) problems.add(`extraHostnames[${i}]`, 'repeats a hostname of the tenant; list each once', h);
   });
-  if (!enabled) {
+  if (!enabled && props.deleteBucket === false) {
+    if (props.confirmDelete !== undefined) problems.add('confirmDelete', 'confirms a deletion, but deleteBucket is false; remove one of them', props.confirmDelete);
+  } else if (!enabled) {
     const today = todayOr(props.today);
     const disabledOn = props.disabledOn;
     const dateProblem = disabledOn === undefined ? undefined : isoDateProblem(disabledOn);

@@ -45,6 +45,24 @@ describe('ManagedTenant disabled', () => {
   test('fails if the confirmation is not the bucket name', () => {
     expectProblem(() => build({ enabled: false, disabledOn: '2025-01-01', confirmDelete: 'acme' }), 'tenant-acme.confirmDelete', 'example-t-acme');
   });
+  test('deleteBucket: false keeps the bucket and its objects: no deletion date, no disabledOn needed; tunnel, record and keys go', () => {
+    // GIVEN a tenant disabled with its data kept (the managed offering's delete_bucket: false)
+    const kept = synth((scope) => new ManagedTenant(scope, 'tenant-acme', props({ enabled: false, deleteBucket: false })));
+    const enabled = synth((scope) => new ManagedTenant(scope, 'tenant-acme', props()));
+    // THEN the bucket and its lifecycle are those of the enabled tenant (no date rule expires anything)
+    expect(kept.resources('cloudflare_r2_bucket')).toEqual(enabled.resources('cloudflare_r2_bucket'));
+    expect(kept.resources('cloudflare_r2_bucket_lifecycle')).toEqual(enabled.resources('cloudflare_r2_bucket_lifecycle'));
+    expect(JSON.stringify(kept.resources('cloudflare_r2_bucket_lifecycle'))).not.toContain('"date"');
+    // AND what serves the tenant and reaches its data is gone
+    for (const type of ['cloudflare_zero_trust_tunnel_cloudflared', 'cloudflare_dns_record', 'cloudflare_account_token']) {
+      expect([type, kept.resources(type)]).toEqual([type, []]);
+      expect(enabled.resources(type).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('fails if confirmDelete is given with deleteBucket: false (nothing is deleted to confirm)', () => {
+    expectProblem(() => build({ enabled: false, deleteBucket: false, confirmDelete: 'example-t-acme' }), 'tenant-acme.confirmDelete', 'deleteBucket is false');
+  });
 });
 
 describe('ManagedTenant origin, extra hostnames and bucket placement', () => {

@@ -20,8 +20,9 @@ export function tenantOwners(m: DeploymentModel): Finding[] {
 
 function retentionFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
   const s = t.spec;
+  const deletes = !s.enabled && s.delete_bucket;
   const clock =
-    !s.enabled && s.disabled_on
+    deletes && s.disabled_on
       ? deletionClockProblem({
           start: s.disabled_on,
           retainDays: s.retain_days,
@@ -34,7 +35,10 @@ function retentionFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
       : undefined;
   const confirm = deletionConfirmationProblem(t.bucketName, s.confirm_delete);
   return [
-    ...(!s.enabled && !s.disabled_on ? [error(`${t.at}.disabled_on`, 'is required with enabled: false: the day retention starts (YYYY-MM-DD)')] : []),
+    ...(deletes && !s.disabled_on ? [error(`${t.at}.disabled_on`, 'is required with enabled: false: the day retention starts (YYYY-MM-DD), or keep the objects with delete_bucket: false')] : []),
+    ...(!s.delete_bucket && s.confirm_delete !== undefined
+      ? [error(`${t.at}.confirm_delete`, 'confirms a deletion, but delete_bucket: false deletes nothing; remove one of them', s.confirm_delete)]
+      : []),
     ...(clock ? [error(`${t.at}.disabled_on`, clock, s.disabled_on)] : []),
     ...(confirm ? [error(`${t.at}.confirm_delete`, confirm, s.confirm_delete)] : []),
   ];
