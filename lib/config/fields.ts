@@ -51,3 +51,13 @@ export function knownFields(root: $ZodType, path: readonly PropertyKey[]): strin
   });
   return [...new Set(fields)];
 }
+
+/** True when the field at `path` may be left out (it is optional or has a default): a message may then say so. */
+export function optionalAt(root: $ZodType, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  let here = open(root);
+  for (const key of path.slice(0, -1)) here = here.flatMap((s) => step(s, key)).flatMap((s) => open(s));
+  const last = path[path.length - 1];
+  const fields = here.flatMap((s) => step(s, last));
+  return fields.length > 0 && fields.every((s) => s._zod.optin !== undefined);
+}

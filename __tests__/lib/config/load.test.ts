@@ -82,6 +82,15 @@ describe('file-level failures name the file', () => {
     expect(() => parseDeployment(text, 'aliases.yaml', { today: TODAY })).toThrow('x-why: is not a known field');
   });
 
+  test('yaml merge keys (<<: *defaults) merge, as yaml 1.1 and most yaml tools read them', () => {
+    // GIVEN a route whose service comes from an anchored mapping through a merge key
+    const text = fs
+      .readFileSync(DEFAULT_DEPLOYMENT, 'utf8')
+      .replace('  - hostname: admin.example.com\n    service: http://localhost:3000\n', '  - hostname: admin.example.com\n    <<: &local {service: http://localhost:3000}\n');
+    // WHEN it is parsed THEN the route has the merged service and no unknown field <<
+    expect(parseDeployment(text, 'merge.yaml', { today: TODAY }).deployment.routes[0]).toMatchObject({ hostname: 'admin.example.com', service: 'http://localhost:3000' });
+  });
+
   test('reports every problem at once, one line each', () => {
     const lines = problemsOf((d) => {
       d.name = 'Bad Name';
