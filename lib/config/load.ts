@@ -168,7 +168,7 @@ function unknownField(problem: Problem, raw: Record<string, unknown>): Problem {
   const at = pathSegments(problem.path);
   const key = String(at[at.length - 1]);
   const parent = at.slice(0, -1);
-  const known = knownFields(DeploymentSchema, parent);
+  const known = knownFields(DeploymentSchema, parent, raw);
   if (known.length === 0) return problem;
   const present = valueAt(raw, parent);
   const meant = known.find((k) => looksLikeTypo(key, k) && !(present && typeof present === 'object' && Object.hasOwn(present, k)));
