@@ -119,7 +119,7 @@ describe('sits exactly at the limit', () => {
   });
 
   test('an entra secret expiring in 30 days warns, in 31 days does not', () => {
-    const entra = (expires: string) => ({ type: 'entra', client_id: 'c', directory_id: '11111111-2222-4333-8444-555555555555', secret_expires: expires });
+    const entra = (expires: string) => ({ type: 'entra', client_id: '00000000-0000-4000-8000-0000000000c1', directory_id: '11111111-2222-4333-8444-555555555555', secret_expires: expires });
     const warn = (expires: string) => {
       const input = exampleInput();
       input.identity_providers.entra = entra(expires);
