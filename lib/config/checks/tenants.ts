@@ -8,7 +8,7 @@ import { declared } from '../../core/names';
 import { MAX_DESTINATIONS_PER_APP } from '../../core/limits';
 import { deletionClockProblem, deletionConfirmationProblem } from '../../core/rules';
 import type { DeploymentModel, ModelTenant } from '../../deployment/model';
-import { defined, error, Finding, list, ownerConflict } from './check';
+import { defined, error, Finding, list, ownerConflict, repeated } from './check';
 
 /** A tenant hostname that a public bucket, a Pages site or a Worker serves already (lib/deployment/owners.ts). */
 export function tenantOwners(m: DeploymentModel): Finding[] {
@@ -57,6 +57,8 @@ function referenceFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
     ...(t.spec.access?.idps ?? []).flatMap((p, j) =>
       declared(d.identity_providers, p) ? [] : [error(`${t.at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
     ),
+    ...repeated(`${t.at}.access.policies`, t.spec.access?.policies ?? []),
+    ...repeated(`${t.at}.access.idps`, t.spec.access?.idps ?? []),
   ];
 }
 
