@@ -222,7 +222,7 @@ export function deletionClockProblem(clock: DeletionClock): string | undefined {
   if (ends > addDaysToDate(clock.today, 1) || clock.confirmDelete === clock.bucketName) return undefined;
   return (
     `deletes every object of bucket ${clock.bucketName} on ${ends} (${clock.startField} + ${clock.retainDays} days), ` +
-    `${ends <= clock.today ? 'a day that has passed' : 'tomorrow'} (today is ${clock.today}); write the day retention ` +
+    `${ends < clock.today ? 'a day that has passed' : ends === clock.today ? 'today' : 'tomorrow'} (today is ${clock.today}); write the day retention ` +
     `really starts, or confirm the deletion with ${clock.confirmField}: ${clock.bucketName}`
   );
 }

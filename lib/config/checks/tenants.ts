@@ -39,6 +39,10 @@ function retentionFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
     ...(!s.delete_bucket && s.confirm_delete !== undefined
       ? [error(`${t.at}.confirm_delete`, 'confirms a deletion, but delete_bucket: false deletes nothing; remove one of them', s.confirm_delete)]
       : []),
+    // An enabled tenant ignores disabled_on: a date written without enabled: false would leave the tenant running unnoticed.
+    ...(s.enabled && s.disabled_on
+      ? [error(`${t.at}.disabled_on`, 'applies only to a disabled tenant, and this one is enabled: set enabled: false to disable it, or remove disabled_on', s.disabled_on)]
+      : []),
     ...(clock ? [error(`${t.at}.disabled_on`, clock, s.disabled_on)] : []),
     ...(confirm ? [error(`${t.at}.confirm_delete`, confirm, s.confirm_delete)] : []),
   ];
