@@ -483,7 +483,9 @@ function unquotedProblems(at: readonly PropertyKey[], input: number | boolean, c
     }
   }
   if (remaining.length) return remaining;
-  return [{ path, message: `must be a string; quote it in the yaml (unquoted, it was read as a ${typeof input})`, value: input }];
+  // A number yaml changed on the way in (a long id rounded, a leading zero dropped) shows what was written too.
+  const read = text === String(input) ? `it was read as a ${typeof input}` : `${text} was read as the ${typeof input} ${String(input)}`;
+  return [{ path, message: `must be a string; quote it in the yaml (unquoted, ${read})`, value: input }];
 }
 
 function unionHint(segments: readonly PropertyKey[], input: unknown): string {
