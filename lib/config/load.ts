@@ -124,7 +124,10 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
   const secrets = secretProblems(raw as Record<string, unknown>);
   const parsed = DeploymentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success || secrets.length > 0) {
-    const issues = parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i, { doc, raw: raw as Record<string, unknown> }));
+    // One value is one mistake: a field that fails two of its rules (two patterns of a prefix) reports the first.
+    const issues = (parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i, { doc, raw: raw as Record<string, unknown> }))).filter(
+      (p, i, all) => all.findIndex((q) => q.path === p.path) === i,
+    );
     // A secret is the root cause at its path: the field's own complaint about it would be a second line.
     const covered = (p: string) => secrets.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
     throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)), raw as Record<string, unknown>)], source);

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { coveredBy } from '../../core/hostnames';
 import type { DeploymentModel, ModelWorker } from '../../deployment/model';
-import { CheckOptions, defined, error, Finding, identityProviderSecret, list, outsideZones, ownerConflict, reservedVariable } from './check';
+import { CheckOptions, defined, error, Finding, identityProviderSecret, list, outsideZones, ownerConflict, repeated, reservedVariable } from './check';
 
 function accessAppFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
   const name = w.spec.access_app;
@@ -113,6 +113,7 @@ export function workers(m: DeploymentModel): Finding[] {
         ? [error(`${w.at}.${w.spec.script ? 'script' : 'module_file'}`, `deploys script ${w.script}, which workers.${sameScript} deploys already; give it another script name, or leave module_file out to route to that script`, w.script)]
         : []),
       ...compatibilityFindings(m, w),
+      ...repeated(`${w.at}.crons`, w.spec.crons),
       ...defined(outsideZones(m, `${w.at}.hostname`, w.hostname), ownerConflict(m, `${w.at}.hostname`, w.hostname)),
       ...(other !== undefined ? [error(`${w.at}.d1.database`, `is also created by workers.${other}`, db)] : []),
       ...accessAppFindings(m, w),
