@@ -130,7 +130,7 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
     );
     // A secret is the root cause at its path: the field's own complaint about it would be a second line.
     const covered = (p: string) => secrets.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
-    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)), raw as Record<string, unknown>)], source);
+    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)), raw as Record<string, unknown>).map(hideSecretSlot)], source);
   }
   const model = resolveModel(parsed.data, options);
   const { errors, warnings } = checkDeployment(model, options);
@@ -144,6 +144,24 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
 }
 
 const UNKNOWN_FIELD = 'is not a known field; check the spelling against deployment.schema.json';
+
+/** Fields that name the variable a secret arrives in: what is written there by mistake is likely the secret itself. */
+const SECRET_SLOT = /^(identity_providers\.[^.]+\.secret_variable|pages\.[^.]+\.env\.(production|preview)\.secrets\.[^.]+|workers\.[^.]+\.secrets\.[^.]+)$/;
+
+/**
+ * A bad value in a field that names a secret's variable is not shown unless it reads as a misspelt
+ * variable name: a password pasted there (`SEARCH_KEY: hunter2!`) is refused as a variable name, and
+ * printing it would echo the secret.
+ */
+function hideSecretSlot(problem: Problem): Problem {
+  if (!SECRET_SLOT.test(problem.path) || !('value' in problem) || typeof problem.value !== 'string') return problem;
+  // A name with a separator (Bad-Name, DOCS_SEARCH_KEY) is a misspelt variable, shown to help; anything else may be the secret.
+  if (/^[A-Za-z][A-Za-z0-9]*([_-][A-Za-z0-9]+)+$/.test(problem.value)) return problem;
+  return {
+    path: problem.path,
+    message: `${problem.message}; the value is not shown: if it is the secret itself, remove it, rotate the secret and supply it as TF_VAR_<variable>`,
+  };
+}
 
 /**
  * A misspelled required field is one mistake, not two: `bukket:` next to a missing `bucket` becomes
