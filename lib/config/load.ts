@@ -181,7 +181,24 @@ function mergeMisspelledFields(problems: Problem[], raw: Record<string, unknown>
     dropped.add(missing);
     merged.set(unknown, { path: unknown.path, message: `is not a known field; did you mean ${keyOf(missing.path)}, which is required?` });
   }
-  return problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? (p.message === UNKNOWN_FIELD ? unknownField(p, raw) : p));
+  const kept = problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? (p.message === UNKNOWN_FIELD ? unknownField(p, raw) : p));
+  return missingTogether(kept, parentOf, keyOf);
+}
+
+/**
+ * An entry left empty or half-written (`cloudflare: {}`, a route with neither hostname nor service)
+ * is one mistake: its missing required fields are one line at the entry, naming them all.
+ */
+function missingTogether(problems: Problem[], parentOf: (p: string) => string, keyOf: (p: string) => string): Problem[] {
+  const missing = (p: Problem) => /^is required( \(|:)/.test(p.message) && !('value' in p);
+  const byParent = new Map<string, Problem[]>();
+  for (const p of problems.filter(missing)) byParent.set(parentOf(p.path), [...(byParent.get(parentOf(p.path)) ?? []), p]);
+  return problems.flatMap((p) => {
+    const group = missing(p) ? byParent.get(parentOf(p.path)) : undefined;
+    if (!group || group.length < 2) return [p];
+    if (group[0] !== p) return [];
+    return [{ path: parentOf(p.path), message: `is missing the required fields ${group.map((g) => keyOf(g.path)).join(', ')}` }];
+  });
 }
 
 /** "is not a known field", with the field it looks like, or the fields known at its place. */
@@ -427,6 +444,7 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
       }
       return [{ path: at, message: typeMessage(issue.expected, issue.path, issue.input), value: issue.input }];
     case 'invalid_value':
+      if (issue.input === undefined) return [{ path: at, message: `is required: ${optionMessage(issue.values, issue.message, issue.input).replace(/^invalid option: expected /, '')}` }];
       return [{ path: at, message: optionMessage(issue.values, issue.message, issue.input), value: issue.input }];
     default:
       return [{ path: at, message: lowerFirst(issue.message), value: issue.input }];

@@ -41,7 +41,9 @@ export function emailDomainProblem(domain: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(domain)) return `${plain}, without a scheme`;
   if (domain.includes('@')) return `${plain}, without @ (the rule matches what follows the @ of an address)`;
   if (domain.includes('*')) return `${plain}: the rule matches the domain after @ exactly, so a wildcard matches no one; list each domain`;
-  return hostnameProblem(domain);
+  const problem = hostnameProblem(domain);
+  // The hostname rule's example is a hostname (app.example.com); an email domain's is the domain itself.
+  return problem?.startsWith('must be a fully qualified hostname') ? plain : problem;
 }
 
 /** The shortest reason gatehouse accepts, in characters of text (public routes, buckets, tenants, pages.dev hosts, suppressions). */
