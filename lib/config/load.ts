@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isAlias, isScalar, parseDocument, visit } from 'yaml';
+import { Document, isAlias, isCollection, isScalar, parseDocument, visit } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { GatehouseError, hasUrlPassword, looksLikeSecret, Problem } from '../core/errors';
 import { looksLikeTypo } from '../core/rules';
@@ -104,9 +104,13 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Parse and validate deployment YAML text. `source` names it in messages. */
 export function parseDeployment(text: string, source: string, options: CheckOptions = {}): LoadedDeployment {
-  // Merge keys (`<<: *defaults`) are read as yaml 1.1 defines them, as most yaml tools do; unmerged, each would be an unknown field.
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
+  // Always the yaml 1.2 core schema, whatever a %YAML 1.1 directive says (1.1 would read yes as true and
+  // 2030-06-30 as a timestamp, behind the messages' back). Merge keys (`<<: *defaults`) are read as yaml
+  // 1.1 defines them, as most yaml tools do; unmerged, each would be an unknown field.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true, schema: 'core' });
   if (doc.errors.length > 0) throw new GatehouseError(yamlProblems(doc, text), source);
+  const shapes = unsupportedNodes(doc, text);
+  if (shapes.length > 0) throw new GatehouseError(shapes, source);
   let raw: unknown;
   try {
     // Anchors and aliases are welcome for sharing lists; the default cap of 100 aliases is too low for fleets.
@@ -252,6 +256,42 @@ function yamlProblems(doc: Document, text: string): Problem[] {
   });
 }
 
+/** `line L, column C` of an offset in the text. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split(/\r?\n/);
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
+/** The yaml 1.2 core tags, which only say what a plain value is (`!!str 0123` quotes a number). */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'merge'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * What yaml can write but a deployment file cannot mean, one line each: a tag (`!Ref ZoneName`,
+ * `!!binary`; the value would be read as its plain text, silently), and a key that is a list or a
+ * mapping (JavaScript objects can only hold text keys; yaml would stringify it, with a warning on stderr).
+ */
+function unsupportedNodes(doc: Document, text: string): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        problems.push({ path: lineColumn(text, pair.key.range?.[0] ?? 0), message: 'a mapping key must be a plain name, not a list or a mapping' });
+      }
+    },
+    Node(_, node) {
+      if (node.tag && !isAlias(node) && !PLAIN_TAGS.has(node.tag)) {
+        const tag = node.tag.replace('tag:yaml.org,2002:', '!!');
+        problems.push({ path: lineColumn(text, node.range?.[0] ?? 0), message: `the yaml tag ${tag} is not supported; a deployment file holds plain values`, value: isScalar(node) ? node.source : undefined });
+      }
+    },
+  });
+  for (const warning of doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')) {
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? 'here';
+    if (!problems.some((p) => p.message.includes(tag))) problems.push({ path: lineColumn(text, warning.pos[0]), message: `the yaml tag ${tag.replace('tag:yaml.org,2002:', '!!')} is not supported; a deployment file holds plain values` });
+  }
+  return problems;
+}
+
 /** `line L, column C` of the first alias whose anchor is not set before it (the error toJS throws names only the anchor). */
 function unresolvedAliasAt(doc: Document, text: string): string | undefined {
   const anchors = new Set<string>();
@@ -265,9 +305,7 @@ function unresolvedAliasAt(doc: Document, text: string): string | undefined {
       return undefined;
     },
   });
-  if (at === undefined) return undefined;
-  const before = text.slice(0, at).split(/\r?\n/);
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  return at === undefined ? undefined : lineColumn(text, at);
 }
 
 /** The key of the mapping entry that starts at `offset`, if it is a plain value. */

@@ -14,6 +14,7 @@ export function hostnameProblem(hostname: string): string | undefined {
   if (odd !== undefined) {
     const code = `U+${(odd.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
     const plain = 'must be plain ASCII (letters, digits, hyphens and dots), but holds';
+    if (odd === '\n') return `${plain} a line break (a yaml | block keeps the last one); write the hostname on the line of its key`;
     if (!/[\p{L}\p{N}]/u.test(odd)) return `${plain} ${odd === ' ' ? 'a space' : `the invisible or non-ASCII character ${code}`}; remove it`;
     return `${plain} the non-ASCII letter ${code} (a lookalike?); write an internationalized name in punycode (xn--...)`;
   }
