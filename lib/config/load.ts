@@ -4,14 +4,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isScalar, parseDocument } from 'yaml';
+import { Document, isAlias, isCollection, isScalar, parseDocument, visit } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { GatehouseError, hasUrlPassword, looksLikeSecret, Problem } from '../core/errors';
 import { looksLikeTypo } from '../core/rules';
 import { PROJECT_ROOT, resolveUserPath } from '../core/paths';
 import { DeploymentModel, resolveModel } from '../deployment/model';
 import { checkDeployment, CheckOptions } from './checks';
-import { knownFields } from './fields';
+import { knownFields, optionalAt } from './fields';
 import { Deployment, DeploymentSchema, idpSecretVariable } from './schema';
 
 /** The committed example deployment, used when GATEHOUSE_DEPLOYMENT is not set. */
@@ -104,23 +104,19 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Parse and validate deployment YAML text. `source` names it in messages. */
 export function parseDeployment(text: string, source: string, options: CheckOptions = {}): LoadedDeployment {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new GatehouseError(
-      doc.errors.map((err) => {
-        const pos = err.linePos?.[0];
-        const where = pos ? `line ${pos.line}, column ${pos.col}` : 'yaml';
-        return { path: where, message: `malformed yaml: ${firstLine(err.message)}` };
-      }),
-      source,
-    );
-  }
+  // Always the yaml 1.2 core schema, whatever a %YAML 1.1 directive says (1.1 would read yes as true and
+  // 2030-06-30 as a timestamp, behind the messages' back). Merge keys (`<<: *defaults`) are read as yaml
+  // 1.1 defines them, as most yaml tools do; unmerged, each would be an unknown field.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true, schema: 'core' });
+  if (doc.errors.length > 0) throw new GatehouseError(yamlProblems(doc, text), source);
+  const shapes = unsupportedNodes(doc, text);
+  if (shapes.length > 0) throw new GatehouseError(shapes, source);
   let raw: unknown;
   try {
     // Anchors and aliases are welcome for sharing lists; the default cap of 100 aliases is too low for fleets.
     raw = doc.toJS({ maxAliasCount: 100_000 });
   } catch (e) {
-    throw new GatehouseError([{ path: 'yaml', message: `cannot be read: ${firstLine((e as Error).message)}` }], source);
+    throw new GatehouseError([{ path: unresolvedAliasAt(doc, text) ?? 'yaml', message: `cannot be read: ${firstLine((e as Error).message)}` }], source);
   }
   const tooBig = expansionProblem(raw);
   if (tooBig) throw new GatehouseError([tooBig], source);
@@ -132,10 +128,13 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
   const secrets = secretProblems(raw as Record<string, unknown>);
   const parsed = DeploymentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success || secrets.length > 0) {
-    const issues = parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i, { doc, raw: raw as Record<string, unknown> }));
+    // One value is one mistake: a field that fails two of its rules (two patterns of a prefix) reports the first.
+    const issues = (parsed.success ? [] : parsed.error.issues.flatMap((i) => issueProblems(i, { doc, raw: raw as Record<string, unknown> }))).filter(
+      (p, i, all) => all.findIndex((q) => q.path === p.path) === i,
+    );
     // A secret is the root cause at its path: the field's own complaint about it would be a second line.
     const covered = (p: string) => secrets.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
-    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)), raw as Record<string, unknown>)], source);
+    throw new GatehouseError([...secrets, ...mergeMisspelledFields(issues.filter((p) => !covered(p.path)), raw as Record<string, unknown>).map(hideSecretSlot)], source);
   }
   const model = resolveModel(parsed.data, options);
   const { errors, warnings } = checkDeployment(model, options);
@@ -149,6 +148,24 @@ export function parseDeployment(text: string, source: string, options: CheckOpti
 }
 
 const UNKNOWN_FIELD = 'is not a known field; check the spelling against deployment.schema.json';
+
+/** Fields that name the variable a secret arrives in: what is written there by mistake is likely the secret itself. */
+const SECRET_SLOT = /^(identity_providers\.[^.]+\.secret_variable|pages\.[^.]+\.env\.(production|preview)\.secrets\.[^.]+|workers\.[^.]+\.secrets\.[^.]+)$/;
+
+/**
+ * A bad value in a field that names a secret's variable is not shown unless it reads as a misspelt
+ * variable name: a password pasted there (`SEARCH_KEY: hunter2!`) is refused as a variable name, and
+ * printing it would echo the secret.
+ */
+function hideSecretSlot(problem: Problem): Problem {
+  if (!SECRET_SLOT.test(problem.path) || !('value' in problem) || typeof problem.value !== 'string') return problem;
+  // A name with a separator (Bad-Name, DOCS_SEARCH_KEY) is a misspelt variable, shown to help; anything else may be the secret.
+  if (/^[A-Za-z][A-Za-z0-9]*([_-][A-Za-z0-9]+)+$/.test(problem.value)) return problem;
+  return {
+    path: problem.path,
+    message: `${problem.message}; the value is not shown: if it is the secret itself, remove it, rotate the secret and supply it as TF_VAR_<variable>`,
+  };
+}
 
 /**
  * A misspelled required field is one mistake, not two: `bukket:` next to a missing `bucket` becomes
@@ -168,7 +185,24 @@ function mergeMisspelledFields(problems: Problem[], raw: Record<string, unknown>
     dropped.add(missing);
     merged.set(unknown, { path: unknown.path, message: `is not a known field; did you mean ${keyOf(missing.path)}, which is required?` });
   }
-  return problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? (p.message === UNKNOWN_FIELD ? unknownField(p, raw) : p));
+  const kept = problems.filter((p) => !dropped.has(p)).map((p) => merged.get(p) ?? (p.message === UNKNOWN_FIELD ? unknownField(p, raw) : p));
+  return missingTogether(kept, parentOf, keyOf);
+}
+
+/**
+ * An entry left empty or half-written (`cloudflare: {}`, a route with neither hostname nor service)
+ * is one mistake: its missing required fields are one line at the entry, naming them all.
+ */
+function missingTogether(problems: Problem[], parentOf: (p: string) => string, keyOf: (p: string) => string): Problem[] {
+  const missing = (p: Problem) => /^is required( \(|:)/.test(p.message) && !('value' in p);
+  const byParent = new Map<string, Problem[]>();
+  for (const p of problems.filter(missing)) byParent.set(parentOf(p.path), [...(byParent.get(parentOf(p.path)) ?? []), p]);
+  return problems.flatMap((p) => {
+    const group = missing(p) ? byParent.get(parentOf(p.path)) : undefined;
+    if (!group || group.length < 2) return [p];
+    if (group[0] !== p) return [];
+    return [{ path: parentOf(p.path), message: `is missing the required fields ${group.map((g) => keyOf(g.path)).join(', ')}` }];
+  });
 }
 
 /** "is not a known field", with the field it looks like, or the fields known at its place. */
@@ -176,7 +210,7 @@ function unknownField(problem: Problem, raw: Record<string, unknown>): Problem {
   const at = pathSegments(problem.path);
   const key = String(at[at.length - 1]);
   const parent = at.slice(0, -1);
-  const known = knownFields(DeploymentSchema, parent);
+  const known = knownFields(DeploymentSchema, parent, raw);
   if (known.length === 0) return problem;
   const present = valueAt(raw, parent);
   const meant = known.find((k) => looksLikeTypo(key, k) && !(present && typeof present === 'object' && Object.hasOwn(present, k)));
@@ -196,6 +230,93 @@ function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
   let v = raw;
   for (const k of at) v = v && typeof v === 'object' && Object.hasOwn(v, k) ? (v as Record<PropertyKey, unknown>)[k] : undefined;
   return v;
+}
+
+/**
+ * The author's yaml mistakes, one line each. A syntax error throws the parser off for the rest of the
+ * file (one tab used as indentation makes five errors), so only the first syntax error is reported,
+ * with the duplicate keys before it (each of those is a mistake of its own). The line is the one the
+ * error is on, as written.
+ */
+function yamlProblems(doc: Document, text: string): Problem[] {
+  const syntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  const kept = doc.errors.filter((e) => e === syntax || (e.code === 'DUPLICATE_KEY' && (!syntax || e.pos[0] < syntax.pos[0])));
+  return kept.map((err) => {
+    const pos = err.linePos?.[0];
+    const where = pos ? `line ${pos.line}, column ${pos.col}` : 'yaml';
+    const line = pos ? (text.split(/\r?\n/)[pos.line - 1] ?? '') : '';
+    const got = line.trim() === '' ? {} : { value: line.trimEnd() };
+    if (err.code === 'TAB_AS_INDENT') return { path: where, message: 'malformed yaml: a tab indents this line; yaml indents with spaces only', ...got };
+    if (err.code === 'MULTIPLE_DOCS') return { path: where, message: 'malformed yaml: a second document starts here (---); a deployment file is one yaml document' };
+    if (err.code === 'DUPLICATE_KEY') {
+      const key = keyAt(doc, err.pos[0]);
+      return { path: where, message: `malformed yaml: Map keys must be unique${key === undefined ? '' : `; ${JSON.stringify(key)} is written twice in one mapping, keep one`}` };
+    }
+    return { path: where, message: `malformed yaml: ${firstLine(err.message)}`, ...got };
+  });
+}
+
+/** `line L, column C` of an offset in the text. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split(/\r?\n/);
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
+/** The yaml 1.2 core tags, which only say what a plain value is (`!!str 0123` quotes a number). */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'merge'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * What yaml can write but a deployment file cannot mean, one line each: a tag (`!Ref ZoneName`,
+ * `!!binary`; the value would be read as its plain text, silently), and a key that is a list or a
+ * mapping (JavaScript objects can only hold text keys; yaml would stringify it, with a warning on stderr).
+ */
+function unsupportedNodes(doc: Document, text: string): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        problems.push({ path: lineColumn(text, pair.key.range?.[0] ?? 0), message: 'a mapping key must be a plain name, not a list or a mapping' });
+      }
+    },
+    Node(_, node) {
+      if (node.tag && !isAlias(node) && !PLAIN_TAGS.has(node.tag)) {
+        const tag = node.tag.replace('tag:yaml.org,2002:', '!!');
+        problems.push({ path: lineColumn(text, node.range?.[0] ?? 0), message: `the yaml tag ${tag} is not supported; a deployment file holds plain values`, value: isScalar(node) ? node.source : undefined });
+      }
+    },
+  });
+  for (const warning of doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')) {
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? 'here';
+    if (!problems.some((p) => p.message.includes(tag))) problems.push({ path: lineColumn(text, warning.pos[0]), message: `the yaml tag ${tag.replace('tag:yaml.org,2002:', '!!')} is not supported; a deployment file holds plain values` });
+  }
+  return problems;
+}
+
+/** `line L, column C` of the first alias whose anchor is not set before it (the error toJS throws names only the anchor). */
+function unresolvedAliasAt(doc: Document, text: string): string | undefined {
+  const anchors = new Set<string>();
+  let at: number | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (at !== undefined) return visit.BREAK;
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) at = node.range?.[0];
+      } else if (node.anchor) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return at === undefined ? undefined : lineColumn(text, at);
+}
+
+/** The key of the mapping entry that starts at `offset`, if it is a plain value. */
+function keyAt(doc: Document, offset: number): unknown {
+  let key: unknown;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) key = pair.key.value;
+    },
+  });
+  return key;
 }
 
 function firstLine(message: string): string {
@@ -350,7 +471,7 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
         branches.find((b) => b.every((i) => i.code !== 'unrecognized_keys' && i.path.length > 0)) ??
         branches.find((b) => b.every((i) => i.path.length > 0));
       if (best) return best.flatMap((i) => issueProblems({ ...i, path: [...issue.path, ...i.path] }, ctx));
-      return [{ path: at, message: unionHint(issue.path), value: issue.input }];
+      return [{ path: at, message: unionHint(issue.path, issue.input), ...(issue.input === undefined ? {} : { value: issue.input }) }];
     }
     case 'invalid_type':
       if (issue.input === undefined) return [{ path: at, message: `is required (${issue.expected})` }];
@@ -359,10 +480,58 @@ function issueProblems(issue: $ZodIssue, ctx: IssueContext): Problem[] {
         if (ctx.requote === false) return [{ path: at, message: 'must be a string', value: issue.input }];
         return unquotedProblems(issue.path, issue.input, ctx);
       }
-      return [{ path: at, message: `must be ${article(issue.expected)}`, value: issue.input }];
+      return [{ path: at, message: typeMessage(issue.expected, issue.path, issue.input), value: issue.input }];
+    case 'invalid_value':
+      if (issue.input === undefined) return [{ path: at, message: `is required: ${optionMessage(issue.values, issue.message, issue.input).replace(/^invalid option: expected /, '')}` }];
+      return [{ path: at, message: optionMessage(issue.values, issue.message, issue.input), value: issue.input }];
     default:
       return [{ path: at, message: lowerFirst(issue.message), value: issue.input }];
   }
+}
+
+/** What a container or scalar of the `expected` kind looks like in the file. */
+function shapeOf(expected: string, at: readonly PropertyKey[]): string {
+  if (expected === 'array') return 'a list';
+  if (expected === 'record') return 'a mapping of name: entry lines';
+  if (expected === 'object') {
+    const fields = knownFields(DeploymentSchema, at);
+    return fields.length ? `a mapping of its fields (${fields.join(', ')})` : 'a mapping';
+  }
+  if (expected === 'boolean') return 'true or false';
+  if (expected === 'string') return 'a value';
+  return article(expected);
+}
+
+/**
+ * A value of the wrong kind. Zod says "expected record"; the file writes mappings and lists, so the
+ * message says what to write, and what yaml did with the value when that is the surprise: a field
+ * left empty is null, and yaml 1.2 reads yes, no, on and off as text, not booleans.
+ */
+function typeMessage(expected: string, at: readonly PropertyKey[], input: unknown): string {
+  const shape = shapeOf(expected, at);
+  if (input === null) {
+    const none = expected === 'array' ? ' ([] for none)' : expected === 'record' ? ' ({} for none)' : '';
+    return `is empty; write ${shape} here${none}${optionalAt(DeploymentSchema, at) ? ', or leave the field out' : ''}`;
+  }
+  if (expected === 'boolean' && typeof input === 'string' && /^(yes|no|on|off|y|n)$/i.test(input)) {
+    return `must be true or false; yaml 1.2 reads ${input} as text`;
+  }
+  if (expected === 'number' && typeof input === 'number') return 'must be a finite number';
+  if (expected === 'array' && (typeof input === 'string' || typeof input === 'number')) return `must be ${shape}, e.g. [${JSON.stringify(input)}]`;
+  return `must be ${shape}`;
+}
+
+/**
+ * A value outside a fixed set. Zod's own message lists the choices; a value that differs from one
+ * only in case names it (`Pro` for `pro`). A `true` that must be written literally says so.
+ */
+function optionMessage(values: readonly unknown[], zodMessage: string, input: unknown): string {
+  if (values.length === 1 && values[0] === true) {
+    return typeof input === 'string' && /^(yes|on|y)$/i.test(input) ? `must be true; yaml 1.2 reads ${input} as text` : 'must be true (leave the rule out otherwise)';
+  }
+  const choices = values.filter((v): v is string => typeof v === 'string');
+  const meant = typeof input === 'string' ? choices.find((v) => v !== input && v.toLowerCase() === input.toLowerCase()) : undefined;
+  return `${lowerFirst(zodMessage)}${meant === undefined ? '' : `; did you mean ${meant}?`}`;
 }
 
 /**
@@ -391,16 +560,27 @@ function unquotedProblems(at: readonly PropertyKey[], input: number | boolean, c
     }
   }
   if (remaining.length) return remaining;
-  return [{ path, message: `must be a string; quote it in the yaml (unquoted, it was read as a ${typeof input})`, value: input }];
+  // A number yaml changed on the way in (a long id rounded, a leading zero dropped) shows what was written too.
+  const read = text === String(input) ? `it was read as a ${typeof input}` : `${text} was read as the ${typeof input} ${String(input)}`;
+  return [{ path, message: `must be a string; quote it in the yaml (unquoted, ${read})`, value: input }];
 }
 
-function unionHint(segments: readonly PropertyKey[]): string {
+function unionHint(segments: readonly PropertyKey[], input: unknown): string {
   const parent = segments.filter((s) => typeof s === 'string');
   const last = parent[parent.length - 1];
   if (last === 'include' || last === 'require' || last === 'exclude') {
     return 'must be exactly one of {group: <name>}, {email: <address>}, {email_domain: <domain>}, {service_token: <name>}, {everyone: true}, {any_valid_service_token: true}';
   }
-  return 'does not match any accepted shape';
+  if (segments.length === 2 && segments[0] === 'sites') {
+    const gce = 'a GCE site (name, project, region, zone, ...)';
+    const external = 'an external site (external: {name, token_file, token_rotation})';
+    if (input && typeof input === 'object' && Object.hasOwn(input, 'external') && Object.keys(input).length > 1) {
+      return `is ${gce} or ${external}, never both: keep the GCE fields, or external: alone`;
+    }
+    if (input === null) return `is empty; write ${gce} or ${external} here${optionalAt(DeploymentSchema, segments) ? ', or leave the field out' : ''}`;
+    return `${input === undefined ? 'is required:' : 'must be'} ${gce} or ${external}`;
+  }
+  return input === undefined ? 'is required' : 'does not match any accepted shape';
 }
 
 function article(expected: string): string {

@@ -12,13 +12,16 @@ import { customDomainProblem, destinationProblem, hostnameProblem } from '../cor
 import {
   bucketNameProblem,
   cloudflareIdProblem,
+  corsOriginProblem,
   emailDomainProblem,
   gceNameProblem,
   gcpProjectProblem,
+  originHostProblem,
   pathRegexProblem,
   reasonProblem,
   serviceProblem,
   sessionDurationProblem,
+  trimmedProblem,
   zoneProblem,
 } from '../core/rules';
 import { API_REQUESTS_PER_WINDOW } from '../core/limits';
@@ -41,6 +44,11 @@ function ruled(rule: (v: string) => string | undefined, description?: string) {
   });
   return description ? s.describe(description) : s;
 }
+
+/** A value looked up or compared as written: not blank, no whitespace around it (`example` shows a valid one). */
+const trimmed = (example: string) => ruled((v) => trimmedProblem(v, example));
+/** Free text that must say something. */
+const nonBlank = ruled((v) => (v.trim() === '' ? 'must not be empty or blank' : undefined));
 
 const NAME = /^[a-z][a-z0-9-]{0,40}$/;
 /** Keys of the named maps (identity providers, groups, policies, apps, buckets): they become construct ids. */
@@ -101,7 +109,11 @@ export const CloudflareSchema = z
 
 const GoogleWorkspaceIdp = z.strictObject({
   type: z.literal('google-workspace'),
-  client_id: z.string().min(1).describe('OAuth client id (not a secret)'),
+  client_id: ruled(
+    (v) =>
+      trimmedProblem(v, '123456789012-abc.apps.googleusercontent.com') ??
+      (/^[A-Za-z0-9-]+\.apps\.googleusercontent\.com$/.test(v) ? undefined : 'must be a Google OAuth client id, <number>-<id>.apps.googleusercontent.com'),
+  ).describe('OAuth client id (not a secret)'),
   apps_domain: emailDomain.describe('the Google Workspace domain, e.g. example.com'),
   secret_variable: tfVariableName.optional().describe('terraform variable holding the client secret; default <name>_client_secret'),
   secret_expires: isoDate
@@ -110,7 +122,10 @@ const GoogleWorkspaceIdp = z.strictObject({
 });
 const EntraIdp = z.strictObject({
   type: z.literal('entra'),
-  client_id: z.string().min(1).describe('the application (client) id of the app registration (not a secret)'),
+  // the message for a string that is not a uuid; a missing or non-string value keeps zod's own
+  client_id: z
+    .uuid({ error: (issue) => (issue.code === 'invalid_format' ? 'must be the application (client) id of the app registration, a uuid' : undefined) })
+    .describe('the application (client) id of the app registration (not a secret)'),
   // the message for a string that is not a uuid; a missing or non-string value keeps zod's own
   directory_id: z
     .uuid({ error: (issue) => (issue.code === 'invalid_format' ? 'must be the directory (tenant) id, a uuid' : undefined) })
@@ -181,7 +196,9 @@ export const AccessPolicySchema = z.strictObject({
 /** One entry of `service_tokens:`: a machine credential for non_identity policies, its lifetime, and the record that approved it. */
 export const ServiceTokenSchema = z.strictObject({
   duration: z.enum(['8760h', '17520h', '43800h', '87600h', 'forever']).default('8760h'),
-  decision_record: z.string().min(3).describe('the ADR or ticket that approved this machine token'),
+  decision_record: ruled((v) => (v.trim().length >= 3 ? undefined : 'must name the ADR or ticket that approved this machine token (at least 3 characters)')).describe(
+    'the ADR or ticket that approved this machine token',
+  ),
 });
 
 /**
@@ -199,9 +216,9 @@ export const AccessAppSchema = z.strictObject({
   app_launcher_visible: z.boolean().default(true),
   cors: z
     .strictObject({
-      allowed_origins: z.array(z.url({ error: 'must be an origin URL such as https://portal.example.com' })).default([]),
+      allowed_origins: z.array(ruled((o) => corsOriginProblem(o, false))).default([]),
       allowed_methods: z.array(z.enum(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'])).default([]),
-      allowed_headers: z.array(z.string().min(1)).default([]),
+      allowed_headers: z.array(trimmed('Content-Type')).default([]),
       allow_credentials: z.boolean().default(false),
       max_age: z.number().int().min(-1).max(86400).optional(),
     })
@@ -218,8 +235,8 @@ export const AccessAppSchema = z.strictObject({
 /** `origin:` of a route (or of tenants): cloudflared's origin request settings for its ingress rule; unset fields keep cloudflared's defaults. */
 export const OriginSchema = z.strictObject({
   no_tls_verify: z.boolean().optional().describe("skip verifying the origin's TLS certificate (a self-signed origin)"),
-  http_host_header: z.string().min(1).optional().describe('the Host header sent to the origin'),
-  origin_server_name: z.string().min(1).optional().describe("the name expected in the origin's certificate"),
+  http_host_header: ruled((v) => originHostProblem(v, true)).optional().describe('the Host header sent to the origin'),
+  origin_server_name: ruled((v) => originHostProblem(v, false)).optional().describe("the name expected in the origin's certificate"),
   connect_timeout_seconds: z.number().int().min(1).max(300).optional().describe('seconds to wait for a connection to the origin (cloudflared default 30)'),
 });
 
@@ -230,7 +247,7 @@ export const OriginSchema = z.strictObject({
 export const RouteSchema = z.strictObject({
   hostname,
   path: ruled(
-    pathRegexProblem,
+    (p) => (p === '' ? 'must not be empty; leave path out to match every path' : pathRegexProblem(p)),
     'a go (re2) regular expression, matched unanchored against the request path; a public path on a gated host is written ^/<prefix>(/|$)',
   ).optional(),
   service: ruled(serviceProblem, 'origin service, e.g. http://localhost:8080'),
@@ -254,7 +271,7 @@ export const SiteSchema = z.strictObject({
   region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'must be a GCE region such as europe-west1' }),
   zone: z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { error: 'must be a GCE zone such as europe-west1-b' }),
   machine_type: z.string().regex(/^[a-z0-9]+-[a-z0-9-]+$/, { error: 'must be a machine type such as e2-small' }).default('e2-small'),
-  image: z.string().min(1).default('ubuntu-os-cloud/ubuntu-2404-lts-amd64'),
+  image: trimmed('ubuntu-os-cloud/ubuntu-2404-lts-amd64').default('ubuntu-os-cloud/ubuntu-2404-lts-amd64'),
   network: ruled(gceNameProblem).default('default'),
   ssh_via_iap: z.boolean().default(false).describe('allow SSH from Google IAP (35.235.240.0/20) only'),
   deletion_protection: z.boolean().default(true).describe('turn off only to rebuild the host on purpose'),
@@ -321,9 +338,9 @@ export const BucketSchema = z.strictObject({
   cors: z
     .array(
       z.strictObject({
-        allowed_origins: z.array(z.string().min(1)).min(1),
+        allowed_origins: z.array(ruled((o) => corsOriginProblem(o, true))).min(1),
         allowed_methods: z.array(z.enum(['GET', 'PUT', 'POST', 'DELETE', 'HEAD'])).min(1),
-        allowed_headers: z.array(z.string()).default([]),
+        allowed_headers: z.array(trimmed('Content-Type')).default([]),
         max_age_seconds: z.number().int().min(0).max(86400).optional(),
       }),
     )
@@ -457,7 +474,7 @@ export const PagesSiteSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,56}[a-z0-9]$/, { error: 'must be a pages project name: 2-58 lower-case letters, digits and hyphens' })
     .optional()
     .describe('the Pages project; default the key'),
-  production_branch: z.string().min(1).default('main').describe('the branch whose deployments are production (the source repository\'s production branch)'),
+  production_branch: trimmed('main').default('main').describe('the branch whose deployments are production (the source repository\'s production branch)'),
   domains: z.array(customDomain).min(1, { error: 'must list at least one custom domain' }),
   pages_dev: z
     .strictObject({ public: z.strictObject({ reason }) })
@@ -467,7 +484,7 @@ export const PagesSiteSchema = z.strictObject({
     ),
   build: z
     .strictObject({
-      command: z.string().min(1).optional().describe('the build command, e.g. pip install -r requirements.txt && mkdocs build'),
+      command: nonBlank.optional().describe('the build command, e.g. pip install -r requirements.txt && mkdocs build'),
       output_dir: repoDir.optional().describe('the build output directory, relative to root_dir, e.g. site'),
       root_dir: repoDir.optional().describe('where the command runs, relative to the repository root; default the root'),
     })
@@ -486,7 +503,7 @@ export const PagesSiteSchema = z.strictObject({
         .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'must be a repository name' })
         .describe('the repository; Pages cannot move a project to another one (a new repository means a new project)'),
       preview_branches: z
-        .strictObject({ include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]) })
+        .strictObject({ include: z.array(trimmed('feature/*')).default([]), exclude: z.array(trimmed('feature/*')).default([]) })
         .optional()
         .describe('branches that get preview deployments (* wildcards); default every branch'),
     })
@@ -502,7 +519,7 @@ export const WorkerSchema = z.strictObject({
     .optional()
     .describe('the Worker script name; default the key'),
   hostname: customDomain.describe('the custom domain (a workers.dev host cannot be protected by Access)'),
-  module_file: z.string().min(1).optional().describe('the ES module to deploy, relative to the deployment file; omit to route to a script deployed elsewhere'),
+  module_file: trimmed('worker.js').optional().describe('the ES module to deploy, relative to the deployment file; omit to route to a script deployed elsewhere'),
   compatibility_date: isoDate.default('2026-01-01'),
   d1: z
     .strictObject({ database: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: 'must be a d1 database name' }) })
@@ -529,6 +546,7 @@ export const ApiTokenSchema = z.strictObject({
   preset: z.enum(['pages-deploy', 'dns-admin', 'workers-deploy', 'tunnel-admin']),
   zones: z
     .array(zoneApex.describe('a declared zone apex, e.g. example.com'))
+    .min(1, { error: 'must list at least one declared zone; leave zones out for every declared zone' })
     .optional()
     .describe('zones the zone-level permissions cover; default every declared zone'),
   expires: isoDate.optional(),
@@ -539,7 +557,7 @@ export const AccountMemberSchema = z
   .strictObject({
     email: z.email({ error: 'must be an email address' }).describe('the member, invited by email; changing it replaces the member'),
     roles: z
-      .array(z.string().min(1).describe('an account role as the dashboard names it, e.g. Administrator'))
+      .array(trimmed('Administrator').describe('an account role as the dashboard names it, e.g. Administrator'))
       .min(1, { error: 'must name at least one role (e.g. Administrator Read Only)' })
       .describe('account roles by name, looked up at plan time'),
     expires: isoDate

@@ -7,6 +7,13 @@ import { GatehouseError, redactSecrets } from './errors';
 /** cdktf reports failed construct validations as one Error with this heading. */
 const VALIDATION_HEADING = /^(Validation failed with the following errors:|Encountered Annotations with level "ERROR":)\s*/;
 
+/**
+ * cdktf's footer under policy-pack errors (cdktf lib/errors.js encounteredAnnotationWithLevelError): not
+ * a problem of the file, and its advice (an environment variable that ignores every error annotation)
+ * would switch the policy pack off; a rule is suppressed one at a time, with a reason (docs/rules.md).
+ */
+const ANNOTATIONS_FOOTER = /^Either fix the issues above, or set the environment variable CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS/;
+
 /** The one-line problems an error carries (a `GatehouseError`, or cdktf's failed validations), secrets redacted; undefined for any other error (a bug: keep its trace). */
 export function problemLines(error: unknown): string[] | undefined {
   if (error instanceof GatehouseError) return error.lines();
@@ -15,7 +22,7 @@ export function problemLines(error: unknown): string[] | undefined {
       .replace(VALIDATION_HEADING, '')
       .split('\n')
       .map((l) => redactSecrets(l.trim()))
-      .filter((l, i, all) => l && all.indexOf(l) === i);
+      .filter((l, i, all) => l && !ANNOTATIONS_FOOTER.test(l) && all.indexOf(l) === i);
   }
   return undefined;
 }

@@ -99,7 +99,7 @@ function secretToken(run: string): boolean {
   if (mixed && /^[A-Za-z0-9_~.-]{40}$/.test(token)) return true;
   if (mixed && token.length >= 32 && !token.includes('.') && entropy(token) > 4.3) return true;
   return token.split(/[-_./~]+/).some((piece) => {
-    if (/^[0-9a-f]{64,}$/i.test(piece)) return true;
+    if (/^[0-9a-f]{64,}$/i.test(piece) && entropy(piece) >= 3) return true;
     if (piece.length < 16 || HEX_IDENTIFIER.test(piece) || !/[A-Za-z]/.test(piece) || !/\d/.test(piece)) return false;
     return entropy(piece) >= 3 && (changeRatio(piece, charClass) >= 0.3 || changeRatio(piece, digitOrNot) >= 0.25);
   });
@@ -162,13 +162,32 @@ function boundedJson(value: unknown, limit: number): string {
   return out;
 }
 
+/**
+ * Characters a reader cannot tell from what they look like: invisible ones (format characters such as
+ * a zero-width space, and spacing other than the plain space), letters of another script beside Latin
+ * ones (a Cyrillic а in example.com) and compatibility forms of ASCII (a fullwidth ｅ). They are
+ * written as \uXXXX escapes, so `(got "ex\u0430mple.com")` shows why a name that looks right is not.
+ */
+function revealLookalikes(json: string): string {
+  const latin = /[A-Za-z]/.test(json);
+  return json.replace(/[^ -~]/gu, (c) => {
+    const lookalike =
+      /[\p{Cf}\p{Z}\p{Cc}]/u.test(c) ||
+      (latin && /\p{L}/u.test(c) && !/\p{Script=Latin}/u.test(c)) ||
+      (c.normalize('NFKC') !== c && /^[\x21-\x7e]+$/.test(c.normalize('NFKC')));
+    if (!lookalike) return c;
+    const code = c.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** Render a value for a message: short, single-line, bounded in cost, and never a secret. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   // Look at much more than is shown, so a secret cut by the ellipsis is still recognised.
   const text = boundedJson(value, 4096);
   if (looksLikeSecret(text.replace(URL_PASSWORD, ''))) return SECRET_NOT_SHOWN;
-  const shown = redactSecrets(text);
+  const shown = revealLookalikes(redactSecrets(text));
   return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 }
 

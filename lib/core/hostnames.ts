@@ -8,6 +8,16 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** A DNS hostname, lower case, optionally with one leading `*.` wildcard (cloudflared's rule). */
 export function hostnameProblem(hostname: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(hostname);
+  if (scheme) return `must be a bare hostname, without the scheme ${scheme[1]}://`;
+  const odd = /[^\x21-\x7e]/u.exec(hostname)?.[0];
+  if (odd !== undefined) {
+    const code = `U+${(odd.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const plain = 'must be plain ASCII (letters, digits, hyphens and dots), but holds';
+    if (odd === '\n') return `${plain} a line break (a yaml | block keeps the last one); write the hostname on the line of its key`;
+    if (!/[\p{L}\p{N}]/u.test(odd)) return `${plain} ${odd === ' ' ? 'a space' : `the invisible or non-ASCII character ${code}`}; remove it`;
+    return `${plain} the non-ASCII letter ${code} (a lookalike?); write an internationalized name in punycode (xn--...)`;
+  }
   if (hostname.includes(':')) return 'must not carry a port; cloudflared rejects a hostname with a port';
   if (hostname !== hostname.toLowerCase()) return 'must be lower case';
   const wildcard = hostname.startsWith('*.');
@@ -87,6 +97,7 @@ export function accessPathProblem(path: string): string | undefined {
 
 /** An Access destination: a hostname (`*.zone` allowed), optionally with a path (`wiki.example.com/docs`). */
 export function destinationProblem(destination: string): string | undefined {
+  if (destination.includes('://')) return hostnameProblem(destination);
   const { host, path } = splitDestination(destination);
   return hostnameProblem(host) ?? (path === '' ? undefined : accessPathProblem(path));
 }

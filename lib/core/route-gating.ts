@@ -41,6 +41,8 @@ export interface RouteGatingProblem {
   readonly field: 'hostname' | 'path' | 'public';
   /** What is wrong and how to fix it, one line, without the field path. */
   readonly message: string;
+  /** The index of the earlier route that takes every request of this one, when that is the problem. */
+  readonly shadowedBy?: number;
 }
 
 /** How one route is gated. */
@@ -70,6 +72,7 @@ function shadowProblem(routes: readonly GatingRoute[], i: number): RouteGatingPr
   return {
     field: r.path === undefined ? 'hostname' : 'path',
     message: `is never reached: routes[${j}] (${describe(routes[j])}) comes first and cloudflared takes the first rule that matches; move this route above it`,
+    shadowedBy: j,
   };
 }
 

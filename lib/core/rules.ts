@@ -41,7 +41,9 @@ export function emailDomainProblem(domain: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(domain)) return `${plain}, without a scheme`;
   if (domain.includes('@')) return `${plain}, without @ (the rule matches what follows the @ of an address)`;
   if (domain.includes('*')) return `${plain}: the rule matches the domain after @ exactly, so a wildcard matches no one; list each domain`;
-  return hostnameProblem(domain);
+  const problem = hostnameProblem(domain);
+  // The hostname rule's example is a hostname (app.example.com); an email domain's is the domain itself.
+  return problem?.startsWith('must be a fully qualified hostname') ? plain : problem;
 }
 
 /** The shortest reason gatehouse accepts, in characters of text (public routes, buckets, tenants, pages.dev hosts, suppressions). */
@@ -55,6 +57,39 @@ export function reasonProblem(reason: unknown): string | undefined {
   return typeof reason === 'string' && reason.trim().length >= MIN_REASON_LENGTH
     ? undefined
     : `must give a reason of at least ${MIN_REASON_LENGTH} characters`;
+}
+
+/**
+ * A value that is compared or looked up exactly as written (a role name, a client id, a branch, an
+ * image): never blank, and no whitespace around it, which yaml keeps inside quotes and no lookup
+ * ignores. `example` shows a valid value.
+ */
+export function trimmedProblem(value: string, example: string): string | undefined {
+  if (value.trim() === '') return `must not be empty or blank; write a value such as ${example}`;
+  if (value !== value.trim()) return `must not start or end with whitespace; write ${JSON.stringify(value.trim())}`;
+  return undefined;
+}
+
+/**
+ * A CORS origin as browsers send it in the Origin header: scheme://host[:port], nothing after it (an
+ * origin with a path or a trailing / never matches), and, where `wildcard` allows it, `*` for every
+ * origin. https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin
+ */
+export function corsOriginProblem(origin: string, wildcard: boolean): string | undefined {
+  if (wildcard && origin === '*') return undefined;
+  const form = `must be an origin URL such as https://portal.example.com${wildcard ? ', or * for every origin' : ''}`;
+  const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\s]*)(.*)$/i.exec(origin);
+  if (!url || url[2] === '' || url[2].includes('@')) return form;
+  if (url[3] !== '') return `${form}: scheme, host and port only; the Origin header a browser sends has no path, so this would never match`;
+  return undefined;
+}
+
+/** A Host header or TLS server name for an origin: a host name (or [IPv6]) and, for a Host header, an optional port. */
+export function originHostProblem(value: string, port: boolean): string | undefined {
+  const host = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?)$/;
+  const [name, p] = port && /:\d{1,5}$/.test(value) ? [value.replace(/:\d{1,5}$/, ''), true] : [value, false];
+  if (host.test(name) && !(p && Number(value.slice(value.lastIndexOf(':') + 1)) > 65535)) return undefined;
+  return `must be a host name such as internal.example.net${port ? ', optionally with a port (internal.example.net:8080)' : ''}, with no scheme, path or whitespace`;
 }
 
 const SERVICE_SCHEMES = ['http', 'https', 'unix', 'unix+tls', 'tcp', 'ssh', 'rdp', 'smb'] as const;
@@ -189,7 +224,7 @@ export function deletionClockProblem(clock: DeletionClock): string | undefined {
   if (ends > addDaysToDate(clock.today, 1) || clock.confirmDelete === clock.bucketName) return undefined;
   return (
     `deletes every object of bucket ${clock.bucketName} on ${ends} (${clock.startField} + ${clock.retainDays} days), ` +
-    `${ends <= clock.today ? 'a day that has passed' : 'tomorrow'} (today is ${clock.today}); write the day retention ` +
+    `${ends < clock.today ? 'a day that has passed' : ends === clock.today ? 'today' : 'tomorrow'} (today is ${clock.today}); write the day retention ` +
     `really starts, or confirm the deletion with ${clock.confirmField}: ${clock.bucketName}`
   );
 }

@@ -295,6 +295,8 @@ export interface PagesGating {
   readonly foreignPagesDev: ReadonlyArray<{ readonly host: string; readonly app: string }>;
   /** The pages.dev hosts `app` gates beyond its own hostnames (only when consistent and not public). */
   readonly adds: readonly string[];
+  /** Domains no app gates as a whole but an app gates on a path, `[index, app, destination]` (pages.dev would serve that path ungated). */
+  readonly pathOnly: ReadonlyArray<readonly [number, string, string]>;
 }
 
 /** One Worker. */
@@ -521,7 +523,7 @@ export class DeploymentModel {
           domains: spec.domains.map((h) => this.zoned(h)),
           pagesDev: pagesDevHostnames(project),
           ...(spec.pages_dev ? { pagesDevPublicReason: spec.pages_dev.public.reason } : {}),
-          gating: gating.get(name) ?? { splitDomains: [], foreignPagesDev: [], adds: [] },
+          gating: gating.get(name) ?? { splitDomains: [], foreignPagesDev: [], adds: [], pathOnly: [] },
         };
         return [name, site];
       }),
@@ -536,7 +538,7 @@ export class DeploymentModel {
     return new Map(
       Object.entries(d.apps).map(([name, spec]) => {
         const pagesDev = sites.filter((s) => s.gating.app === name && s.gating.adds.length > 0).map((s) => ({ site: s.name, hosts: s.gating.adds }));
-        const gated = sites.filter((s) => s.domains.some((x) => spec.hostnames.includes(x.hostname)));
+        const gated = sites.filter((s) => s.gating.app === name);
         const devSources = pagesDev.map((p) => ({ pagesDevHostnames: p.hosts }));
         const destinations = appDestinations(spec.hostnames, devSources);
         const { companion } = splitAppDestinations(spec.hostnames, devSources, MAX_DESTINATIONS_PER_APP);

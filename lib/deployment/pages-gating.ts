@@ -6,10 +6,28 @@
  * Resolved once for the model; the checks report what is inconsistent.
  */
 import type { Deployment } from '../config/schema';
-import { pagesDevHostnames } from '../core/hostnames';
+import { covers, pagesDevHostnames, splitDestination } from '../core/hostnames';
 import type { PagesGating } from './model';
 
-const UNGATED: PagesGating = { splitDomains: [], foreignPagesDev: [], adds: [] };
+const UNGATED: PagesGating = { splitDomains: [], foreignPagesDev: [], adds: [], pathOnly: [] };
+
+/**
+ * The app that gates a custom domain as a whole: the one that lists it, else one whose wildcard
+ * covers it (`*.example.net` gates `www.example.net` as surely as listing it does; the one matcher,
+ * lib/core/hostnames.ts).
+ */
+function gateOf(d: Deployment, listedBy: ReadonlyMap<string, string>, hostname: string): string | undefined {
+  return listedBy.get(hostname) ?? Object.entries(d.apps).find(([, a]) => a.hostnames.some((x) => splitDestination(x).path === '' && covers(x, hostname)))?.[0];
+}
+
+/** An app destination that covers some paths of a custom domain only (`www.example.net/admin`), as [app, destination]. */
+function pathGateOf(d: Deployment, hostname: string): readonly [string, string] | undefined {
+  for (const [name, a] of Object.entries(d.apps)) {
+    const x = a.hostnames.find((h) => splitDestination(h).path !== '' && covers(splitDestination(h).host, hostname));
+    if (x !== undefined) return [name, x];
+  }
+  return undefined;
+}
 
 /**
  * How the apps gate each Pages site, by site name. `listedBy` maps each app hostname to the first app
@@ -25,10 +43,17 @@ function siteGating(d: Deployment, site: Deployment['pages'][string], listedBy: 
   const [dev, previews] = pagesDevHostnames(site.project ?? name);
   const devApp = listedBy.get(dev) ?? listedBy.get(previews);
   if (site.pages_dev && devApp) return { ...UNGATED, contradiction: devApp };
-  const apps = site.domains.map((h) => listedBy.get(h));
+  const apps = site.domains.map((h) => gateOf(d, listedBy, h));
   const first = apps.findIndex((a) => a !== undefined);
   const app = apps[first];
-  if (app === undefined) return UNGATED;
+  if (app === undefined) {
+    // Gated on some paths only: pages.dev serves those paths too, ungated, unless it is public on purpose.
+    const pathOnly = site.pages_dev ? [] : site.domains.flatMap((h, i) => {
+      const gate = pathGateOf(d, h);
+      return gate ? [[i, ...gate] as const] : [];
+    });
+    return { ...UNGATED, pathOnly };
+  }
   const splitDomains = apps.flatMap((a, i) => (a === app ? [] : [[i, a] as const]));
   if (splitDomains.length) return { ...UNGATED, app, first, splitDomains };
   const foreignPagesDev = [dev, previews].flatMap((host) => {

@@ -24,7 +24,7 @@ test('the example has no finding in any check', () => {
 test('one mistake per section is reported in file order: zones, providers, groups, policies, apps, routes, sites, owners, tokens, buckets, tenants, limits, expiry', () => {
   const { errors } = report((d) => {
     d.cloudflare.extra_zones = [{ zone: 'example.com', zone_id: 'ee'.repeat(16) }];
-    d.identity_providers.entra = { type: 'entra', client_id: 'c', directory_id: '00000000-0000-4000-8000-000000000002', secret_expires: '2026-01-01' };
+    d.identity_providers.entra = { type: 'entra', client_id: '00000000-0000-4000-8000-0000000000c1', directory_id: '00000000-0000-4000-8000-000000000002', secret_expires: '2026-01-01' };
     d.access_groups.empty = {};
     d.access_policies.all = { decision: 'allow', include: [{ everyone: true }] };
     d.apps.internal.idps = ['nobody'];
@@ -56,7 +56,7 @@ test('one mistake per section is reported in file order: zones, providers, group
 test('warnings keep their own order (bucket retention, secret expiry, then identities no provider signs in), and files are looked for only in a sound document', () => {
   const { errors, warnings } = report((d) => {
     d.buckets.old = { retired: { since: '2026-11-20', retain_days: 10 }, lock: { retain_days: 20 } };
-    d.identity_providers.entra = { type: 'entra', client_id: 'c', directory_id: '00000000-0000-4000-8000-000000000002', secret_expires: '2026-12-01' };
+    d.identity_providers.entra = { type: 'entra', client_id: '00000000-0000-4000-8000-0000000000c1', directory_id: '00000000-0000-4000-8000-000000000002', secret_expires: '2026-12-01' };
     d.access_groups.staff.emails = ['consultant@example.net'];
   });
   expect(errors).toEqual([]);

@@ -82,6 +82,15 @@ describe('file-level failures name the file', () => {
     expect(() => parseDeployment(text, 'aliases.yaml', { today: TODAY })).toThrow('x-why: is not a known field');
   });
 
+  test('yaml merge keys (<<: *defaults) merge, as yaml 1.1 and most yaml tools read them', () => {
+    // GIVEN a route whose service comes from an anchored mapping through a merge key
+    const text = fs
+      .readFileSync(DEFAULT_DEPLOYMENT, 'utf8')
+      .replace('  - hostname: admin.example.com\n    service: http://localhost:3000\n', '  - hostname: admin.example.com\n    <<: &local {service: http://localhost:3000}\n');
+    // WHEN it is parsed THEN the route has the merged service and no unknown field <<
+    expect(parseDeployment(text, 'merge.yaml', { today: TODAY }).deployment.routes[0]).toMatchObject({ hostname: 'admin.example.com', service: 'http://localhost:3000' });
+  });
+
   test('reports every problem at once, one line each', () => {
     const lines = problemsOf((d) => {
       d.name = 'Bad Name';
@@ -110,7 +119,7 @@ describe('sits exactly at the limit', () => {
   });
 
   test('an entra secret expiring in 30 days warns, in 31 days does not', () => {
-    const entra = (expires: string) => ({ type: 'entra', client_id: 'c', directory_id: '11111111-2222-4333-8444-555555555555', secret_expires: expires });
+    const entra = (expires: string) => ({ type: 'entra', client_id: '00000000-0000-4000-8000-0000000000c1', directory_id: '11111111-2222-4333-8444-555555555555', secret_expires: expires });
     const warn = (expires: string) => {
       const input = exampleInput();
       input.identity_providers.entra = entra(expires);

@@ -22,7 +22,7 @@ function check(mutate: (d: Record<string, any>) => void, today = TODAY): { probl
 }
 const problems = (mutate: (d: Record<string, any>) => void, today?: string) => check(mutate, today).problems;
 
-const ENTRA = { type: 'entra', client_id: 'c', directory_id: '11111111-2222-4333-8444-555555555555', support_groups: true };
+const ENTRA = { type: 'entra', client_id: '00000000-0000-4000-8000-0000000000c1', directory_id: '11111111-2222-4333-8444-555555555555', support_groups: true };
 
 describe('dates that cannot destroy', () => {
   const retire = (since: string, extra: Record<string, unknown> = {}) => (d: Record<string, any>) => {

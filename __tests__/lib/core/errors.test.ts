@@ -24,6 +24,8 @@ const ORDINARY = [
   'the public marketing site is meant for everyone',
   '__tests__/fixtures/invalid/97-a-token-file-with-dot-segments.yaml',
   'tenant-00042-eu-west-archive-2030',
+  'a'.repeat(70) + '.example.com', // a long name made of one hex letter: 64+ hex characters, but no entropy at all
+  'deadbeef'.repeat(2) + 'b'.repeat(60),
   // absolute paths with temporary directories (mkdtemp's random suffixes): a resolved deployment path in a message
   '/tmp/gatehouse-cli-hm0QEw/graph-61-Aj19Eh/out',
   '/tmp/gatehouse-split-x7Ye2Q/jobs-Zp09qK/job-3/stacks/tenants-17',
@@ -78,6 +80,15 @@ describe('describeValue', () => {
     expect(describeValue(3)).toBe('3');
     expect(describeValue({ everyone: true })).toBe('{"everyone":true}');
     expect(describeValue(undefined)).toBe('nothing');
+  });
+
+  test('writes lookalike and invisible characters as escapes, and leaves other text alone', () => {
+    // GIVEN a Cyrillic а, a zero-width space and a fullwidth ｅ in otherwise Latin names, and plain accented or non-Latin text
+    expect(describeValue('ex\u0430mple.com')).toBe('"ex\\u0430mple.com"');
+    expect(describeValue('admin\u200b.example.com')).toBe('"admin\\u200b.example.com"');
+    expect(describeValue('\uff45xample.com')).toBe('"\\uff45xample.com"');
+    expect(describeValue('café menu')).toBe('"café menu"');
+    expect(describeValue('東京')).toBe('"東京"');
   });
 });
 

@@ -162,7 +162,19 @@ describe('apps, Pages and owners', () => {
     expect(app.pagesSites).toEqual(['docs']);
     expect(app.pagesDev).toEqual([{ site: 'docs', hosts: ['example-docs.pages.dev', '*.example-docs.pages.dev'] }]);
     expect(app.session.effective).toBe('24h');
-    expect(m.pages.get('docs')!.gating).toEqual({ app: 'docs', first: 0, splitDomains: [], foreignPagesDev: [], adds: app.pagesDev[0].hosts });
+    expect(m.pages.get('docs')!.gating).toEqual({ app: 'docs', first: 0, splitDomains: [], foreignPagesDev: [], adds: app.pagesDev[0].hosts, pathOnly: [] });
+  });
+
+  test('a wildcard app that covers a Pages custom domain gates its pages.dev hosts too (it left them open)', () => {
+    // GIVEN a Pages site on www.example.net and an app over *.example.net that does not list the domain
+    const wild = exampleInput();
+    wild.cloudflare.extra_zones = [{ zone: 'example.net', zone_id: 'ab'.repeat(16) }];
+    wild.pages = { net: { project: 'example-net', domains: ['www.example.net'] } };
+    wild.apps.net = { hostnames: ['*.example.net'], policies: ['allow-staff'], idps: ['workspace'] };
+    // WHEN it is resolved THEN the wildcard app gates the site, pages.dev hosts included
+    const app = resolveModel(deploymentFrom(wild), { today: TODAY }).apps.get('net')!;
+    expect(app.pagesSites).toEqual(['net']);
+    expect(app.destinations).toEqual(['*.example.net', 'example-net.pages.dev', '*.example-net.pages.dev']);
   });
 
   test('every public hostname has one owner: routes, bucket domains, Pages domains (by stack)', () => {

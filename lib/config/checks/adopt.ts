@@ -9,7 +9,8 @@ import { error, Finding } from './check';
 
 /** An entry that adopts nothing gatehouse creates: adopting it would manage nothing, or something else. */
 export function adoptedTargets(m: DeploymentModel): Finding[] {
-  return m.adoptions.flatMap((a) => (a.unmanaged === undefined ? [] : [error(a.at, a.unmanaged)]));
+  // A list entry (adopt.buckets[0]) is named by its value, which the path does not show.
+  return m.adoptions.flatMap((a) => (a.unmanaged === undefined ? [] : [error(a.at, a.unmanaged, ...(a.at.endsWith(']') ? [a.id] : []))]));
 }
 
 /** Kinds whose entry is a key of this file, not an id: the import id comes from the names the file gives. */

@@ -6,7 +6,7 @@
 import { declared } from '../../core/names';
 import { splitDestination } from '../../core/hostnames';
 import type { DeploymentModel, ModelApp } from '../../deployment/model';
-import { error, Finding, list, outsideZones } from './check';
+import { error, Finding, list, outsideZones, repeated } from './check';
 
 /** App hostnames outside every zone: a route they were meant to gate is not also reported as ungated (routes.ts). */
 export function misplacedAppHostnames(m: DeploymentModel): string[] {
@@ -21,10 +21,11 @@ function hostnameFindings(m: DeploymentModel, app: ModelApp): Finding[] {
     const host = splitDestination(h).host;
     const outside = m.pagesDevSites.has(host) ? undefined : outsideZones(m, at, host);
     const first = m.listedBy.get(h);
-    const listedEarlier = first !== undefined && (first !== app.name || app.hostnames.indexOf(h) < i);
+    const twiceHere = first === app.name && app.hostnames.indexOf(h) < i;
     return [
       ...(outside ? [outside] : []),
-      ...(listedEarlier ? [error(at, `is already gated by app ${first}; a hostname belongs to one app`, h)] : []),
+      ...(twiceHere ? repeated(`${app.at}.hostnames`, app.hostnames).filter((f) => f.path === at) : []),
+      ...(first !== undefined && first !== app.name ? [error(at, `is already gated by app ${first}; a hostname belongs to one app`, h)] : []),
     ];
   });
 }
@@ -39,6 +40,7 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
       declared(d.identity_providers, p) ? [] : [error(`${app.at}.idps[${i}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
     ),
     ...(new Set(app.policies).size !== app.policies.length ? [error(`${app.at}.policies`, 'must not attach a policy twice', app.policies)] : []),
+    ...repeated(`${app.at}.idps`, app.idps),
     ...app.policies.flatMap((p, i) => {
       const policy = declared(d.access_policies, p);
       if (policy?.decision !== 'bypass') return [];

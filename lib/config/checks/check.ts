@@ -60,6 +60,15 @@ export function ownerConflict(m: DeploymentModel, at: string, hostname: string):
   return other === undefined ? undefined : error(at, `is already served by ${other}; a hostname has one owner`, hostname);
 }
 
+/**
+ * The entries of a list that repeat an earlier one (an identity provider, a zone listed twice), each
+ * at its index: the list means a set, and a repeat changes what it counts (one IdP listed twice is two,
+ * and turns auto-redirect off).
+ */
+export function repeated(at: string, items: readonly string[]): Finding[] {
+  return items.flatMap((item, i) => (items.indexOf(item) !== i ? [error(`${at}[${i}]`, `is listed twice (also at ${at}[${items.indexOf(item)}]); list it once`, item)] : []));
+}
+
 /** The findings that are defined. */
 export function defined(...findings: ReadonlyArray<Finding | undefined>): Finding[] {
   return findings.filter((f): f is Finding => f !== undefined);

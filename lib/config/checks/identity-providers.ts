@@ -1,16 +1,19 @@
 /** Identity providers: each client secret in its own variable, and a client secret (Entra, Google Workspace) that has not expired. */
 import { secretExpiry } from '../../core/dates';
 import type { DeploymentModel } from '../../deployment/model';
-import { error, Finding, warning } from './check';
+import { error, Finding, reservedVariable, warning } from './check';
 
-/** Two identity providers never share a secret variable (one would silently get the other's secret). */
+/** Two identity providers never share a secret variable (one would silently get the other's secret), nor take one gatehouse declares itself. */
 export function secretVariables(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   const owners = new Map<string, string>();
   for (const idp of m.identityProviders.values()) {
     if (idp.secretVariable === undefined) continue;
     const other = owners.get(idp.secretVariable);
-    if (other) findings.push(error(`${idp.at}.secret_variable`, `is also the secret variable of identity provider ${other}; give each its own`, idp.secretVariable));
+    const reserved = reservedVariable(`${idp.at}.secret_variable`, idp.secretVariable);
+    // TF_VAR_activate_dns would feed the client secret and the cutover override alike.
+    if (reserved) findings.push(reserved);
+    else if (other) findings.push(error(`${idp.at}.secret_variable`, `is also the secret variable of identity provider ${other}; give each its own`, idp.secretVariable));
     else owners.set(idp.secretVariable, idp.name);
   }
   return findings;

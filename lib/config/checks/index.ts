@@ -67,6 +67,27 @@ export interface CheckResult {
   readonly warnings: ProblemCollector;
 }
 
+/**
+ * A name that is not declared, referenced from several places (a group renamed under the policies
+ * that use it), is one mistake: one line, at its first reference, naming the others.
+ */
+function namedOnce(findings: readonly Finding[]): Finding[] {
+  const key = (f: Finding) => (!f.warning && f.message.startsWith('names no ') && 'value' in f ? `${f.message}\u0000${JSON.stringify(f.value)}` : undefined);
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const k = key(f);
+    if (k !== undefined) groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  return findings.flatMap((f) => {
+    const group = groups.get(key(f) ?? '');
+    if (!group || group.length < 2) return [f];
+    if (group[0] !== f) return [];
+    const others = group.slice(1).map((g) => g.path);
+    const shown = others.length > 3 ? `${others.slice(0, 3).join(', ')} and ${others.length - 3} more` : others.join(', ');
+    return [{ ...f, message: `${f.message}; also named at ${shown}` }];
+  });
+}
+
 /** Run every check on a resolved deployment. */
 export function checkDeployment(m: DeploymentModel, options: CheckOptions = {}): CheckResult {
   const errors = new ProblemCollector();
@@ -74,7 +95,7 @@ export function checkDeployment(m: DeploymentModel, options: CheckOptions = {}):
   const report = (findings: readonly Finding[]) => {
     for (const { warning, ...p } of findings) (warning ? warnings : errors).add(p.path, p.message, ...('value' in p ? [p.value] : []));
   };
-  for (const check of DEPLOYMENT_CHECKS) report(check(m, options));
+  report(namedOnce(DEPLOYMENT_CHECKS.flatMap((check) => check(m, options))));
   if (errors.problems.length === 0) for (const check of FILE_CHECKS) report(check(m, options));
   for (const check of LAST_CHECKS) report(check(m, options));
   return { errors, warnings };

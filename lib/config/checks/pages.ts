@@ -14,6 +14,14 @@ function gatingFindings(m: DeploymentModel, site: ModelPagesSite): Finding[] {
   }
   const firstDomain = g.first === undefined ? undefined : site.domains[g.first]?.hostname;
   return [
+    ...g.pathOnly.map(([i, app, destination]) =>
+      error(
+        `${site.at}.domains[${i}]`,
+        `is gated on some paths only (app ${app}: ${destination}), and Pages serves every path of it on ${site.pagesDev.join(' and ')} as well, ungated: ` +
+          `gate the whole domain with an app (gatehouse then gates the pages.dev hosts too), or declare pages_dev public with a reason`,
+        site.domains[i]?.hostname,
+      ),
+    ),
     ...g.splitDomains.map(([i, other]) =>
       error(
         `${site.at}.domains[${i}]`,

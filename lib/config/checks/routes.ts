@@ -24,7 +24,26 @@ export function routes(m: DeploymentModel): Finding[] {
   const findings: Finding[] = [];
   const routed = new Map<string, number>();
   const misplaced = misplacedAppHostnames(m);
+  // One route placed too early (a wildcard above the hosts it covers) is one mistake: when it shadows
+  // several later routes, it is reported once, at itself, naming them.
+  const shadowed = new Map<number, ModelRoute[]>();
   for (const route of m.routes) {
+    const by = route.gating.problem?.shadowedBy;
+    if (by !== undefined) shadowed.set(by, [...(shadowed.get(by) ?? []), route]);
+  }
+  const shadowsMany = (route: ModelRoute): Finding[] => {
+    const later = shadowed.get(route.index) ?? [];
+    if (later.length < 2) return [];
+    return [
+      error(
+        `${route.at}.${route.path === undefined ? 'hostname' : 'path'}`,
+        `takes every request of ${later.map((r) => `${r.at} (${r.hostname})`).join(', ')}, which come after it, and cloudflared takes the first rule that matches, so they are never reached; move this route below them`,
+        route.path ?? route.hostname,
+      ),
+    ];
+  };
+  for (const route of m.routes) {
+    findings.push(...shadowsMany(route));
     // A hostname outside the zones is the root cause: whether it is gated or routed twice follows from it.
     const outside = outsideZones(m, `${route.at}.hostname`, route.hostname);
     if (outside) {
@@ -38,6 +57,7 @@ export function routes(m: DeploymentModel): Finding[] {
     }
     routed.set(route.key, route.index);
     const problem = route.gating.problem;
+    if (problem?.shadowedBy !== undefined && (shadowed.get(problem.shadowedBy)?.length ?? 0) > 1) continue;
     if (problem) {
       findings.push(error(`${route.at}.${problem.field}`, problem.message, gatingValue(route, problem.field)));
       continue;

@@ -35,7 +35,9 @@ export function sites(m: DeploymentModel): Finding[] {
     );
   }
   if (s.standby && s.primary.name === s.standby.name && (!primary || !standby || primary.project === standby.project)) {
-    findings.push(error('sites.standby.name', 'must differ from sites.primary.name when both sites share a project', s.standby.name));
+    const nameAt = (site: typeof s.primary) => `${site.at}${site.gce ? '' : '.external'}.name`;
+    const why = primary && standby ? ' when both sites share a project' : ' (each site has a name of its own)';
+    findings.push(error(nameAt(s.standby), `must differ from ${nameAt(s.primary)}${why}`, s.standby.name));
   }
   if (s.active === 'standby' && !s.standby) {
     findings.push(error('sites.active', 'can be standby only when sites.standby declares a standby site; set primary or declare one', s.active));

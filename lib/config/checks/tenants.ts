@@ -8,7 +8,7 @@ import { declared } from '../../core/names';
 import { MAX_DESTINATIONS_PER_APP } from '../../core/limits';
 import { deletionClockProblem, deletionConfirmationProblem } from '../../core/rules';
 import type { DeploymentModel, ModelTenant } from '../../deployment/model';
-import { defined, error, Finding, list, ownerConflict } from './check';
+import { defined, error, Finding, list, ownerConflict, repeated } from './check';
 
 /** A tenant hostname that a public bucket, a Pages site or a Worker serves already (lib/deployment/owners.ts). */
 export function tenantOwners(m: DeploymentModel): Finding[] {
@@ -39,6 +39,10 @@ function retentionFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
     ...(!s.delete_bucket && s.confirm_delete !== undefined
       ? [error(`${t.at}.confirm_delete`, 'confirms a deletion, but delete_bucket: false deletes nothing; remove one of them', s.confirm_delete)]
       : []),
+    // An enabled tenant ignores disabled_on: a date written without enabled: false would leave the tenant running unnoticed.
+    ...(s.enabled && s.disabled_on
+      ? [error(`${t.at}.disabled_on`, 'applies only to a disabled tenant, and this one is enabled: set enabled: false to disable it, or remove disabled_on', s.disabled_on)]
+      : []),
     ...(clock ? [error(`${t.at}.disabled_on`, clock, s.disabled_on)] : []),
     ...(confirm ? [error(`${t.at}.confirm_delete`, confirm, s.confirm_delete)] : []),
   ];
@@ -57,6 +61,8 @@ function referenceFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
     ...(t.spec.access?.idps ?? []).flatMap((p, j) =>
       declared(d.identity_providers, p) ? [] : [error(`${t.at}.access.idps[${j}]`, `names no identity provider; declared: ${list(Object.keys(d.identity_providers))}`, p)],
     ),
+    ...repeated(`${t.at}.access.policies`, t.spec.access?.policies ?? []),
+    ...repeated(`${t.at}.access.idps`, t.spec.access?.idps ?? []),
   ];
 }
 

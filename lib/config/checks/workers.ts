@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { coveredBy } from '../../core/hostnames';
 import type { DeploymentModel, ModelWorker } from '../../deployment/model';
-import { CheckOptions, defined, error, Finding, identityProviderSecret, list, outsideZones, ownerConflict, reservedVariable } from './check';
+import { CheckOptions, defined, error, Finding, identityProviderSecret, list, outsideZones, ownerConflict, repeated, reservedVariable } from './check';
 
 function accessAppFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
   const name = w.spec.access_app;
@@ -82,17 +82,38 @@ function bindingFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
 }
 
 /**
+ * A compatibility date after today: the Workers runtime refuses one ("Can't set compatibility date in
+ * the future", https://github.com/cloudflare/workerd/pull/6043, checked against the UTC date), so the
+ * upload would fail at apply.
+ */
+function compatibilityFindings(m: DeploymentModel, w: ModelWorker): Finding[] {
+  const date = w.spec.compatibility_date;
+  return w.spec.module_file && date > m.today
+    ? [error(`${w.at}.compatibility_date`, `must not be after today (${m.today}, UTC): the Workers runtime refuses a compatibility date in the future`, date)]
+    : [];
+}
+
+/**
  * The `workers` check: the hostname in a zone with one owner, one Worker per D1 database, a deployed
  * module for what binds to the script (D1, the Access AUD, R2, secrets, crons, workers.dev), an app
  * that gates the hostname, R2 bindings to declared buckets, and binding names unique in the script.
  */
 export function workers(m: DeploymentModel): Finding[] {
   const databases = new Map<string, string>();
+  const deployed = new Map<string, string>();
   return [...m.workers.values()].flatMap((w) => {
     const db = w.spec.d1?.database;
     const other = db === undefined ? undefined : databases.get(db);
     if (db !== undefined && other === undefined) databases.set(db, w.name);
+    // Two entries that deploy one script would overwrite each other's code and bindings on every apply.
+    const sameScript = w.spec.module_file ? deployed.get(w.script) : undefined;
+    if (w.spec.module_file && sameScript === undefined) deployed.set(w.script, w.name);
     return [
+      ...(sameScript !== undefined
+        ? [error(`${w.at}.${w.spec.script ? 'script' : 'module_file'}`, `deploys script ${w.script}, which workers.${sameScript} deploys already; give it another script name, or leave module_file out to route to that script`, w.script)]
+        : []),
+      ...compatibilityFindings(m, w),
+      ...repeated(`${w.at}.crons`, w.spec.crons),
       ...defined(outsideZones(m, `${w.at}.hostname`, w.hostname), ownerConflict(m, `${w.at}.hostname`, w.hostname)),
       ...(other !== undefined ? [error(`${w.at}.d1.database`, `is also created by workers.${other}`, db)] : []),
       ...accessAppFindings(m, w),
