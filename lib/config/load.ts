@@ -372,7 +372,7 @@ function reservedKeyProblems(raw: unknown): Problem[] {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if (k === '__proto__') problems.push({ path: formatPath([...at, k]), message: 'is not a usable key (JavaScript objects cannot hold it); use a name of lower-case letters, digits and hyphens' });
+        if (k === '__proto__') problems.push({ path: formatPath([...at, k]), message: 'is not a usable key (JavaScript objects cannot hold it); choose another name' });
         else walk(x, [...at, k]);
       }
     }
