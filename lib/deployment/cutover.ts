@@ -11,7 +11,7 @@ import type { TunnelCnames } from '../cloudflare/dns';
 import type { ITunnel, TunnelHost } from '../cloudflare/tunnel';
 import { GatehouseError } from '../core/errors';
 import { ActivationRecord } from '../cutover/activation';
-import { addPrecondition, guardConnectorStop, healthGate, LiveTunnelCnames } from '../cutover/guards';
+import { addPrecondition, guardConnectorStop, healthGates, LiveTunnelCnames } from '../cutover/guards';
 import { ConnectorActivation } from '../google/connector-host';
 import { DeploymentModel, ModelSite, tunnelName } from './model';
 import { publicRecords } from './records';
@@ -92,21 +92,18 @@ function cutoverGuards(scope: Construct, m: DeploymentModel, o: CutoverGuardOpti
   const standbyStatus = new DataCloudflareZeroTrustTunnelCloudflared(scope, 'standby-status', { accountId: m.accountId, tunnelId: o.standby.tunnelId });
   const [primaryName, standbyName] = [tunnelName(m.name, 'primary'), tunnelName(m.name, 'standby')];
   // Health gate: a record that moves refuses to point at a tunnel that cannot serve (per record, only when it moves).
+  const gateOf = healthGates(scope, {
+    activateDns: o.activateDns,
+    skipGate,
+    primaryStatus: primaryStatus.status,
+    standbyStatus: standbyStatus.status,
+    onPrimary,
+    onStandby,
+    primaryName,
+    standbyName,
+  });
   for (const group of o.records) {
-    for (const [hostname, record] of group.records) {
-      const gate = healthGate({
-        hostname,
-        activateDns: o.activateDns,
-        skipGate,
-        primaryStatus: primaryStatus.status,
-        standbyStatus: standbyStatus.status,
-        onPrimary,
-        onStandby,
-        primaryName,
-        standbyName,
-      });
-      addPrecondition(record, gate);
-    }
+    for (const [hostname, record] of group.records) addPrecondition(record, gateOf(hostname));
   }
   const carrier = o.primary.host?.instance ?? o.activationRecord;
   if (!o.stopsOnCutover || !carrier) return;
