@@ -13,7 +13,9 @@ export function bucketDomains(m: DeploymentModel): Finding[] {
   return [...m.buckets.values()].flatMap((b) => {
     if (!b.customDomain || b.retired) return [];
     const at = `${b.at}.public.custom_domain`;
-    return defined(outsideZones(m, at, b.customDomain.hostname), ownerConflict(m, at, b.customDomain.hostname));
+    const app = m.appsCovering(b.customDomain.hostname).at(0);
+    const gated = app === undefined ? undefined : error(at, `is declared public, but app ${app} covers it, so access would ask every visitor to log in; take it out of the app, or drop public`, b.customDomain.hostname);
+    return defined(outsideZones(m, at, b.customDomain.hostname), ownerConflict(m, at, b.customDomain.hostname), gated);
   });
 }
 

@@ -66,6 +66,14 @@ function referenceFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
   ];
 }
 
+/** An enabled tenant's hostname under a wildcard app of the file: that app would gate it, not the tenant's own access (or its public reason). */
+function coveringFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
+  const app = t.spec.enabled ? m.appsCovering(t.hostname).at(0) : undefined;
+  return app === undefined
+    ? []
+    : [error(`${t.at}.subdomain`, `gives ${t.hostname}, which app ${app} covers with a wildcard; a tenant's hostnames are gated by its own access (or public by tenants.public_reason)`, t.spec.subdomain ?? t.hostname)];
+}
+
 /** A tenant's extra hostnames: in the tenants' zone (its tunnel's records live there), one owner each, no app of the file over them. */
 function extraHostnameFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
   if (!t.spec.enabled) return [];
@@ -75,7 +83,8 @@ function extraHostnameFindings(m: DeploymentModel, t: ModelTenant): Finding[] {
     ...t.extraHostnames.flatMap((x, j) => {
       const at = `${t.at}.extra_hostnames[${j}]`;
       if (x.zone !== m.primaryZone) return [error(at, `must lie in the zone ${zone}, where the tenants' records live (e.g. ws.${t.hostname})`, x.hostname)];
-      const app = m.listedBy.get(x.hostname);
+      // the one matcher: an app that lists it, or whose wildcard covers it
+      const app = m.appsCovering(x.hostname).at(0);
       return [
         ...defined(ownerConflict(m, at, x.hostname)),
         ...(app ? [error(at, `is gated by app ${app}; a tenant's hostnames are gated by its own access`, x.hostname)] : []),
@@ -113,7 +122,7 @@ function memberFindings(m: DeploymentModel): Finding[] {
       ...(other !== undefined && !derivedFromRepeatedId ? [error(`${t.at}.subdomain`, `gives ${t.hostname}, already used by tenants.members[${other}]`, subdomain ?? t.hostname)] : []),
       ...(routed.has(t.hostname) || m.listedBy.has(t.hostname)
         ? [error(`${t.at}.subdomain`, `gives ${t.hostname}, which routes or apps already use`, subdomain ?? t.hostname)]
-        : []),
+        : coveringFindings(m, t)),
       ...extraHostnameFindings(m, t),
       ...retentionFindings(m, t),
       ...(t.bucketName.length > 63 ? [error(`${t.at}.id`, `makes the bucket name ${t.bucketName} longer than 63 characters; use a shorter id`, id)] : []),
