@@ -94,8 +94,10 @@ describe('wildcard apps gate the routes they cover (the one hostname matcher, is
   const wildcard = () => {
     const input = exampleInput();
     input.apps.wild = { hostnames: ['*.example.com'], policies: ['allow-staff'], idps: ['workspace'] };
-    // www is public, and a wildcard app over it would gate it: a bypass never covers a whole host (below)
+    // www is public, and a wildcard app over it would gate it: a bypass never covers a whole host (below);
+    // so would the public bucket domain assets.example.com (a public domain under an app is refused)
     input.routes.splice(3, 1);
+    delete input.buckets['example-assets'].public;
     input.routes.push({ hostname: 'grafana.example.com', service: 'http://localhost:3001' });
     return input;
   };
