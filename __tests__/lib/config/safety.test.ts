@@ -241,14 +241,36 @@ describe('unique zones and sound identities', () => {
       })).toEqual([]);
       expect(warnings((d) => {
         d.access_groups.staff.emails = ['ada@example.org'];
-        d.apps.internal.idps = []; // every IdP of the account: not known here
-      })).toEqual([]);
+        d.apps.internal.idps = []; // every IdP of the account: not known here (only the empty list itself is warned)
+      })).toEqual([IDPS_EMPTY]);
       expect(warnings((d) => {
         d.access_groups.staff.emails = ['ada@example.org'];
         d.identity_providers.entra = ENTRA;
         d.apps.internal.idps = ['entra']; // an entra directory may hold any address
       })).toEqual([]);
     });
+  });
+});
+
+const IDPS_EMPTY =
+  'deploy.yaml: apps.internal.idps: is empty, so every login method of the account may sign in and access shows its login page; list the identity providers (exactly one turns on auto-redirect); declared: workspace';
+
+describe('an app that admits people names its identity providers (the Workspace ADR checklist: no login page bypass)', () => {
+  const warnings = (mutate: (d: Record<string, any>) => void) => check(mutate).warnings;
+
+  test('warns when an app with an allow policy lists no identity provider', () => {
+    expect(warnings((d) => (d.apps.internal.idps = []))).toEqual([IDPS_EMPTY]);
+  });
+
+  test('no warning for an app whose policies admit no people (service tokens only)', () => {
+    expect(
+      warnings((d) => {
+        d.service_tokens = { ci: { reason: 'the CI pipeline reads the API' } };
+        d.access_policies['ci-only'] = { decision: 'non_identity', include: [{ service_token: 'ci' }] };
+        d.apps.internal.policies = ['ci-only'];
+        d.apps.internal.idps = [];
+      }),
+    ).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@
 import { declared } from '../../core/names';
 import { splitDestination } from '../../core/hostnames';
 import type { DeploymentModel, ModelApp } from '../../deployment/model';
-import { error, Finding, list, outsideZones, repeated } from './check';
+import { error, Finding, list, outsideZones, repeated, warning } from './check';
 
 /** App hostnames outside every zone: a route they were meant to gate is not also reported as ungated (routes.ts). */
 export function misplacedAppHostnames(m: DeploymentModel): string[] {
@@ -56,7 +56,26 @@ function referenceFindings(m: DeploymentModel, app: ModelApp): Finding[] {
   ];
 }
 
+/**
+ * An app that admits people (an allow policy) but lists no identity provider lets every login method
+ * of the account sign in, and Access shows its login page: the Workspace ADR's checklist wants the
+ * login pinned to the identity provider (auto-redirect, which needs exactly one). A warning: listing
+ * none is legal, and an account may have only the providers of this file.
+ */
+function identityProviderFindings(m: DeploymentModel, app: ModelApp): Finding[] {
+  if (app.idps.length > 0) return [];
+  const admitsPeople = app.policies.some((p) => declared(m.deployment.access_policies, p)?.decision === 'allow');
+  if (!admitsPeople) return [];
+  const declaredIdps = Object.keys(m.deployment.identity_providers);
+  return [
+    warning(
+      `${app.at}.idps`,
+      `is empty, so every login method of the account may sign in and access shows its login page; list the identity providers (exactly one turns on auto-redirect)${declaredIdps.length ? `; declared: ${list(declaredIdps)}` : ''}`,
+    ),
+  ];
+}
+
 /** The `apps` check: each destination in a declared zone and on one app only, declared policies and providers, and no bypass that opens a whole host. */
 export function apps(m: DeploymentModel): Finding[] {
-  return [...m.apps.values()].flatMap((app) => [...hostnameFindings(m, app), ...referenceFindings(m, app)]);
+  return [...m.apps.values()].flatMap((app) => [...hostnameFindings(m, app), ...referenceFindings(m, app), ...identityProviderFindings(m, app)]);
 }
