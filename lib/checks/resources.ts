@@ -13,7 +13,7 @@
 import type { TerraformAttributes } from '../core/terraform';
 import type { FirewallEntry } from '../google/firewall-model';
 import { blockOf, isList, type Synthesized, type SynthesizedList } from './json';
-import type { ElementView, RuleContext } from './rule';
+import { notApplicable, unknown, type ElementView, type RuleContext, type Verdict } from './rule';
 
 /** One rule of an Access policy's or group's `include` (`{everyone: {}}`, `{email: {email}}`, ...): its selector is its key. */
 export type AccessRuleJson = TerraformAttributes;
@@ -424,6 +424,18 @@ export function variablesOf(ctx: RuleContext): Readonly<Record<string, VariableJ
 export function ingressOf(config: TunnelConfigJson): readonly Synthesized<IngressRuleJson>[] | undefined {
   const ingress = blockOf(config.config)?.ingress;
   return isList(ingress) ? ingress : undefined;
+}
+
+/**
+ * The shape of every rule on a tunnel's ingress: not applicable to anything but a tunnel
+ * configuration, "could not validate" when its ingress list is an expression or missing, otherwise
+ * `check` of the list (and the configuration).
+ */
+export function checkIngress(element: ElementView, check: (ingress: readonly Synthesized<IngressRuleJson>[], config: TunnelConfigJson) => Verdict): Verdict {
+  const config = attributesOf(element, 'cloudflare_zero_trust_tunnel_cloudflared_config');
+  if (!config) return notApplicable();
+  const ingress = ingressOf(config);
+  return ingress ? check(ingress, config) : unknown('the ingress list is not known');
 }
 
 /** The `origin_request.access` block of an ingress rule (or of the configuration), if it has one that is not an expression. */

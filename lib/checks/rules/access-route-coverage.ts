@@ -2,8 +2,8 @@ import { routeKey } from '../../core/hostnames';
 import { reasonProblem } from '../../core/rules';
 import { FACTS } from '../facts';
 import { blocksIn, hasExpression } from '../json';
-import { accessOf, attributesOf, ingressOf } from '../resources';
-import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
+import { accessOf, checkIngress } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
 
 /**
  * ADR "reversibility": removing an Access app without removing its tunnel route makes the hostname
@@ -15,11 +15,7 @@ export const AccessRouteCoverage: GatehouseRule = {
   suppressible: true,
   description: 'every tunnel hostname is gated by an Access app or declared public with a reason',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
-  check: (e) => {
-    const config = attributesOf(e, 'cloudflare_zero_trust_tunnel_cloudflared_config');
-    if (!config) return notApplicable();
-    const ingress = ingressOf(config);
-    if (!ingress) return unknown('the ingress list is not known');
+  check: (e) => checkIngress(e, (ingress) => {
     const declared = (e.facts[FACTS.publicRoutes] ?? {}) as Readonly<Record<string, string | undefined>>;
     const open: string[] = [];
     const rules = blocksIn(ingress);
@@ -39,5 +35,5 @@ export const AccessRouteCoverage: GatehouseRule = {
     return open.length
       ? nonCompliant(`${open.join(', ')} ${open.length === 1 ? 'is' : 'are'} neither gated by an access app nor declared public with a reason`)
       : compliant();
-  },
+  }),
 };

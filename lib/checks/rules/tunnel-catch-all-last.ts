@@ -1,6 +1,6 @@
 import { blocksIn } from '../json';
-import { attributesOf, ingressOf, IngressRuleJson } from '../resources';
-import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
+import { checkIngress, IngressRuleJson } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
 
 /** cloudflared: "The last ingress rule must match all URLs"; the provider does not check it. */
 export const TunnelCatchAllLast: GatehouseRule = {
@@ -9,11 +9,7 @@ export const TunnelCatchAllLast: GatehouseRule = {
   suppressible: false,
   description: 'every ingress ends with one catch-all rule (no hostname, no path) and has no other',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
-  check: (e) => {
-    const config = attributesOf(e, 'cloudflare_zero_trust_tunnel_cloudflared_config');
-    if (!config) return notApplicable();
-    const ingress = ingressOf(config);
-    if (!ingress) return unknown('the ingress list is not known');
+  check: (e) => checkIngress(e, (ingress) => {
     const rules = blocksIn(ingress);
     if (!rules) return unknown('an ingress entry is not an object');
     const last = rules.at(-1);
@@ -22,5 +18,5 @@ export const TunnelCatchAllLast: GatehouseRule = {
     if (!catchAll(last)) return nonCompliant('the last ingress rule has a hostname or path; the last rule must match all requests');
     const early = rules.slice(0, -1).findIndex(catchAll);
     return early >= 0 ? nonCompliant(`ingress rule ${early} matches all requests, so the rules after it never match`) : compliant();
-  },
+  }),
 };

@@ -1,8 +1,8 @@
 import { routeKey } from '../../core/hostnames';
 import { FACTS } from '../facts';
 import { blockOf, isList } from '../json';
-import { accessOf, attributesOf, ingressOf } from '../resources';
-import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
+import { accessOf, checkIngress } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel } from '../rule';
 
 /**
  * Defence in depth: cloudflared rejects requests without a valid Access JWT on gated hostnames, even
@@ -15,11 +15,7 @@ export const TunnelGatedRoutesEnforceJwt: GatehouseRule = {
   suppressible: true,
   description: 'ingress rules of gated hostnames carry origin_request.access {required, team_name, aud_tag}',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
-  check: (e) => {
-    const config = attributesOf(e, 'cloudflare_zero_trust_tunnel_cloudflared_config');
-    if (!config) return notApplicable();
-    const ingress = ingressOf(config);
-    if (!ingress) return unknown('the ingress list is not known');
+  check: (e) => checkIngress(e, (ingress, config) => {
     const gated = new Set((e.facts[FACTS.gatedRoutes] ?? []) as string[]);
     const missing: string[] = [];
     for (const entry of ingress) {
@@ -33,5 +29,5 @@ export const TunnelGatedRoutesEnforceJwt: GatehouseRule = {
       return nonCompliant(`${missing.join(', ')} rely on a top-level access block, which cloudflared ignores; put it on each rule`);
     }
     return missing.length ? nonCompliant(`${missing.join(', ')} gated by an access app but the ingress rule does not require the access jwt`) : compliant();
-  },
+  }),
 };

@@ -1,8 +1,8 @@
 import { AccessAppView, mostSpecificApps, routeKey, routeTarget } from '../../core/hostnames';
 import { FACTS } from '../facts';
 import { blockOf, hasExpression } from '../json';
-import { accessOf, attributesOf, ingressOf } from '../resources';
-import { compliant, GatehouseRule, nonCompliant, notApplicable, RuleLevel, unknown } from '../rule';
+import { accessOf, checkIngress } from '../resources';
+import { compliant, GatehouseRule, nonCompliant, RuleLevel, unknown } from '../rule';
 
 /**
  * A route declared public is open: its ingress rule requires no Access JWT (a bypass issues none, so
@@ -18,11 +18,7 @@ export const TunnelPublicRoutesOpen: GatehouseRule = {
   suppressible: true,
   description: 'a route declared public requires no Access JWT at the connector, and no gating Access app is more specific over it than a bypass',
   appliesTo: (e) => e.kind === 'resource' && e.type === 'cloudflare_zero_trust_tunnel_cloudflared_config',
-  check: (e) => {
-    const config = attributesOf(e, 'cloudflare_zero_trust_tunnel_cloudflared_config');
-    if (!config) return notApplicable();
-    const ingress = ingressOf(config);
-    if (!ingress) return unknown('the ingress list is not known');
+  check: (e) => checkIngress(e, (ingress) => {
     const declared = (e.facts[FACTS.publicRoutes] ?? {}) as Readonly<Record<string, string | undefined>>;
     const apps = (e.facts[FACTS.accessDestinations] ?? []) as readonly AccessAppView[];
     const problems: string[] = [];
@@ -39,5 +35,5 @@ export const TunnelPublicRoutesOpen: GatehouseRule = {
       if (gating.length) problems.push(`${name} is declared public but access gates it (${gating[0].destinations.join(', ')}) with no more specific bypass app`);
     }
     return problems.length ? nonCompliant(problems.join('; ')) : compliant();
-  },
+  }),
 };
